@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+/** The `palimpsest` command line. */
+import { Command, Option } from 'commander';
+import { ConfigError } from '../config/index.js';
+import { checkCommand, migrateCommand, trackCommand } from './commands.js';
+import type { GlobalOptions } from './context.js';
+import { serveCommand } from './serve.js';
+import { diffCommand, extractCommand } from './tools.js';
+
+const program = new Command();
+program
+  .name('palimpsest')
+  .description('Track news articles, keep every version, show what changed.')
+  .option('--db <path>', 'SQLite database file (env PALIMPSEST_DB, default ./data/palimpsest.db)')
+  .option('--allow-private', 'let the fetcher reach loopback and private addresses (env PALIMPSEST_ALLOW_PRIVATE=1)')
+  .option('--config <file>', 'JSON or YAML configuration file (env PALIMPSEST_CONFIG)')
+  .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
+  .showHelpAfterError();
+
+let exitCode = 0;
+const globals = (): GlobalOptions => program.opts<GlobalOptions>();
+
+program.command('serve')
+  .description('run the web site and the scheduler')
+  .option('--port <port>', 'HTTP port (default 8080)')
+  .option('--host <host>', 'address to listen on (default 127.0.0.1)')
+  .option('--no-scheduler', 'serve only; do not check articles in the background')
+  .action(async (opts: { port?: string; host?: string; scheduler?: boolean }) => { exitCode = await serveCommand(globals(), opts); });
+
+program.command('track')
+  .description('start tracking articles; prints their ids')
+  .argument('<url...>', 'article URLs')
+  .action((urls: string[]) => { exitCode = trackCommand(globals(), urls); });
+
+program.command('check')
+  .description('check articles now (by default the ones that are due) and print a summary')
+  .argument('[article...]', 'article ids or URLs')
+  .option('--all', 'check every active or paused article')
+  .option('--concurrency <n>', 'checks at the same time')
+  .action(async (targets: string[], opts: { all?: boolean; concurrency?: string }) => { exitCode = await checkCommand(globals(), targets, opts); });
+
+program.command('extract')
+  .description('run the extractor on an HTML file (or - for stdin) and print JSON')
+  .argument('[file]', 'HTML file, or - for standard input')
+  .option('--url <url>', 'the page URL (for relative links and site rules)')
+  .action((file: string | undefined, opts: { url?: string }) => { exitCode = extractCommand(file, opts); });
+
+program.command('diff')
+  .description('diff two text files, or two versions of a tracked article with --article')
+  .argument('<old>', 'old text file (or version number with --article)')
+  .argument('<new>', 'new text file (or version number with --article)')
+  .option('--format <format>', 'json or text', 'text')
+  .option('--article <id>', 'diff versions <old> and <new> of this tracked article')
+  .option('--color', 'colour the text output (default: when stdout is a terminal)')
+  .option('--no-color', 'never colour the text output')
+  .action((a: string, b: string, opts: { format?: string; article?: string; color?: boolean }) => { exitCode = diffCommand(globals(), a, b, opts); });
+
+program.command('migrate')
+  .description('apply pending database migrations')
+  .action(() => { exitCode = migrateCommand(globals()); });
+
+try {
+  await program.parseAsync(process.argv);
+  process.exitCode = exitCode;
+} catch (err) {
+  const msg = err instanceof ConfigError ? err.message : (err as Error).message;
+  process.stderr.write(`palimpsest: ${msg}\n`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,152 @@
+/**
+ * The one typed configuration of Palimpsest. Sources, in increasing precedence: defaults, a JSON or YAML file
+ * (PALIMPSEST_CONFIG or --config), environment variables, command-line flags. Invalid values fail at start-up
+ * with a message naming the setting and how to fix it.
+ */
+import fs from 'node:fs';
+import { z } from 'zod';
+import { parse as parseYaml } from 'yaml';
+
+const schedulerSchema = z.object({
+  /** node-cron expression of the scheduler tick. */
+  cron: z.string().default('* * * * *'),
+  /** Articles checked at the same time. */
+  concurrency: z.number().int().min(1).max(64).default(4),
+  /** Most articles taken from the due queue in one tick (spreads a backlog out over ticks). */
+  maxPerTick: z.number().int().min(1).default(200),
+  /** Interval after a change, in seconds (NewsSniffer: 30 minutes). */
+  afterChangeS: z.number().positive().default(1800),
+  /** Interval after the first capture, in seconds. */
+  initialIntervalS: z.number().positive().default(1800),
+  /** Each unchanged check multiplies the interval by this. */
+  growth: z.number().min(1).default(1.2),
+  /** Random spread of each interval, as a fraction (0.1 = ±10 %). */
+  jitter: z.number().min(0).max(0.5).default(0.1),
+  /** An article whose interval passes this (seconds) is no longer checked (40 days). */
+  maxIntervalS: z.number().positive().default(40 * 86400),
+  /** Error backoff: first retry after this many seconds, doubling up to errorMaxS. */
+  errorBaseS: z.number().positive().default(300),
+  errorMaxS: z.number().positive().default(86400),
+  /** After this many consecutive failures an article is paused. */
+  maxConsecutiveErrors: z.number().int().min(1).default(10),
+});
+
+const fetchSchema = z.object({
+  connectTimeoutMs: z.number().int().positive().default(10_000),
+  totalTimeoutMs: z.number().int().positive().default(30_000),
+  maxRedirects: z.number().int().min(0).max(20).default(5),
+  maxBytes: z.number().int().positive().default(10 * 1024 * 1024),
+  userAgent: z.string().min(1).optional(),
+});
+
+/** The validated configuration shape. */
+export const configSchema = z.object({
+  /** SQLite database file. */
+  db: z.string().min(1).default('./data/palimpsest.db'),
+  host: z.string().default('127.0.0.1'),
+  port: z.number().int().min(0).max(65535).default(8080),
+  /** Public base URL for absolute links in feeds, e.g. https://palimpsest.example.org (default: from the request). */
+  baseUrl: z.string().url().optional(),
+  /** Allow the fetcher to reach loopback and private addresses. */
+  allowPrivate: z.boolean().default(false),
+  /** Token for write operations (adding URLs); writes are disabled without it. */
+  adminToken: z.string().min(8, 'the admin token must be at least 8 characters').optional(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  scheduler: schedulerSchema.default(schedulerSchema.parse({})),
+  fetch: fetchSchema.default(fetchSchema.parse({})),
+});
+
+/** The validated configuration. */
+export type Config = z.infer<typeof configSchema>;
+
+/** A partial configuration as given by a file, the environment or flags. */
+export type ConfigInput = z.input<typeof configSchema>;
+
+/** Thrown for an invalid configuration; the message lists every problem with its setting path. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(`config: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    if (v === undefined) continue;
+    const prev = out[k];
+    out[k] = isObject(prev) && isObject(v) ? deepMerge(prev, v) : v;
+  }
+  return out;
+}
+
+/** Reads a JSON or YAML configuration file. */
+export function readConfigFile(file: string): Record<string, unknown> {
+  let raw: string;
+  try {
+    raw = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read config file ${file}: ${(err as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = /\.json$/i.test(file) ? JSON.parse(raw) : parseYaml(raw);
+  } catch (err) {
+    throw new ConfigError(`config file ${file} is not valid ${/\.json$/i.test(file) ? 'JSON' : 'YAML'}: ${(err as Error).message}`);
+  }
+  if (parsed == null) return {};
+  if (!isObject(parsed)) throw new ConfigError(`config file ${file} must hold an object of settings`);
+  return parsed;
+}
+
+function envNumber(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const v = env[name];
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new ConfigError(`${name}=${v} is not a number`);
+  return n;
+}
+
+function envBool(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
+  const v = env[name];
+  if (v === undefined || v === '') return undefined;
+  if (/^(1|true|yes|on)$/i.test(v)) return true;
+  if (/^(0|false|no|off)$/i.test(v)) return false;
+  throw new ConfigError(`${name}=${v} must be 1 or 0`);
+}
+
+/** Settings taken from PALIMPSEST_* environment variables. */
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Record<string, unknown> {
+  return {
+    db: env.PALIMPSEST_DB || undefined,
+    host: env.PALIMPSEST_HOST || undefined,
+    port: envNumber(env, 'PALIMPSEST_PORT') ?? envNumber(env, 'PORT'),
+    baseUrl: env.PALIMPSEST_BASE_URL || undefined,
+    allowPrivate: envBool(env, 'PALIMPSEST_ALLOW_PRIVATE'),
+    adminToken: env.PALIMPSEST_ADMIN_TOKEN || undefined,
+    logLevel: env.PALIMPSEST_LOG_LEVEL || undefined,
+  };
+}
+
+/** Validates merged settings, turning zod's issues into one readable error. */
+export function validateConfig(input: unknown): Config {
+  const r = configSchema.safeParse(input);
+  if (r.success) return r.data;
+  const lines = r.error.issues.map((i) => `  - ${i.path.join('.') || '(root)'}: ${i.message}`);
+  throw new ConfigError(`invalid configuration:\n${lines.join('\n')}\nFix the setting in the config file, the PALIMPSEST_* environment variable or the command-line flag.`);
+}
+
+/** Builds the configuration from defaults, an optional file, the environment and flags (highest precedence). */
+export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv; flags?: Record<string, unknown> } = {}): Config {
+  const env = opts.env ?? process.env;
+  const file = opts.file ?? env.PALIMPSEST_CONFIG;
+  let merged: Record<string, unknown> = {};
+  if (file) merged = deepMerge(merged, readConfigFile(file));
+  merged = deepMerge(merged, configFromEnv(env));
+  if (opts.flags) merged = deepMerge(merged, opts.flags);
+  return validateConfig(merged);
+}

@@ -1,0 +1,59 @@
+/**
+ * Turns response bytes into a string following the WHATWG encoding rules browsers use, so the text we store is
+ * the text a reader saw: BOM, then the Content-Type charset, then a `<meta>` prescan of the first 1024 bytes,
+ * then windows-1252.
+ */
+import sniffHTMLEncoding from 'html-encoding-sniffer';
+import whatwgEncoding from 'whatwg-encoding';
+import { parseContentType } from './content-type.js';
+
+/** A decoded body and the WHATWG name of the encoding used ('' when the body was not decoded). */
+export interface DecodedBody {
+  text: string;
+  charset: string;
+}
+
+/** Media types whose bytes are text; anything else (images, PDF, archives) is left undecoded. */
+function isTextual(mediaType: string): boolean {
+  return (
+    mediaType === '' ||
+    mediaType.startsWith('text/') ||
+    mediaType.endsWith('+xml') ||
+    mediaType.endsWith('+json') ||
+    ['application/xml', 'application/json', 'application/javascript', 'application/ecmascript'].includes(mediaType)
+  );
+}
+
+/** Media types for which the HTML `<meta charset>` prescan applies (unknown types may be HTML too). */
+function isHtmlish(mediaType: string): boolean {
+  return mediaType === '' || mediaType === 'text/html' || mediaType === 'application/xhtml+xml';
+}
+
+/** Types whose own specifications default to UTF-8 rather than the web's legacy windows-1252. */
+function defaultsToUtf8(mediaType: string): boolean {
+  return mediaType.endsWith('json') || mediaType.endsWith('xml');
+}
+
+/** Decodes `body` according to its Content-Type header value (which may be undefined). */
+export function decodeBody(body: Buffer, contentTypeHeader: string | undefined): DecodedBody {
+  const { mediaType, charset: label } = parseContentType(contentTypeHeader);
+  if (!isTextual(mediaType)) return { text: '', charset: '' };
+  const fallback = defaultsToUtf8(mediaType) ? 'UTF-8' : 'windows-1252';
+  let encoding: string;
+  if (isHtmlish(mediaType)) {
+    encoding = sniffHTMLEncoding(body, { transportLayerEncodingLabel: label ?? undefined, defaultEncoding: fallback });
+  } else {
+    encoding = whatwgEncoding.getBOMEncoding(body) ?? (label ? whatwgEncoding.labelToName(label) : null) ?? fallback;
+  }
+  return decodeWith(body, encoding);
+}
+
+/** Decodes with a WHATWG encoding name; a BOM still wins inside `whatwgEncoding.decode`, as the spec says. */
+function decodeWith(body: Buffer, encoding: string): DecodedBody {
+  const bom = whatwgEncoding.getBOMEncoding(body);
+  if (bom) return { text: whatwgEncoding.decode(body, bom), charset: bom };
+  // "replacement" is what labels of dangerous encodings (ISO-2022-KR, HZ...) map to: the whole body is one U+FFFD.
+  if (encoding === 'replacement') return { text: body.length > 0 ? '\uFFFD' : '', charset: 'replacement' };
+  if (!whatwgEncoding.isSupported(encoding)) encoding = 'windows-1252';
+  return { text: whatwgEncoding.decode(body, encoding), charset: encoding };
+}

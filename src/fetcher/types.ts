@@ -1,0 +1,93 @@
+/** Options for one HTTP fetch. Every field has a default in the fetcher. */
+export interface FetchOptions {
+  /** Allow loopback, private, link-local and unique-local destinations (off by default). */
+  allowPrivate?: boolean;
+  /**
+   * Host names (exact, case-insensitive) that may resolve to non-public addresses even without allowPrivate,
+   * e.g. an intranet mirror the operator trusts. Every other hop, redirects included, stays checked.
+   */
+  allowPrivateHosts?: string[];
+  /** Milliseconds to establish the TCP/TLS connection. */
+  connectTimeoutMs?: number;
+  /** Milliseconds for the whole exchange including the body. */
+  totalTimeoutMs?: number;
+  maxRedirects?: number;
+  /** Maximum decoded body size in bytes. */
+  maxBytes?: number;
+  userAgent?: string;
+  /** Extra request headers (e.g. If-None-Match). */
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+  /**
+   * Resolves a host name to all its addresses (default: the system resolver, `dns.lookup` with `all: true`).
+   * Injectable so tests can map names like `public.test` to loopback without real DNS.
+   */
+  lookup?: LookupFunction;
+}
+
+/** One address a host name resolves to. */
+export interface ResolvedAddress {
+  address: string;
+  /** 4 or 6. */
+  family: number;
+}
+
+/** Resolves a host name to every address it has. */
+export type LookupFunction = (hostname: string) => Promise<ResolvedAddress[]>;
+
+/** One completed HTTP exchange (the final hop after redirects). */
+export interface FetchResult {
+  /** The URL asked for. */
+  requestedUrl: string;
+  /** The final URL after redirects. */
+  url: string;
+  /** Each hop's URL, in order, including the first and the last. */
+  redirectChain: string[];
+  status: number;
+  statusText: string;
+  /** Response headers exactly as received, in order (raw names). */
+  headers: Array<[string, string]>;
+  /** Request headers that were sent on the final hop, in order. */
+  requestHeaders: Array<[string, string]>;
+  /** HTTP version of the response, e.g. '1.1'. */
+  httpVersion: string;
+  /** The body after content-encoding was undone (the bytes of the document). */
+  body: Buffer;
+  /** The body decoded to a string with the detected charset ('' for non-textual media types such as images or PDF). */
+  text: string;
+  /** Detected charset label (WHATWG name), e.g. 'UTF-8', 'windows-1252'; '' when the body was not decoded. */
+  charset: string;
+  /** Media type without parameters, lower case, e.g. 'text/html'; '' when absent. */
+  contentType: string;
+  /** When the response headers arrived (ISO 8601). */
+  fetchedAt: string;
+  /** Milliseconds from start to end of body. */
+  durationMs: number;
+}
+
+/** Why a fetch failed. */
+export type FetchErrorCode =
+  | 'bad_url'
+  | 'bad_scheme'
+  | 'private_address'
+  | 'dns'
+  | 'connect_timeout'
+  | 'timeout'
+  | 'connection'
+  | 'tls'
+  | 'too_many_redirects'
+  | 'too_large'
+  | 'decoding'
+  | 'aborted';
+
+/** A fetch that produced no usable response. The message starts with "fetcher:". */
+export class FetchError extends Error {
+  constructor(
+    readonly code: FetchErrorCode,
+    message: string,
+    readonly url: string,
+  ) {
+    super(`fetcher: ${message}`);
+    this.name = 'FetchError';
+  }
+}

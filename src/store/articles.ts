@@ -1,0 +1,173 @@
+/** Queries on the articles table. */
+import { stmt, type Db } from './db.js';
+import type { Article, ArticleStatus } from './types.js';
+
+interface ArticleRecord {
+  id: number;
+  url: string;
+  source_id: number | null;
+  title: string | null;
+  status: ArticleStatus;
+  first_seen: string;
+  last_checked: string | null;
+  last_changed: string | null;
+  next_check: string;
+  check_interval_s: number;
+  check_count: number;
+  error_count: number;
+  total_errors: number;
+  last_error: string | null;
+  last_error_at: string | null;
+  version_count: number;
+  etag: string | null;
+  last_modified: string | null;
+  last_body_sha256: string | null;
+}
+
+function toArticle(r: ArticleRecord): Article {
+  return {
+    id: r.id,
+    url: r.url,
+    sourceId: r.source_id,
+    title: r.title,
+    status: r.status,
+    firstSeen: r.first_seen,
+    lastChecked: r.last_checked,
+    lastChanged: r.last_changed,
+    nextCheck: r.next_check,
+    checkIntervalS: r.check_interval_s,
+    checkCount: r.check_count,
+    errorCount: r.error_count,
+    totalErrors: r.total_errors,
+    lastError: r.last_error,
+    lastErrorAt: r.last_error_at,
+    versionCount: r.version_count,
+    etag: r.etag,
+    lastModified: r.last_modified,
+    lastBodySha256: r.last_body_sha256,
+  };
+}
+
+/** Inserts an article if its URL is new. Returns the article and whether it was created. */
+export function insertArticle(db: Db, url: string, now: string, sourceId: number | null = null): { article: Article; created: boolean } {
+  const info = stmt(db, `INSERT INTO articles (url, source_id, first_seen, next_check) VALUES (?, ?, ?, ?)
+    ON CONFLICT (url) DO NOTHING`).run(url, sourceId, now, now);
+  const article = getArticleByUrl(db, url);
+  if (!article) throw new Error(`store: article ${url} vanished after insert`);
+  return { article, created: info.changes > 0 };
+}
+
+/** The article with this id, or null. */
+export function getArticle(db: Db, id: number): Article | null {
+  const r = stmt(db, 'SELECT * FROM articles WHERE id = ?').get(id) as ArticleRecord | undefined;
+  return r ? toArticle(r) : null;
+}
+
+/** The article with this exact URL, or null. */
+export function getArticleByUrl(db: Db, url: string): Article | null {
+  const r = stmt(db, 'SELECT * FROM articles WHERE url = ?').get(url) as ArticleRecord | undefined;
+  return r ? toArticle(r) : null;
+}
+
+/** Active articles whose next check is at or before `now`, earliest first. */
+export function listDueArticles(db: Db, now: string, limit: number): Article[] {
+  const rows = stmt(db, `SELECT * FROM articles WHERE status = 'active' AND next_check <= ?
+    ORDER BY next_check, id LIMIT ?`).all(now, limit) as ArticleRecord[];
+  return rows.map(toArticle);
+}
+
+/** Number of active articles due at `now`. */
+export function countDueArticles(db: Db, now: string): number {
+  const r = stmt(db, `SELECT count(*) AS n FROM articles WHERE status = 'active' AND next_check <= ?`).get(now) as { n: number };
+  return r.n;
+}
+
+/** Every article, in id order. */
+export function listAllArticles(db: Db): Article[] {
+  return (stmt(db, 'SELECT * FROM articles ORDER BY id').all() as ArticleRecord[]).map(toArticle);
+}
+
+/** Filters for listing articles. */
+export interface ArticleQuery {
+  sourceId?: number;
+  changedSince?: string;
+  minVersions?: number;
+  search?: string;
+  /** Keyset cursor: only articles with id below this. */
+  beforeId?: number;
+  limit: number;
+}
+
+/** Articles matching the filters, newest id first (stable keyset order). */
+export function queryArticles(db: Db, q: ArticleQuery): Article[] {
+  const rows = stmt(db, `SELECT * FROM articles
+    WHERE (@sourceId IS NULL OR source_id = @sourceId)
+      AND (@changedSince IS NULL OR last_changed >= @changedSince)
+      AND version_count >= @minVersions
+      AND (@search IS NULL OR url LIKE @search ESCAPE '\\' OR title LIKE @search ESCAPE '\\')
+      AND (@beforeId IS NULL OR id < @beforeId)
+    ORDER BY id DESC LIMIT @limit`).all({
+    sourceId: q.sourceId ?? null,
+    changedSince: q.changedSince ?? null,
+    minVersions: q.minVersions ?? 0,
+    search: q.search ? `%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null,
+    beforeId: q.beforeId ?? null,
+    limit: q.limit,
+  }) as ArticleRecord[];
+  return rows.map(toArticle);
+}
+
+/** Records a check that found no new version (unchanged or 304) and sets the next check. */
+export function recordUnchanged(db: Db, id: number, now: string, nextCheck: string, intervalS: number, validators: Validators): void {
+  stmt(db, `UPDATE articles SET last_checked = ?, next_check = ?, check_interval_s = ?, check_count = check_count + 1,
+    error_count = 0, etag = coalesce(?, etag), last_modified = coalesce(?, last_modified),
+    last_body_sha256 = coalesce(?, last_body_sha256) WHERE id = ?`)
+    .run(now, nextCheck, intervalS, validators.etag, validators.lastModified, validators.bodySha256, id);
+}
+
+/** HTTP validators and the last body's hash, remembered for conditional requests. */
+export interface Validators {
+  etag: string | null;
+  lastModified: string | null;
+  bodySha256: string | null;
+}
+
+/** Records a check that stored a new version. */
+export function recordChanged(db: Db, id: number, now: string, title: string, nextCheck: string, intervalS: number, validators: Validators): void {
+  stmt(db, `UPDATE articles SET last_checked = ?, last_changed = ?, title = ?, next_check = ?, check_interval_s = ?,
+    check_count = check_count + 1, error_count = 0, version_count = version_count + 1,
+    etag = ?, last_modified = ?, last_body_sha256 = ? WHERE id = ?`)
+    .run(now, now, title, nextCheck, intervalS, validators.etag, validators.lastModified, validators.bodySha256, id);
+}
+
+/** Records a failed check: error counts, the message, the next attempt, and optionally a new status. */
+export function recordError(db: Db, id: number, now: string, message: string, nextCheck: string, status: ArticleStatus): void {
+  stmt(db, `UPDATE articles SET last_checked = ?, check_count = check_count + 1, error_count = error_count + 1,
+    total_errors = total_errors + 1, last_error = ?, last_error_at = ?, next_check = ?, status = ? WHERE id = ?`)
+    .run(now, message, now, nextCheck, status, id);
+}
+
+/** Sets an article's status (e.g. 'stopped' when its interval passes the limit, 'active' to resume). */
+export function setArticleStatus(db: Db, id: number, status: ArticleStatus): void {
+  stmt(db, 'UPDATE articles SET status = ? WHERE id = ?').run(status, id);
+}
+
+/** Makes an article due now (used by `check` on demand and when resuming). */
+export function setNextCheck(db: Db, id: number, nextCheck: string): void {
+  stmt(db, 'UPDATE articles SET next_check = ? WHERE id = ?').run(nextCheck, id);
+}
+
+/** Recomputes version_count, title and last_changed from the versions table (after re-extraction or import). */
+export function refreshArticleSummary(db: Db, id: number): void {
+  stmt(db, `UPDATE articles SET
+      version_count = (SELECT count(*) FROM versions WHERE article_id = @id),
+      title = coalesce((SELECT title FROM versions WHERE article_id = @id ORDER BY number DESC LIMIT 1), title),
+      last_changed = (SELECT max(captured_at) FROM versions WHERE article_id = @id)
+    WHERE id = @id`).run({ id });
+}
+
+/** Counts of articles by status. */
+export function countArticlesByStatus(db: Db): Record<string, number> {
+  const rows = stmt(db, 'SELECT status, count(*) AS n FROM articles GROUP BY status').all() as Array<{ status: string; n: number }>;
+  return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+}

@@ -1,0 +1,19 @@
+/** Queries on the check log. */
+import { stmt, type Db } from './db.js';
+import type { CheckEntry, CheckOutcome } from './types.js';
+
+/** Appends one check to the log. */
+export function insertCheck(db: Db, articleId: number, checkedAt: string, outcome: CheckOutcome, httpStatus: number | null,
+  error: string | null, durationMs: number | null): void {
+  stmt(db, 'INSERT INTO checks (article_id, checked_at, outcome, http_status, error, duration_ms) VALUES (?, ?, ?, ?, ?, ?)')
+    .run(articleId, checkedAt, outcome, httpStatus, error, durationMs);
+}
+
+/** The most recent checks of an article, newest first. */
+export function listChecks(db: Db, articleId: number, limit: number): CheckEntry[] {
+  const rows = stmt(db, `SELECT id, article_id, checked_at, outcome, http_status, error, duration_ms FROM checks
+    WHERE article_id = ? ORDER BY id DESC LIMIT ?`).all(articleId, limit) as Array<{
+    id: number; article_id: number; checked_at: string; outcome: CheckOutcome; http_status: number | null; error: string | null; duration_ms: number | null;
+  }>;
+  return rows.map((r) => ({ id: r.id, articleId: r.article_id, checkedAt: r.checked_at, outcome: r.outcome, httpStatus: r.http_status, error: r.error, durationMs: r.duration_ms }));
+}

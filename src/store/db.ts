@@ -1,0 +1,107 @@
+/** Opening the SQLite database and applying the numbered migrations in `migrations/`. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+
+/** A better-sqlite3 connection. */
+export type Db = Database.Database;
+
+/** The repository's `migrations/` folder (works from `src/` under ts and from `dist/src/` once built). */
+export function migrationsDir(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    const candidate = path.join(dir, 'migrations');
+    if (fs.existsSync(candidate) && fs.statSync(candidate).isDirectory()) return candidate;
+    dir = path.dirname(dir);
+  }
+  throw new Error('store: cannot find the migrations/ folder');
+}
+
+/** One migration file: its number, its name and its SQL. */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Reads `NNNN_name.sql` files in order; refuses gaps and duplicates so a broken checkout fails loudly. */
+export function loadMigrations(dir = migrationsDir()): Migration[] {
+  const files = fs.readdirSync(dir).filter((f) => /^\d{4}_[\w-]+\.sql$/.test(f)).sort();
+  return files.map((file, i) => {
+    const version = Number(file.slice(0, 4));
+    if (version !== i + 1) throw new Error(`store: migration ${file} is out of sequence (expected ${i + 1})`);
+    return { version, name: file, sql: fs.readFileSync(path.join(dir, file), 'utf8') };
+  });
+}
+
+/** The schema version recorded in the database (0 for an empty database). */
+export function schemaVersion(db: Db): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/**
+ * Applies every migration newer than the database's schema version, each in its own transaction that also
+ * records the new version (PRAGMA user_version and a row in schema_migrations). Returns the versions applied.
+ */
+export function migrate(db: Db, migrations = loadMigrations()): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+  const current = schemaVersion(db);
+  const latest = migrations.length;
+  if (current > latest) {
+    throw new Error(`store: the database is at schema version ${current}, newer than this Palimpsest (${latest}); upgrade Palimpsest`);
+  }
+  const applied: number[] = [];
+  for (const m of migrations) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
+      db.pragma(`user_version = ${m.version}`);
+    })();
+    applied.push(m.version);
+  }
+  return applied;
+}
+
+/** Options for opening the database. */
+export interface OpenOptions {
+  /** Apply pending migrations (default true). */
+  migrate?: boolean;
+  readonly?: boolean;
+}
+
+/** Opens (creating folders as needed) the database at `file` in WAL mode with foreign keys on, migrated. */
+export function openDb(file: string, opts: OpenOptions = {}): Db {
+  if (file !== ':memory:' && !opts.readonly) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  let db: Db;
+  try {
+    db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
+  } catch (err) {
+    throw new Error(`store: cannot open database ${file}: ${(err as Error).message}`);
+  }
+  if (!opts.readonly) db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('synchronous = NORMAL');
+  if (opts.migrate !== false && !opts.readonly) migrate(db);
+  return db;
+}
+
+const cache = new WeakMap<Db, Map<string, Database.Statement>>();
+
+/** A prepared statement for `sql`, prepared once per connection. */
+export function stmt(db: Db, sql: string): Database.Statement {
+  let m = cache.get(db);
+  if (!m) {
+    m = new Map();
+    cache.set(db, m);
+  }
+  let s = m.get(sql);
+  if (!s) {
+    s = db.prepare(sql);
+    m.set(sql, s);
+  }
+  return s;
+}

@@ -1,0 +1,7 @@
+/** The storage layer: every SQL query of Palimpsest lives under src/store. */
+export * from './db.js';
+export * from './types.js';
+export * from './articles.js';
+export * from './versions.js';
+export * from './responses.js';
+export * from './checks.js';

@@ -1,0 +1,60 @@
+/** Queries on the responses table: captured HTTP exchanges, bodies kept gzip-compressed. */
+import { createHash } from 'node:crypto';
+import { gzipSync, gunzipSync } from 'node:zlib';
+import { stmt, type Db } from './db.js';
+import type { StoredResponse } from './types.js';
+
+interface ResponseRecord {
+  id: number;
+  article_id: number;
+  requested_url: string;
+  url: string;
+  fetched_at: string;
+  status: number;
+  status_text: string;
+  http_version: string;
+  headers: string;
+  request_headers: string;
+  body_gzip: Buffer;
+  body_length: number;
+  body_sha256: string;
+}
+
+/** A response to store; the body is the document bytes (content-encoding undone). */
+export type NewResponse = Omit<StoredResponse, 'id' | 'bodyLength' | 'bodySha256'>;
+
+/** SHA-256 of a buffer, hex. */
+export function sha256Hex(data: Buffer | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Stores a captured response (body compressed) and returns its id. */
+export function insertResponse(db: Db, r: NewResponse): number {
+  const info = stmt(db, `INSERT INTO responses (article_id, requested_url, url, fetched_at, status, status_text, http_version,
+      headers, request_headers, body_gzip, body_length, body_sha256)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+    r.articleId, r.requestedUrl, r.url, r.fetchedAt, r.status, r.statusText, r.httpVersion,
+    JSON.stringify(r.headers), JSON.stringify(r.requestHeaders), gzipSync(r.body, { level: 6 }), r.body.length, sha256Hex(r.body));
+  return Number(info.lastInsertRowid);
+}
+
+/** The stored response with this id, body decompressed, or null. */
+export function getResponse(db: Db, id: number): StoredResponse | null {
+  const r = stmt(db, 'SELECT * FROM responses WHERE id = ?').get(id) as ResponseRecord | undefined;
+  if (!r) return null;
+  return {
+    id: r.id,
+    articleId: r.article_id,
+    requestedUrl: r.requested_url,
+    url: r.url,
+    fetchedAt: r.fetched_at,
+    status: r.status,
+    statusText: r.status_text,
+    httpVersion: r.http_version,
+    headers: JSON.parse(r.headers) as Array<[string, string]>,
+    requestHeaders: JSON.parse(r.request_headers) as Array<[string, string]>,
+    body: gunzipSync(r.body_gzip),
+    bodyLength: r.body_length,
+    bodySha256: r.body_sha256,
+  };
+}

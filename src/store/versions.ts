@@ -1,0 +1,137 @@
+/** Queries on the versions table. */
+import { stmt, type Db } from './db.js';
+import type { Change, Version, VersionSummary } from './types.js';
+
+interface VersionRecord {
+  id: number;
+  article_id: number;
+  number: number;
+  title: string;
+  byline: string | null;
+  published_at: string | null;
+  text?: string;
+  content_hash: string;
+  captured_at: string;
+  response_id: number | null;
+  extractor_version: string;
+  words_added: number;
+  words_removed: number;
+  stats: string | null;
+  metadata: string;
+}
+
+const SUMMARY_COLS = `v.id, v.article_id, v.number, v.title, v.byline, v.published_at, v.content_hash, v.captured_at,
+  v.response_id, v.extractor_version, v.words_added, v.words_removed, v.stats, v.metadata`;
+
+function toSummary(r: VersionRecord): VersionSummary {
+  return {
+    id: r.id,
+    articleId: r.article_id,
+    number: r.number,
+    title: r.title,
+    byline: r.byline,
+    publishedAt: r.published_at,
+    contentHash: r.content_hash,
+    capturedAt: r.captured_at,
+    responseId: r.response_id,
+    extractorVersion: r.extractor_version,
+    wordsAdded: r.words_added,
+    wordsRemoved: r.words_removed,
+    stats: r.stats ? (JSON.parse(r.stats) as Record<string, unknown>) : null,
+    metadata: JSON.parse(r.metadata) as Record<string, unknown>,
+  };
+}
+
+function toVersion(r: VersionRecord): Version {
+  return { ...toSummary(r), text: r.text ?? '' };
+}
+
+/** Fields of a version to insert; `number` is assigned by the store. */
+export interface NewVersion {
+  articleId: number;
+  title: string;
+  byline: string | null;
+  publishedAt: string | null;
+  text: string;
+  contentHash: string;
+  capturedAt: string;
+  responseId: number | null;
+  extractorVersion: string;
+  wordsAdded: number;
+  wordsRemoved: number;
+  stats: object | null;
+  metadata: object;
+}
+
+/** Inserts the next version of an article (number = last + 1) and returns it. */
+export function insertVersion(db: Db, v: NewVersion): Version {
+  const info = stmt(db, `INSERT INTO versions (article_id, number, title, byline, published_at, text, content_hash, captured_at,
+      response_id, extractor_version, words_added, words_removed, stats, metadata)
+    VALUES (@articleId, (SELECT coalesce(max(number), 0) + 1 FROM versions WHERE article_id = @articleId), @title, @byline,
+      @publishedAt, @text, @contentHash, @capturedAt, @responseId, @extractorVersion, @wordsAdded, @wordsRemoved, @stats, @metadata)`)
+    .run({ ...v, stats: v.stats ? JSON.stringify(v.stats) : null, metadata: JSON.stringify(v.metadata) });
+  const row = stmt(db, 'SELECT * FROM versions WHERE id = ?').get(info.lastInsertRowid) as VersionRecord;
+  return toVersion(row);
+}
+
+/** Version `number` of an article, with its text, or null. */
+export function getVersion(db: Db, articleId: number, number: number): Version | null {
+  const r = stmt(db, 'SELECT * FROM versions WHERE article_id = ? AND number = ?').get(articleId, number) as VersionRecord | undefined;
+  return r ? toVersion(r) : null;
+}
+
+/** The newest version of an article, with its text, or null. */
+export function getLatestVersion(db: Db, articleId: number): Version | null {
+  const r = stmt(db, 'SELECT * FROM versions WHERE article_id = ? ORDER BY number DESC LIMIT 1').get(articleId) as VersionRecord | undefined;
+  return r ? toVersion(r) : null;
+}
+
+/** All versions of an article without their texts, oldest first. */
+export function listVersionSummaries(db: Db, articleId: number): VersionSummary[] {
+  const rows = stmt(db, `SELECT ${SUMMARY_COLS} FROM versions v WHERE v.article_id = ? ORDER BY v.number`).all(articleId) as VersionRecord[];
+  return rows.map(toSummary);
+}
+
+/** All versions of an article with their texts, oldest first. */
+export function listVersions(db: Db, articleId: number): Version[] {
+  return (stmt(db, 'SELECT * FROM versions WHERE article_id = ? ORDER BY number').all(articleId) as VersionRecord[]).map(toVersion);
+}
+
+/** Filters for the latest changes across articles. */
+export interface ChangeQuery {
+  sourceId?: number;
+  articleId?: number;
+  /** Only versions after the first (real changes, not first captures). */
+  changesOnly: boolean;
+  limit: number;
+  /** Keyset cursor: only versions with id below this. */
+  beforeId?: number;
+}
+
+interface ChangeRecord extends VersionRecord {
+  article_url: string;
+  article_title: string | null;
+}
+
+/** Versions joined with their articles, newest first. */
+export function listChanges(db: Db, q: ChangeQuery): Change[] {
+  const rows = stmt(db, `SELECT ${SUMMARY_COLS}, a.url AS article_url, a.title AS article_title
+    FROM versions v JOIN articles a ON a.id = v.article_id
+    WHERE (@sourceId IS NULL OR a.source_id = @sourceId)
+      AND (@articleId IS NULL OR v.article_id = @articleId)
+      AND (@changesOnly = 0 OR v.number > 1)
+      AND (@beforeId IS NULL OR v.id < @beforeId)
+    ORDER BY v.id DESC LIMIT @limit`).all({
+    sourceId: q.sourceId ?? null,
+    articleId: q.articleId ?? null,
+    changesOnly: q.changesOnly ? 1 : 0,
+    beforeId: q.beforeId ?? null,
+    limit: q.limit,
+  }) as ChangeRecord[];
+  return rows.map((r) => ({ ...toSummary(r), articleUrl: r.article_url, articleTitle: r.article_title }));
+}
+
+/** Total number of versions stored. */
+export function countVersions(db: Db): number {
+  return (stmt(db, 'SELECT count(*) AS n FROM versions').get() as { n: number }).n;
+}

@@ -1,0 +1,28 @@
+/** Small read-only queries used by the web layer (health check, feed validators). */
+import { stmt, type Db } from './db.js';
+
+/** Runs a trivial query; throws if the database does not answer. Returns the number of articles. */
+export function pingDb(db: Db): { articles: number } {
+  const r = stmt(db, 'SELECT count(*) AS n FROM articles').get() as { n: number };
+  return { articles: r.n };
+}
+
+/** What a feed is built from, cheaply: the newest version id, how many versions, the newest capture time. */
+export interface FeedState {
+  maxVersionId: number | null;
+  count: number;
+  newestCapturedAt: string | null;
+}
+
+/**
+ * The feed validators' inputs for one article (`articleId` set) or for all articles, counting every version
+ * or only changes (versions after the first).
+ */
+export function getFeedState(db: Db, q: { articleId?: number; changesOnly: boolean }): FeedState {
+  const r = stmt(db, `SELECT max(id) AS max_id, count(*) AS n, max(captured_at) AS newest FROM versions
+    WHERE (@articleId IS NULL OR article_id = @articleId) AND (@changesOnly = 0 OR number > 1)`).get({
+    articleId: q.articleId ?? null,
+    changesOnly: q.changesOnly ? 1 : 0,
+  }) as { max_id: number | null; n: number; newest: string | null };
+  return { maxVersionId: r.max_id, count: r.n, newestCapturedAt: r.newest };
+}

@@ -1,0 +1,60 @@
+/** Formatting of times and durations for pages and feeds (all times in UTC). */
+
+/** Parses an ISO time; null for null/invalid input. */
+export function parseTime(iso: string | null | undefined): Date | null {
+  if (!iso) return null;
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+/** "2024-05-01 14:03 UTC" (seconds shown when `seconds` is true); the input string for an unparsable time. */
+export function formatUtc(iso: string | null | undefined, seconds = false): string {
+  const d = parseTime(iso);
+  if (!d) return iso ?? '';
+  const s = d.toISOString();
+  return `${s.slice(0, 10)} ${s.slice(11, seconds ? 19 : 16)} UTC`;
+}
+
+/** A machine-readable ISO string for `<time datetime>`; the input for an unparsable time. */
+export function isoTime(iso: string | null | undefined): string {
+  const d = parseTime(iso);
+  return d ? d.toISOString() : (iso ?? '');
+}
+
+function plural(n: number, unit: string): string {
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}
+
+/** A duration in human units: "35 minutes", "2 hours 5 minutes", "3 days 4 hours", "less than a minute". */
+export function humanDuration(ms: number): string {
+  const s = Math.floor(Math.abs(ms) / 1000);
+  if (s < 60) return s === 0 ? 'less than a second' : plural(s, 'second');
+  const m = Math.floor(s / 60);
+  if (m < 60) return plural(m, 'minute');
+  const h = Math.floor(m / 60);
+  if (h < 24) return m % 60 ? `${plural(h, 'hour')} ${plural(m % 60, 'minute')}` : plural(h, 'hour');
+  const d = Math.floor(h / 24);
+  if (d < 7 && h % 24) return `${plural(d, 'day')} ${plural(h % 24, 'hour')}`;
+  if (d < 60) return plural(d, 'day');
+  if (d < 730) return plural(Math.floor(d / 30.44), 'month');
+  return plural(Math.floor(d / 365.25), 'year');
+}
+
+/** The gap from `a` to `b`: "35 minutes later", "2 days earlier", or "at the same time". */
+export function humanGap(aIso: string, bIso: string): string {
+  const a = parseTime(aIso);
+  const b = parseTime(bIso);
+  if (!a || !b) return '';
+  const ms = b.getTime() - a.getTime();
+  if (Math.abs(ms) < 1000) return 'at the same time';
+  return `${humanDuration(ms)} ${ms > 0 ? 'later' : 'earlier'}`;
+}
+
+/** How long before `now` a time was: "3 hours ago"; "in 5 minutes" for a future time. */
+export function humanAgo(iso: string | null | undefined, now: Date): string {
+  const d = parseTime(iso);
+  if (!d) return '';
+  const ms = now.getTime() - d.getTime();
+  if (Math.abs(ms) < 1000) return 'just now';
+  return ms > 0 ? `${humanDuration(ms)} ago` : `in ${humanDuration(ms)}`;
+}

@@ -1,0 +1,51 @@
+/** Parsing and checking of route and query parameters; every failure is a 400 or 404 HttpError. */
+import type { Db } from '../store/db.js';
+import { getArticle, getVersion } from '../store/index.js';
+import type { Article, Version } from '../store/types.js';
+import { HttpError } from './errors.js';
+
+const MAX_INT = 2 ** 31 - 1;
+
+/** A positive integer from a path or query string, or null when it is not one. */
+export function parsePositiveInt(raw: unknown): number | null {
+  if (typeof raw !== 'string' || !/^[0-9]{1,10}$/.test(raw)) return null;
+  const n = Number(raw);
+  return n >= 1 && n <= MAX_INT ? n : null;
+}
+
+/** The article named by a route's `:id`: 400 when it is not a positive integer, 404 when there is none. */
+export function requireArticle(db: Db, rawId: unknown): Article {
+  const id = parsePositiveInt(rawId);
+  if (id === null) throw new HttpError(400, `invalid article id ${JSON.stringify(String(rawId))}: expected a positive integer`);
+  const article = getArticle(db, id);
+  if (!article) throw new HttpError(404, `no article with id ${id}`);
+  return article;
+}
+
+/** Version `:n` of an article: 400 when not a positive integer, 404 when the article has no such version. */
+export function requireVersion(db: Db, article: Article, rawN: unknown): Version {
+  const n = parsePositiveInt(rawN);
+  if (n === null) throw new HttpError(400, `invalid version number ${JSON.stringify(String(rawN))}: expected a positive integer`);
+  const v = getVersion(db, article.id, n);
+  if (!v) throw new HttpError(404, `article ${article.id} has no version ${n} (it has ${article.versionCount})`);
+  return v;
+}
+
+/** Versions a and b of a diff range; any malformed or missing version is a 400 "invalid diff range". */
+export function requireDiffRange(db: Db, article: Article, rawA: unknown, rawB: unknown): { a: Version; b: Version } {
+  const load = (raw: unknown): Version => {
+    const n = parsePositiveInt(raw);
+    if (n === null) throw new HttpError(400, `invalid diff range: ${JSON.stringify(String(raw))} is not a version number`);
+    const v = getVersion(db, article.id, n);
+    if (!v) throw new HttpError(400, `invalid diff range: article ${article.id} has no version ${n} (it has ${article.versionCount})`);
+    return v;
+  };
+  return { a: load(rawA), b: load(rawB) };
+}
+
+/** The first value of a query parameter when it is a string, else undefined. */
+export function queryString(raw: unknown): string | undefined {
+  if (typeof raw === 'string') return raw;
+  if (Array.isArray(raw) && typeof raw[0] === 'string') return raw[0];
+  return undefined;
+}

@@ -1,0 +1,54 @@
+/** Adding a URL to track (the form and the API share this): token check, URL validation, insertion. */
+import crypto from 'node:crypto';
+import type { Db } from '../store/db.js';
+import { insertArticle } from '../store/index.js';
+import type { Article } from '../store/types.js';
+import { HttpError } from './errors.js';
+
+/** How to enable writes, shown when no admin token is configured. */
+export const ENABLE_WRITES_HINT = 'set PALIMPSEST_ADMIN_TOKEN (or adminToken in the config file) to enable adding URLs';
+
+/** Compares a presented token with the configured one in constant time (both hashed to equal length first). */
+export function tokenMatches(configured: string, presented: string): boolean {
+  const a = crypto.createHash('sha256').update(configured, 'utf8').digest();
+  const b = crypto.createHash('sha256').update(presented, 'utf8').digest();
+  return crypto.timingSafeEqual(a, b);
+}
+
+/**
+ * Checks write access: 403 when writes are disabled (no token configured), 401 when the presented token is
+ * missing or wrong (`bearer` adds a WWW-Authenticate challenge).
+ */
+export function requireAdmin(configured: string | undefined, presented: string | undefined, bearer: boolean): void {
+  if (!configured) throw new HttpError(403, `adding URLs is disabled: ${ENABLE_WRITES_HINT}`);
+  const headers: Record<string, string> = bearer ? { 'WWW-Authenticate': 'Bearer realm="palimpsest"' } : {};
+  if (!presented) throw new HttpError(401, 'the admin token is missing', headers);
+  if (!tokenMatches(configured, presented)) throw new HttpError(401, 'the admin token is wrong', headers);
+}
+
+/** Longest URL accepted. */
+export const MAX_URL_LENGTH = 2048;
+
+/** Validates a URL to track: absolute http(s), a host, no credentials; drops the #fragment. 400 otherwise. */
+export function normaliseTrackUrl(raw: unknown): string {
+  if (typeof raw !== 'string' || raw.trim() === '') throw new HttpError(400, 'invalid URL: a URL is required');
+  const text = raw.trim();
+  if (text.length > MAX_URL_LENGTH) throw new HttpError(400, `invalid URL: longer than ${MAX_URL_LENGTH} characters`);
+  let u: URL;
+  try {
+    u = new URL(text);
+  } catch {
+    throw new HttpError(400, 'invalid URL: not an absolute URL (expected http:// or https://...)');
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new HttpError(400, `invalid URL: only http and https URLs can be tracked, not ${u.protocol}`);
+  if (!u.hostname) throw new HttpError(400, 'invalid URL: it has no host');
+  if (u.username || u.password) throw new HttpError(400, 'invalid URL: URLs with a user name or password are not accepted');
+  u.hash = '';
+  return u.toString();
+}
+
+/** Inserts the article (due now, so the scheduler picks it up) or finds it if already tracked. */
+export function trackUrl(db: Db, rawUrl: unknown, now: Date): { article: Article; created: boolean } {
+  const url = normaliseTrackUrl(rawUrl);
+  return insertArticle(db, url, now.toISOString());
+}

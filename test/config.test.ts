@@ -1,0 +1,34 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from '@jest/globals';
+import { loadConfig } from '../src/config/index.js';
+import { tmpDir } from './helpers/tmp.js';
+
+describe('config', () => {
+  it('has defaults', () => {
+    const c = loadConfig({ env: {} });
+    expect(c.db).toBe('./data/palimpsest.db');
+    expect(c.port).toBe(8080);
+    expect(c.allowPrivate).toBe(false);
+    expect(c.scheduler.afterChangeS).toBe(1800);
+    expect(c.scheduler.growth).toBe(1.2);
+    expect(c.scheduler.maxIntervalS).toBe(40 * 86400);
+  });
+
+  it('layers file < env < flags', () => {
+    const dir = tmpDir();
+    const file = path.join(dir, 'c.yaml');
+    fs.writeFileSync(file, 'port: 9000\ndb: /tmp/a.db\nscheduler:\n  growth: 1.5\n');
+    const c = loadConfig({ file, env: { PALIMPSEST_DB: '/tmp/b.db', PALIMPSEST_ALLOW_PRIVATE: '1' }, flags: { port: 9100 } });
+    expect([c.port, c.db, c.allowPrivate, c.scheduler.growth, c.scheduler.afterChangeS]).toEqual([9100, '/tmp/b.db', true, 1.5, 1800]);
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it('fails with a message naming the bad setting', () => {
+    expect(() => loadConfig({ env: { PALIMPSEST_PORT: 'eighty' } })).toThrow(/PALIMPSEST_PORT=eighty is not a number/);
+    expect(() => loadConfig({ env: {}, flags: { port: 70000 } })).toThrow(/port:/);
+    expect(() => loadConfig({ env: { PALIMPSEST_ADMIN_TOKEN: 'short' } })).toThrow(/adminToken: the admin token must be at least 8 characters/);
+    expect(() => loadConfig({ env: {}, flags: { scheduler: { growth: 0.5 } } })).toThrow(/scheduler\.growth/);
+    expect(() => loadConfig({ file: '/nonexistent/palimpsest.yaml', env: {} })).toThrow(/cannot read config file/);
+  });
+});
