@@ -9,4 +9,5 @@ export default {
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   setupFilesAfterEnv: ['<rootDir>/test/helpers/no-internet.ts'],
   testTimeout: 60000,
+  modulePathIgnorePatterns: ['<rootDir>/dist/'],
 };

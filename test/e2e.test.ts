@@ -11,7 +11,7 @@ import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { describeCorpus } from './helpers/corpus.js';
 import { startNewsOrigin, type NewsOrigin } from './helpers/news-origin.js';
-import { folded, loadRevisions, type RevisionArticle } from './helpers/revisions.js';
+import { folded, loadRevisions, realParagraphs, type RevisionArticle } from './helpers/revisions.js';
 import { openDb, type Db } from '../src/store/index.js';
 import { createApp } from '../src/web/app.js';
 import { loadConfig } from '../src/config/index.js';
@@ -88,18 +88,19 @@ describeCorpus('end to end on real articles (CLI, store, web, feeds, API)', (cor
         const id = ids.get(a.id)!;
         const keep = expectedVersions(a);
         const api = await request(app).get(`/api/articles/${id}`).expect(200);
-        const versions = api.body.versions as Array<{ number: number; title: string; wordsAdded: number; wordsRemoved: number }>;
+        const versions = api.body.versions as Array<{ number: number; title: string; words_added: number; words_removed: number }>;
         expect(versions.map((v) => v.number)).toEqual(keep.map((_, i) => i + 1));
         for (const [n, srcIndex] of keep.entries()) {
           const src = a.versions[srcIndex]!;
           const v = await request(app).get(`/api/articles/${id}/versions/${n + 1}`).expect(200);
-          expect(v.body.title).toBe(src.title);
-          expect(foldText(v.body.text)).toBe(foldText(src.paragraphs.join(' ')));
+          expect(v.body.version.title).toBe(src.title);
+          expect(foldText(v.body.version.text) === foldText(realParagraphs(src).join(' '))).toBe(true);
           if (n > 0) {
             const prev = a.versions[keep[n - 1]!]!;
-            const expected = diffTexts(prev.paragraphs.join('\n\n'), src.paragraphs.join('\n\n')).stats;
-            expect(versions[n]!.wordsAdded).toBe(expected.wordsAdded);
-            expect(versions[n]!.wordsRemoved).toBe(expected.wordsRemoved);
+            const expected = diffTexts(realParagraphs(prev).join('\n\n'), realParagraphs(src).join('\n\n')).stats;
+            const got = versions[n]!;
+            expect({ article: a.id, version: n + 1, added: got.words_added, removed: got.words_removed })
+              .toEqual({ article: a.id, version: n + 1, added: expected.wordsAdded, removed: expected.wordsRemoved });
           }
         }
         const page = await request(app).get(`/articles/${id}`).expect(200);
@@ -109,14 +110,16 @@ describeCorpus('end to end on real articles (CLI, store, web, feeds, API)', (cor
           const diff = await request(app).get(`/articles/${id}/diff/${keep.length - 1}/${keep.length}`).expect(200);
           expect(diff.text).toContain(`Version ${keep.length - 1}`);
           expect(diff.text).toContain(`Version ${keep.length}`);
-          if (last.wordsAdded > 0) expect(diff.text).toMatch(/<ins[\s>]/);
-          if (last.wordsRemoved > 0) expect(diff.text).toMatch(/<del[\s>]/);
+          if (last.words_added > 0) expect(diff.text).toMatch(/<ins[\s>]/);
+          if (last.words_removed > 0) expect(diff.text).toMatch(/<del[\s>]/);
           const feed = await request(app).get(`/articles/${id}/feed.rss`).expect(200);
-          expect((feed.text.match(/<item>/g) ?? []).length).toBe(keep.length - 1);
+          // One item per stored version: version 1 announces the start of tracking, each later one carries its diff.
+          expect((feed.text.match(/<item>/g) ?? []).length).toBe(keep.length);
           expect(feed.text).toContain(`Version ${keep.length}:`);
         }
       }
       const global = await request(app).get('/feed.rss').expect(200);
+      // The site-wide feed carries changes only (versions 2 and later).
       const totalChanges = articles.reduce((n, a) => n + expectedVersions(a).length - 1, 0);
       expect((global.text.match(/<item>/g) ?? []).length).toBe(totalChanges);
       const home = await request(app).get('/').expect(200);

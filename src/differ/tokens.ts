@@ -1,9 +1,10 @@
 /**
  * Lossless tokenizer for word diffs: concatenating the tokens of a text gives the text back exactly.
  *
- * A token is one of: a word (letters, marks and digits, with inner apostrophes as in "don’t" and inner
- * `.,:` between digits as in "3.5" or "1,000"), a run of whitespace, or one other character (punctuation,
- * symbols). Runs of scripts written without spaces (Chinese, Japanese, Thai, ...) are cut into words by
+ * A token is one of: a word (a run of letters, marks, digits and connector punctuation such as "_"), a
+ * run of whitespace, or one other character (punctuation, symbols). Apostrophes and decimal points split
+ * words ("don", "’", "t"; "3", ".", "5"), as in git's and jsdiff's word diffs: it keeps our word counts
+ * comparable with theirs, and "Romney ’s" -> "Romney’s" is then a whitespace change, not two changed words. Runs of scripts written without spaces (Chinese, Japanese, Thai, ...) are cut into words by
  * `Intl.Segmenter` with word granularity. A token "is a word" when it contains a letter or a digit.
  *
  * The scanner uses a lazily filled per-code-unit class table instead of a Unicode regex per token: it is the
@@ -23,6 +24,7 @@ const RE_NOSPACE = /^[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Thai}\p{
 const RE_LETTER = /^\p{L}$/u;
 const RE_DIGIT = /^\p{N}$/u;
 const RE_MARK = /^\p{M}$/u;
+const RE_CONNECTOR = /^\p{Pc}$/u;
 const RE_WORDLIKE = /[\p{L}\p{N}]/u;
 
 const table = new Uint8Array(0x10000);
@@ -30,6 +32,8 @@ const astral = new Map<number, number>();
 
 function classify(ch: string): number {
   if (RE_SPACE.test(ch)) return SPACE;
+  // Soft hyphens and connector punctuation ("_") continue a word without making one.
+  if (ch === '\u00ad' || RE_CONNECTOR.test(ch)) return MARK;
   if (RE_NOSPACE.test(ch)) return NOSPACE;
   if (RE_LETTER.test(ch)) return LETTER;
   if (RE_DIGIT.test(ch)) return DIGIT;
@@ -66,84 +70,119 @@ function charAt(text: string, i: number): number {
   return classOfUnit(c) * 4 + 1;
 }
 
-function isWordClass(k: number): boolean {
-  return k === LETTER || k === DIGIT || k === MARK;
-}
-
 let wordSegmenter: Intl.Segmenter | undefined;
 
-/** Sink for scanned tokens: [start, end) offsets and whether the token is a word. */
-type TokenSink = (start: number, end: number, word: boolean) => void;
+/** ASCII classes, filled eagerly: the common case never reaches the lazy table. */
+const ASCII = new Uint8Array(128);
+for (let c = 0; c < 128; c++) ASCII[c] = classify(String.fromCharCode(c));
 
-function scanNoSpaceRun(text: string, start: number, end: number, sink: TokenSink): void {
-  wordSegmenter ??= new Intl.Segmenter('en', { granularity: 'word' });
-  for (const s of wordSegmenter.segment(text.slice(start, end))) {
-    sink(start + s.index, start + s.index + s.segment.length, RE_WORDLIKE.test(s.segment));
-  }
-}
-
-/** Calls `sink` for every token of `text`, in order, covering the text exactly. */
-function scan(text: string, sink: TokenSink): void {
+/**
+ * Scans `text` into tokens. When `ends` is given, pushes the end offset of every token (negated minus one
+ * for word tokens, so `-e - 1`); always returns the number of word tokens. One function for both uses keeps
+ * the rules in one place; no callbacks keep it fast.
+ */
+function scan(text: string, ends: number[] | null): number {
   const n = text.length;
+  let words = 0;
   let i = 0;
   while (i < n) {
-    const cw = charAt(text, i);
-    const k = cw >> 2;
     const start = i;
-    i += cw & 3;
+    const c0 = text.charCodeAt(i);
+    let k: number;
+    if (c0 < 128) {
+      k = ASCII[c0] as number;
+      i++;
+    } else {
+      const cw = charAt(text, i);
+      k = cw >> 2;
+      i += cw & 3;
+    }
     if (k === SPACE) {
-      while (i < n && classOfUnit(text.charCodeAt(i)) === SPACE) i++;
-      sink(start, i, false);
-    } else if (isWordClass(k)) {
-      let hasLetterOrDigit = k !== MARK;
-      let prevDigit = k === DIGIT;
       while (i < n) {
-        const nw = charAt(text, i);
-        const nk = nw >> 2;
-        if (isWordClass(nk)) {
-          if (nk !== MARK) hasLetterOrDigit = true;
-          prevDigit = nk === DIGIT;
-          i += nw & 3;
-          continue;
-        }
-        if (i + 1 >= n) break;
         const c = text.charCodeAt(i);
-        const after = charAt(text, i + 1) >> 2;
-        const joinsWord = (c === 0x27 || c === 0x2019) && (after === LETTER || after === DIGIT);
-        const joinsNumber = (c === 0x2e || c === 0x2c || c === 0x3a) && prevDigit && after === DIGIT;
-        if (!joinsWord && !joinsNumber) break;
-        i += 1;
+        if ((c < 128 ? ASCII[c] : classOfUnit(c)) !== SPACE) break;
+        i++;
       }
-      sink(start, i, hasLetterOrDigit);
+      ends?.push(i);
+    } else if (k === LETTER || k === DIGIT || k === MARK) {
+      let hasLetterOrDigit = k !== MARK;
+      while (i < n) {
+        const c = text.charCodeAt(i);
+        let nk: number;
+        let width = 1;
+        if (c < 128) nk = ASCII[c] as number;
+        else {
+          const nw = charAt(text, i);
+          nk = nw >> 2;
+          width = nw & 3;
+        }
+        if (nk !== LETTER && nk !== DIGIT && nk !== MARK) break;
+        if (nk !== MARK) hasLetterOrDigit = true;
+        i += width;
+      }
+      if (hasLetterOrDigit) {
+        words++;
+        ends?.push(-i - 1);
+      } else {
+        ends?.push(i);
+      }
     } else if (k === NOSPACE) {
       while (i < n) {
         const nw = charAt(text, i);
         if (nw >> 2 !== NOSPACE) break;
         i += nw & 3;
       }
-      scanNoSpaceRun(text, start, i, sink);
+      wordSegmenter ??= new Intl.Segmenter('en', { granularity: 'word' });
+      for (const seg of wordSegmenter.segment(text.slice(start, i))) {
+        const end = start + seg.index + seg.segment.length;
+        if (RE_WORDLIKE.test(seg.segment)) {
+          words++;
+          ends?.push(-end - 1);
+        } else {
+          ends?.push(end);
+        }
+      }
     } else {
-      sink(start, i, false);
+      ends?.push(i);
     }
   }
+  return words;
+}
+
+/** Tokens of a text with a word flag per token (1 = word). */
+export interface FlaggedTokens {
+  tokens: string[];
+  words: Uint8Array;
+}
+
+/** The tokens of `text` with their word flags (saves re-testing each token for being a word). */
+export function tokenizeFlagged(text: string): FlaggedTokens {
+  const ends: number[] = [];
+  scan(text, ends);
+  const tokens = new Array<string>(ends.length);
+  const words = new Uint8Array(ends.length);
+  let start = 0;
+  for (let t = 0; t < ends.length; t++) {
+    const e = ends[t] as number;
+    let end = e;
+    if (e < 0) {
+      end = -e - 1;
+      words[t] = 1;
+    }
+    tokens[t] = text.slice(start, end);
+    start = end;
+  }
+  return { tokens, words };
 }
 
 /** The tokens of `text`; `tokens.join('') === text` always holds. */
 export function tokenize(text: string): string[] {
-  const out: string[] = [];
-  scan(text, (s, e) => {
-    out.push(text.slice(s, e));
-  });
-  return out;
+  return tokenizeFlagged(text).tokens;
 }
 
 /** The number of word tokens in `text` (same count as `tokenize(text).filter(isWordToken).length`, without allocating tokens). */
 export function countWords(text: string): number {
-  let n = 0;
-  scan(text, (_s, _e, word) => {
-    if (word) n++;
-  });
-  return n;
+  return scan(text, null);
 }
 
 /** Whether a token counts as a word: it contains a letter or a digit. */

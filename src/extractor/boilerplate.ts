@@ -13,7 +13,7 @@ export const JUNK_TAGS = new Set([
 ]);
 
 /** Structural furniture: navigation, side columns, page headers and footers, figures (captions are not body text). */
-export const FURNITURE_TAGS = new Set(['nav', 'aside', 'footer', 'header', 'figure', 'figcaption', 'menu']);
+const FURNITURE_TAGS = new Set(['nav', 'aside', 'footer', 'header', 'figure', 'figcaption', 'menu']);
 
 const FURNITURE_ROLES = new Set([
   'navigation', 'complementary', 'banner', 'contentinfo', 'search', 'dialog', 'alertdialog', 'menu', 'menubar',
@@ -34,7 +34,7 @@ const ANY_WORD = new Set([
   'pager', 'rating', 'ratings', 'disclaimer', 'copyright', 'skiplink', 'skiplinks', 'tooltip', 'print', 'email',
   'follow', 'subnav', 'hidden',
   'offscreen', 'sronly', 'visuallyhidden', 'screenreader', 'banner', 'promobox', 'newsticker', 'ticker',
-  'infobox', 'factbox', 'tags', 'tagcloud', 'taglist', 'keywords', 'topics', 'inline', 'embed', 'embedded',
+  'infobox', 'factbox', 'ai2html', 'infographic', 'tags', 'tagcloud', 'taglist', 'keywords', 'topics', 'inline', 'embed', 'embedded',
   'video', 'videos', 'player', 'audio', 'podcast', 'podcasts', 'playlist', 'author', 'authors', 'bio',
   'timestamps', 'date', 'dates', 'meta', 'metadata', 'postmeta', 'entrymeta', 'headline', 'headlines', 'title',
 ]);
@@ -48,8 +48,10 @@ const WORD_PAIRS = new Set([
   'post navigation', 'story tools',
 ]);
 
-// These words are too common in container names to count alone ("inline-content", "embed-body", "main-title").
+// Too common in container names to count anywhere in a name ("inline-content", "embed-body", "author-page")...
 const WEAK_ALONE = new Set(['inline', 'embed', 'embedded', 'video', 'player', 'audio', 'title', 'headline', 'date', 'print', 'email', 'hidden', 'meta', 'bio', 'author', 'authors', 'tags', 'topics']);
+// ...but as the last word of a name they name that part of the page ("article-meta", "post-author", "story-date").
+const WEAK_TAIL = new Set([...WEAK_ALONE].filter((w) => w !== 'inline' && w !== 'title' && w !== 'headline'));
 
 // WordPress-style value classes ("tag-politics", "category-social-media") name the post's topics, not furniture.
 const VALUE_CLASS = /^(tag|tags|category|categories|cat|post|type|format|status|topic|section|author|postid|page|parent|template|single|lang|language|locale|theme|node|view|page-id|term)[-_]/i;
@@ -66,34 +68,37 @@ function words(token: string): string[] {
   return out;
 }
 
+// Embedded posts (tweets, Instagram) quote the story's sources: they are text, even inside "social-embed".
+function namesEmbed(ws: readonly string[]): boolean {
+  return ws.some((w) => EMBED_WORDS.has(w)) && !ws.includes('share') && !ws.includes('follow');
+}
+
+function wordsAreFurniture(ws: readonly string[], token: string): boolean {
+  const squashed = ws.join('');
+  if (ANY_WORD.has(squashed) && (ws.length > 1 || !WEAK_ALONE.has(squashed) || token.length <= 12)) return true;
+  for (let i = 0; i < ws.length; i++) {
+    const w = ws[i] as string;
+    if (ANY_WORD.has(w) && !WEAK_ALONE.has(w)) return true;
+    if (i + 1 < ws.length && WORD_PAIRS.has(`${w} ${ws[i + 1] as string}`)) return true;
+  }
+  return ws.length > 1 && WEAK_TAIL.has(ws[ws.length - 1] as string);
+}
+
 const tokenCache = new Map<string, boolean>();
 
 function tokenIsFurniture(token: string): boolean {
-  const cached = tokenCache.get(token);
-  if (cached !== undefined) return cached;
-  let result = false;
-  const ws = words(token);
-  // Embedded posts (tweets, Instagram) quote the story's sources: they are text, even inside "social-embed".
-  const embed = ws.some((w) => EMBED_WORDS.has(w)) && !ws.includes('share') && !ws.includes('follow');
-  if (!embed && !VALUE_CLASS.test(token)) {
-    const squashed = ws.join('');
-    if (ANY_WORD.has(squashed) && (ws.length > 1 || !WEAK_ALONE.has(squashed) || token.length <= 12)) result = true;
-    for (let i = 0; i < ws.length && !result; i++) {
-      const w = ws[i] as string;
-      if (ANY_WORD.has(w) && !WEAK_ALONE.has(w)) result = true;
-      else if (i + 1 < ws.length && WORD_PAIRS.has(`${w} ${ws[i + 1] as string}`)) result = true;
-    }
-    // "article-meta", "post-author", "story-date": a weak word that ends the token names that part of the page.
-    const last = ws[ws.length - 1];
-    if (!result && last !== undefined && ws.length > 1 && WEAK_ALONE.has(last) && last !== 'inline' && last !== 'title' && last !== 'headline') result = true;
+  let result = tokenCache.get(token);
+  if (result === undefined) {
+    const ws = words(token);
+    result = !namesEmbed(ws) && !VALUE_CLASS.test(token) && wordsAreFurniture(ws, token);
+    if (tokenCache.size > 50_000) tokenCache.clear();
+    tokenCache.set(token, result);
   }
-  if (tokenCache.size > 50_000) tokenCache.clear();
-  tokenCache.set(token, result);
   return result;
 }
 
 /** The class, id and component names of `el` as separate tokens. */
-export function nameTokens(el: Element): string[] {
+function nameTokens(el: Element): string[] {
   const out: string[] = [];
   for (const key of ['class', 'id', 'data-component', 'data-testid', 'data-module', 'data-type']) {
     const v = el.attribs[key];
@@ -105,10 +110,13 @@ export function nameTokens(el: Element): string[] {
 /** True when `el`'s tag, role or names mark it as page furniture (navigation, share tools, ads, related links...). */
 export function looksLikeFurniture(el: Element): boolean {
   if (FURNITURE_TAGS.has(el.name)) return true;
-  const role = attr(el, 'role');
-  if (role && FURNITURE_ROLES.has(role.toLowerCase())) return true;
-  for (const t of nameTokens(el)) if (tokenIsFurniture(t)) return true;
-  return false;
+  const a = el.attribs;
+  if (a.role && FURNITURE_ROLES.has(a.role.toLowerCase())) return true;
+  if (!a.class && !a.id && !a['data-component'] && !a['data-testid'] && !a['data-module'] && !a['data-type']) return false;
+  const tokens = nameTokens(el);
+  // An embedded post keeps its text even when a sibling class says "widget" ("article-widget article-tweet").
+  if (tokens.some((t) => namesEmbed(words(t)))) return false;
+  return tokens.some(tokenIsFurniture);
 }
 
 const CONTENT_SQUASHED = [
@@ -122,12 +130,24 @@ const CONTENT_SQUASHED = [
 /** How strongly `el`'s markup says "this is the article body": 2 for schema.org articleBody, 1 for a body-like class or id, else 0. */
 export function contentSignal(el: Element): number {
   if (el.name === 'body' || el.name === 'html') return 0;
-  if (/articlebody/i.test(attr(el, 'itemprop')) || /articlebody/i.test(attr(el, 'property')) || /^articlebody$/i.test(attr(el, 'name'))) return 2;
-  for (const t of nameTokens(el)) {
-    const squashed = t.toLowerCase().replace(/[^a-z0-9]/g, '');
-    for (const c of CONTENT_SQUASHED) if (squashed.includes(c)) return 1;
-  }
+  const a = el.attribs;
+  if ((a.itemprop && /articlebody/i.test(a.itemprop)) || (a.property && /articlebody/i.test(a.property)) || (a.name && /^articlebody$/i.test(a.name))) return 2;
+  if (!a.class && !a.id && !a['data-component'] && !a['data-testid'] && !a['data-module'] && !a['data-type']) return 0;
+  for (const t of nameTokens(el)) if (tokenIsContent(t)) return 1;
   return 0;
+}
+
+const CONTENT_RE = new RegExp(CONTENT_SQUASHED.join('|'));
+const contentCache = new Map<string, boolean>();
+
+function tokenIsContent(token: string): boolean {
+  let hit = contentCache.get(token);
+  if (hit === undefined) {
+    hit = CONTENT_RE.test(token.toLowerCase().replace(/[^a-z0-9]/g, ''));
+    if (contentCache.size > 50_000) contentCache.clear();
+    contentCache.set(token, hit);
+  }
+  return hit;
 }
 
 /** True when `el` is hidden by markup (hidden attribute, aria-hidden, inline display:none or visibility:hidden). */

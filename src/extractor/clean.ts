@@ -23,14 +23,15 @@ export function removeJunk(root: ParentNode): void {
 
 /**
  * Removes page furniture below `root` (navigation, share tools, related links, captions, ads...), sparing any
- * element that holds at least `keepShare` of the page's good text or an element marked as the article body:
+ * element that holds at least `keepShare` of the page's good text, an element marked as the article body, or
+ * one of `keep` (and their ancestors):
  * a template that wraps the whole story in, say, a `<header>` must not lose the story.
  */
-export function removeFurniture(root: ParentNode, scores: TextScores, keepShare = 0.5): void {
+export function removeFurniture(root: ParentNode, scores: TextScores, keep: readonly Element[] = [], keepShare = 0.5): void {
   const total = scores.get(root)?.good ?? 0;
   const protectedEls = new Set<ParentNode>();
   const stack: AnyNode[] = [...root.children];
-  const signalled: Element[] = [];
+  const signalled: Element[] = [...keep];
   while (stack.length > 0) {
     const node = stack.pop() as AnyNode;
     if (!isTag(node)) continue;

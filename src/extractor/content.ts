@@ -4,7 +4,7 @@ import { contentSignal } from './boilerplate.js';
 import type { TextScores } from './scores.js';
 
 /** Weight of junk against good text when judging a candidate: a container must earn its furniture. */
-const JUNK_PENALTY = Number(process.env.XJ ?? 1);
+const JUNK_PENALTY = 1;
 
 function net(scores: TextScores, el: ParentNode): number {
   const s = scores.get(el);
@@ -15,12 +15,20 @@ function good(scores: TextScores, el: ParentNode): number {
   return scores.get(el)?.good ?? 0;
 }
 
+// Scores reach from each block up to the document; everything scored is either inside `within` or above it.
+function ancestorsOf(el: ParentNode): Set<ParentNode> {
+  const out = new Set<ParentNode>();
+  for (let n = el.parent; n; n = n.parent) out.add(n);
+  return out;
+}
+
 /** The element with the most good text net of junk: the generic guess, needing no markup conventions. */
-export function bestByText(scores: TextScores, within: ParentNode): ParentNode {
+function bestByText(scores: TextScores, within: ParentNode): ParentNode {
   let best: ParentNode = within;
   let bestNet = net(scores, within);
+  const above = ancestorsOf(within);
   for (const el of scores.keys()) {
-    if (el === within || !contains(within, el)) continue;
+    if (el === within || above.has(el)) continue;
     const n = net(scores, el);
     if (n > bestNet) {
       best = el;
@@ -34,10 +42,11 @@ export function bestByText(scores: TextScores, within: ParentNode): ParentNode {
  * The element marked as the article body (schema.org articleBody, "article-body"-like names), or the common
  * ancestor of several such pieces when a template splits the story around ads; null when nothing is marked.
  */
-export function bestBySignal(scores: TextScores, within: ParentNode): ParentNode | null {
+function bestBySignal(scores: TextScores, within: ParentNode): ParentNode | null {
   const marked: Element[] = [];
+  const above = ancestorsOf(within);
   for (const el of scores.keys()) {
-    if (!isTag(el) || !contains(within, el)) continue;
+    if (!isTag(el) || above.has(el)) continue;
     if (good(scores, el) > 0 && contentSignal(el) > 0) marked.push(el);
   }
   if (marked.length === 0) return null;
@@ -64,7 +73,7 @@ export function findContentRoot(scores: TextScores, within: ParentNode): ParentN
   if (!marked) return generic;
   const gm = good(scores, marked);
   const gg = good(scores, generic);
-  if (contains(marked, generic) && gg >= Number(process.env.XN ?? 0.9) * gm) return generic;
-  if (gm >= Number(process.env.XM ?? 0.5) * gg) return marked;
+  if (contains(marked, generic) && gg >= 0.8 * gm) return generic;
+  if (gm >= 0.3 * gg) return marked;
   return generic;
 }

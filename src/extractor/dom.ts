@@ -1,9 +1,10 @@
 /** Small helpers over the htmlparser2/domhandler tree: the extractor works on it directly because it parses about three times faster than a full DOM. */
 import { parseDocument } from 'htmlparser2';
-import { Element, Text, isTag, isText, type AnyNode, type Document, type ParentNode } from 'domhandler';
+import { Element, isTag, isText, type AnyNode, type Document, type ParentNode } from 'domhandler';
 
+// The node types and guards the extractor uses, re-exported so that no other module imports domhandler directly.
 export type { AnyNode, Document, ParentNode };
-export { Element, Text, isTag, isText };
+export { Element, isTag, isText };
 
 /** Parses an HTML string into a domhandler document (entities decoded, tag and attribute names lower-cased). */
 export function parseHtml(html: string): Document {
@@ -13,19 +14,6 @@ export function parseHtml(html: string): Document {
 /** The value of attribute `name` on `el`, or '' when absent. */
 export function attr(el: Element, name: string): string {
   return el.attribs[name] ?? '';
-}
-
-/** Every element below `root` in document order for which `pred` holds. */
-export function findAll(root: ParentNode, pred: (el: Element) => boolean): Element[] {
-  const out: Element[] = [];
-  const stack: AnyNode[] = [...root.children].reverse();
-  while (stack.length > 0) {
-    const node = stack.pop() as AnyNode;
-    if (!isTag(node)) continue;
-    if (pred(node)) out.push(node);
-    for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i] as AnyNode);
-  }
-  return out;
 }
 
 /** The first element below `root` in document order for which `pred` holds, or null. */

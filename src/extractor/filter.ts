@@ -1,50 +1,72 @@
 /** Drops blocks inside the article container that are furniture after all: link lists, ad labels, bylines, repeated lines. */
 import { linkDensity, HEADING_TAGS, type Block } from './blocks.js';
-import { effectiveLength } from './scores.js';
 import { looseKey } from './text.js';
 
 // Whole-block furniture phrases seen across news templates, in the corpus's languages and the common ones.
 const FURNITURE_LINE = new RegExp(
   '^(?:' +
     [
-      'advertisement', 'advertisment', 'advert', 'ad', 'ads', 'sponsored( content)?', 'paid content', 'publicidad', 'publicidade',
-      'anzeige', 'werbung', 'pubblicità', 'publicité', 'реклама', '广告', '広告', '광고',
-      'continue reading( (below|the main story|the story|this article|after (the )?(ad|advertisement)))?',
-      'story continues (below|after)( (the )?(advertisement|ad))?', 'article continues (below|after)( (the )?(advertisement|ad))?',
-      'read more', 'read more:.*', 'more:.*', 'read next', 'see also:?.*', 'related( (articles?|stories|story|coverage|content|news|links|reading|video|topics))?:?.*',
+      'sponsored( content)?', 'paid content', 'anzeige', 'werbung', 'publicidad', 'publicidade', 'pubblicità', 'publicité', 'реклама', '广告', '広告', '광고',
+      'continue reading( (below|the story|this article|after (the )?(ad|advertisement)))?',
+      '(story|article) continues (below|after)( (the )?(advertisement|ad))?',
+      'read more:.*', 'more:.*', 'read next', 'see also:?.*', 'related( (articles?|stories|story|coverage|content|news|links|reading|video|topics))?:?.*',
       'leia (também|mais).*', 'veja (também|mais).*', 'leggi anche.*', 'lesen sie (auch|mehr).*', 'lire aussi.*', 'читайте (также|еще).*',
-      'share( this( article| story| post)?)?( on .*)?', 'share (on|via) .*', 'tweet', 'email', 'print', 'comments?', 'comments? \\(\\d+\\)',
-      '(\\d+ )?comments?', 'click here.*', 'tap here.*', 'follow us( on)?.*', 'sign up.*', 'subscribe( now| today)?.*',
-      'get (the|our) .*newsletter.*', '.*newsletter.*sign ?up.*', 'sign ?up for .*', 'watch:? .{0,80}', 'video:? .{0,80}', 'photo:? .{0,80}',
-      'image( copyright| caption)?:? .{0,80}', 'image', 'photo', 'video', 'credit:? .{0,80}', '(photo|image|picture) (credit|by):? .{0,80}',
-      'getty images', 'afp( via getty images)?', 'reuters', 'ap photo.*', 'loading.*', 'skip (to|advert).*', 'back to top', 'top of page',
-      'updated:? .{0,60}', 'published:? .{0,60}', 'posted:? .{0,60}', 'last (updated|modified):? .{0,60}', 'first published:? .{0,60}',
-      '(\\d+ )?(min|minute)s? read', 'reading time:? .{0,30}', 'listen( to (this|the) (article|story))?.{0,30}',
+      'share( this( article| story| post)?)?( on .*)?', 'share (on|via) .*', 'comments? \\(\\d+\\)',
+      '[\\d.,]+\\s?[km]?\\s(shares?|comments?|views?|likes?|reactions?|replies)', 'click here.*', 'tap here.*', 'follow us( on)?.*',
+      'sign up.*', 'subscribe( now| today)?.*', 'get (the|our) .*newsletter.*', '.*newsletter.*sign ?up.*', 'sign ?up for .*',
+      '(watch|video|photo|photos|image|images|gallery|graphic|credit|source|pictured|caption):\\s.{0,80}',
+      'image (copyright|caption)\\s.{0,80}', '(photo|image|picture) (credit|by)\\s.{0,80}', 'getty images', 'afp( via getty images)?', 'ap photo.*',
+      'loading.*', 'skip (to|advert).*', 'back to top', 'top of page',
+      // A timestamp line names a time: digits, "ago", "today" ("Updated 5 minutes ago", "Published: 19 Nov 2019").
+      '(last )?(updated|published|posted|modified|first published)( on| at|:)?\\s(?=.*(\\d|\\bago\\b|\\btoday\\b|\\byesterday\\b)).{0,60}',
+      '(\\d+ )?(min|minute)s? read', 'reading time:? .{0,30}', 'listen to (this|the) (article|story).{0,30}',
       'you (may|might) (also )?(like|enjoy|be interested in).*', 'recommended( for you)?:?.*', 'trending( now)?:?.*', 'most (read|popular|viewed).*',
       'topics?:.*', 'tags?:.*', 'filed under:?.*', 'categories:.*', 'category:.*',
-      'whatsapp', 'facebook', 'twitter', 'pinterest', 'linkedin', 'reddit', 'messenger', 'telegram',
     ].join('|') +
     ')$',
   'iu',
 );
 
-// Short lines that introduce an author or a date rather than the story.
-const BYLINE = /^(?:by|von|por|par|di|de|door|av|af|por:|autor:|author:|written by|words by|reporting by)\s+\p{Lu}[\p{L}.'’-]*(?:\s+[\p{L}.'’-]+){0,5}(?:\s*(?:,|and|&|und|e|y|et)\s*\p{Lu}[\p{L}.'’-]*(?:\s+[\p{L}.'’-]+){0,4})*(?:\s*[|,/–—-]\s*.{0,60})?$/u;
-const SOCIAL_WORDS = /^(?:(?:share|tweet|email|print|whatsapp|facebook|twitter|pinterest|linkedin|reddit|pint|baixar|compartilhar|comentar|copy link|copiar|save|salvar|messenger|telegram|sms|flipboard|pocket|more)\s*)+$/iu;
+// Lines made only of furniture words: share buttons ("Whatsapp Facebook Pint Baixar"), capture noise ("Photo Advertisement").
+const FURNITURE_WORDS = new RegExp(
+  '^(?:(?:' +
+    [
+      'share', 'tweet', 'email', 'e-mail', 'print', 'save', 'more', 'comments?', 'whatsapp', 'facebook', 'twitter', 'x', 'pinterest', 'pint',
+      'linkedin', 'reddit', 'messenger', 'telegram', 'sms', 'flipboard', 'pocket', 'copy link', 'baixar', 'compartilhar', 'comentar', 'copiar',
+      'salvar', 'advertisement', 'advertisment', 'advert', 'ads?', 'photo', 'photos', 'video', 'image', 'audio', 'listen', 'play', 'close',
+      'continue reading( the main story)?', 'reuters', 'ap', 'afp', 'getty images',
+    ].join('|') +
+    ')[\\s,|•·/]*)+$',
+  'iu',
+);
+
+// Short lines that introduce an author rather than the story: "By Jane Roe", "Por Ana Souza | Especial", "By A and B".
+const NAME = "\\p{Lu}[\\p{L}.'’-]*(?:\\s+(?:\\p{Lu}[\\p{L}.'’-]*|van|von|de|da|del|der|di|du|dos|la|le|bin|al|el))*";
+const BYLINE_PREFIX = /^(?:by|von|por|par|di|de|door|av|af|autor:|author:|written by|words by|reporting by)\s+/iu;
+// Case-sensitive on purpose: names are capitalised, a sentence that starts with "De acordo" or "By now" is not.
+const BYLINE_NAMES = new RegExp(`^${NAME}(?:\\s*(?:,|and|&|und|e|y|et)\\s*${NAME})*(?:\\s*[|,/–—-]\\s*.{0,60})?$`, 'u');
+
+function isByline(t: string): boolean {
+  if (t.length > 100) return false;
+  const m = BYLINE_PREFIX.exec(t);
+  return m !== null && BYLINE_NAMES.test(t.slice(m[0].length));
+}
 
 // A line of post metadata: "05/10/2018 - Posted by: X - Category: Y - Tags: z".
 const META_LINE = /(?:^|[\s|·•-])(?:posted by|published by|written by|publicado por|publicado em|publié par|pubblicato da|veröffentlicht von|опубликовано|categor(?:y|ies|ia|ie)|tags?|etiquetas|schlagworte):/iu;
 const URL_ONLY = /^(?:https?:\/\/|www\.)\S+$/iu;
 
-/** Context for filtering: the headline, to drop it where the template repeats it inside the body. */
+const HAS_WORD = /[\p{L}\p{N}]/u;
+
+/** Context for filtering: the headline(s), to drop them where the template repeats them inside the body. */
 export interface FilterContext {
-  title: string;
+  titles: readonly string[];
 }
 
 function isFurnitureLine(b: Block): boolean {
   const t = b.text;
   if (t.length <= 160 && FURNITURE_LINE.test(t)) return true;
-  if (t.length <= 120 && SOCIAL_WORDS.test(t)) return true;
+  if (t.length <= 120 && FURNITURE_WORDS.test(t)) return true;
   if (t.length <= 200 && META_LINE.test(t)) return true;
   if (URL_ONLY.test(t)) return true;
   return false;
@@ -53,23 +75,32 @@ function isFurnitureLine(b: Block): boolean {
 function isLinkList(b: Block): boolean {
   const d = linkDensity(b);
   if (d === 0) return false;
-  const len = effectiveLength(b.text);
+  const len = b.size;
   // A paragraph with a few inline links is text; a block that is mostly a link is a teaser or a navigation item.
-  if (len < 100) return d >= 0.5 || (b.inList && d > 0.3);
+  if (len < 100) return d >= 0.5;
   return d > 0.6;
+}
+
+/** A heading made of one link ("“Rez Infinite” ($30)" linking to the game) that introduces prose, not a teaser. */
+function isLinkedSubheading(b: Block, next: Block | undefined): boolean {
+  return HEADING_TAGS.has(b.tag) && next !== undefined && !next.teaser && next.size >= 80 && linkDensity(next) < 0.5;
 }
 
 /** The blocks of the article body that survive the block-level furniture filters, as paragraph strings. */
 export function filterBlocks(blocks: readonly Block[], ctx: FilterContext): string[] {
-  const titleKey = looseKey(ctx.title);
+  const titleKeys = new Set(ctx.titles.map(looseKey).filter((k) => k !== ''));
+  const titleLengths = ctx.titles.map((t) => t.length);
   const seen = new Set<string>();
   const kept: Block[] = [];
-  for (const b of blocks) {
-    if (b.teaser || isLinkList(b) || isFurnitureLine(b)) continue;
-    const key = looseKey(b.text);
-    if (key === '') continue;
-    if (titleKey !== '' && key === titleKey) continue;
-    if (b.text.length <= 100 && BYLINE.test(b.text)) continue;
+  for (let i = 0; i < blocks.length; i++) {
+    const b = blocks[i] as Block;
+    if (b.teaser || isFurnitureLine(b)) continue;
+    if (isLinkList(b) && !isLinkedSubheading(b, blocks[i + 1])) continue;
+    if (!HAS_WORD.test(b.text)) continue;
+    // Only a block about as long as a headline can repeat it; keying every block would be wasted work.
+    if (titleLengths.some((n) => Math.abs(n - b.text.length) <= 12) && titleKeys.has(looseKey(b.text))) continue;
+    const key = b.text.toLowerCase();
+    if (isByline(b.text)) continue;
     // A line seen before is a pull quote, a repeated widget or a duplicated caption.
     if (b.text.length >= 20) {
       if (seen.has(key)) continue;
@@ -81,12 +112,12 @@ export function filterBlocks(blocks: readonly Block[], ctx: FilterContext): stri
 }
 
 function isProse(b: Block): boolean {
-  const len = effectiveLength(b.text);
+  const len = b.size;
   return len >= 120 || (len >= 40 && /[.!?…。！？"'”’»)]$/u.test(b.text));
 }
 
 function isScrap(b: Block): boolean {
-  return !b.inList && effectiveLength(b.text) < 40 && !/[.!?…。！？"'”’»)]$/u.test(b.text);
+  return !b.inList && b.size < 40 && !/[.!?…。！？"'”’»)]$/u.test(b.text);
 }
 
 /** Drops short non-sentence scraps (section labels, dates, "Tags") before the first and after the last prose block. */

@@ -11,20 +11,11 @@ export interface TextScore {
 /** Scores per element; elements holding no text are absent. */
 export type TextScores = Map<ParentNode, TextScore>;
 
-// Ideographic scripts pack a word into one or two characters: weigh them like several Latin characters.
-const DENSE_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu;
-
-/** Length of `text` in Latin-character equivalents. */
-export function effectiveLength(text: string): number {
-  const dense = text.match(DENSE_SCRIPT)?.length ?? 0;
-  return text.length + 2 * dense;
-}
-
 const SENTENCE_END = /[.!?…。！？:;"'”’»)\]]$/u;
 
 /** The good and junk weight of one block: long, sentence-like, link-poor text is good; link lists and scraps are junk. */
-export function blockValue(b: Block): TextScore {
-  const len = effectiveLength(b.text);
+function blockValue(b: Block): TextScore {
+  const len = b.size;
   if (b.teaser) return { good: 0, junk: len };
   if (HEADING_TAGS.has(b.tag)) return { good: 0, junk: len * 0.25 };
   const density = linkDensity(b);

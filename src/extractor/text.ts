@@ -4,9 +4,23 @@
 const SPACES = /\s+/gu;
 const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF\u00AD]/gu;
 
+const NON_ASCII = /[^\t\n\r\x20-\x7e]/;
+
 /** `s` NFC-normalised, invisible characters removed, every whitespace run collapsed to one space, trimmed. */
 export function normalizeText(s: string): string {
-  return s.replace(INVISIBLE, '').normalize('NFC').replace(SPACES, ' ').trim();
+  // ASCII text is already NFC and holds no invisible characters; most of a page is ASCII, so skip the costly steps.
+  const t = NON_ASCII.test(s) ? s.replace(INVISIBLE, '').normalize('NFC') : s;
+  return t.replace(SPACES, ' ').trim();
+}
+
+// Ideographic scripts pack a word into one or two characters: weigh them like several Latin characters.
+const DENSE_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu;
+
+/** Length of `text` in Latin-character equivalents. */
+export function effectiveLength(text: string): number {
+  if (!NON_ASCII.test(text)) return text.length;
+  const dense = text.match(DENSE_SCRIPT)?.length ?? 0;
+  return text.length + 2 * dense;
 }
 
 /** `s` normalised, or null when that leaves nothing. */
@@ -23,9 +37,4 @@ export function looseKey(s: string): string {
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
-}
-
-/** Number of word tokens in `s` (Unicode letters and digits). */
-export function wordCount(s: string): number {
-  return s.match(/[\p{L}\p{N}_]+/gu)?.length ?? 0;
 }

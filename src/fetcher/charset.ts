@@ -48,12 +48,10 @@ export function decodeBody(body: Buffer, contentTypeHeader: string | undefined):
   return decodeWith(body, encoding);
 }
 
-/** Decodes with a WHATWG encoding name; a BOM still wins inside `whatwgEncoding.decode`, as the spec says. */
+/** Decodes with a WHATWG encoding name; a BOM always wins, as the spec says. */
 function decodeWith(body: Buffer, encoding: string): DecodedBody {
   const bom = whatwgEncoding.getBOMEncoding(body);
   if (bom) return { text: whatwgEncoding.decode(body, bom), charset: bom };
-  // "replacement" is what labels of dangerous encodings (ISO-2022-KR, HZ...) map to: the whole body is one U+FFFD.
-  if (encoding === 'replacement') return { text: body.length > 0 ? '\uFFFD' : '', charset: 'replacement' };
   if (!whatwgEncoding.isSupported(encoding)) encoding = 'windows-1252';
   return { text: whatwgEncoding.decode(body, encoding), charset: encoding };
 }

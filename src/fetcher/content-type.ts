@@ -49,5 +49,6 @@ function sniffText(body: Buffer): string {
     const units = head.subarray(2, 2 + ((head.length - 2) & ~1)); // swap16 needs an even length
     return Buffer.from(units).swap16().toString('utf16le');
   }
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return head.subarray(3).toString('latin1');
   return head.toString('latin1');
 }

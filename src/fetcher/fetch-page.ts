@@ -76,6 +76,7 @@ export async function fetchPage(url: string, opts: FetchOptions = {}): Promise<F
       connectTimeoutMs: opts.connectTimeoutMs ?? FETCH_DEFAULTS.connectTimeoutMs,
       maxBytes: opts.maxBytes ?? FETCH_DEFAULTS.maxBytes,
       headers: buildHeaders(opts),
+      ca: opts.ca,
       signal: ctl.signal,
     };
     const chain = [current.href];

@@ -18,6 +18,8 @@ export interface HopContext {
   maxBytes: number;
   /** Request headers in send order, Host excluded (it is derived from the URL). */
   headers: Array<[string, string]>;
+  /** Trusted CAs for https (undefined: Node's bundled roots). */
+  ca?: string | Buffer | Array<string | Buffer>;
   /** Aborted by the total timeout or the caller; its reason is always a FetchError. */
   signal: AbortSignal;
 }
@@ -107,8 +109,11 @@ function attempt(url: URL, address: ResolvedAddress, ctx: HopContext, signal: Ab
       method: 'GET',
       headers,
       agent: false,
+      // Some news sites send very large Set-Cookie/CSP headers; Node's 16 KiB default would fail them.
+      maxHeaderSize: 64 * 1024,
       // Certificates are checked against the name in the URL, and SNI must carry it (never an IP).
       servername: net.isIP(hostname) === 0 ? hostname : undefined,
+      ...(isHttps && ctx.ca !== undefined ? { ca: ctx.ca } : {}),
     });
     const onAbort = (): void => {
       req.destroy(signal.reason as Error);
@@ -117,7 +122,7 @@ function attempt(url: URL, address: ResolvedAddress, ctx: HopContext, signal: Ab
     signal.addEventListener('abort', onAbort, { once: true });
     const requestHeaders: Array<[string, string]> = req.getRawHeaderNames().map((n) => [n, String(req.getHeader(n))]);
     req.once('socket', (socket) => socket.once(isHttps ? 'secureConnect' : 'connect', onConnected));
-    req.once('error', fail);
+    req.on('error', fail); // 'on', not 'once': a destroyed request may report more than one error
     req.once('response', (res) => {
       const base = {
         status: res.statusCode ?? 0,

@@ -19,6 +19,11 @@ export interface FetchOptions {
   headers?: Record<string, string>;
   signal?: AbortSignal;
   /**
+   * Certificate authorities (PEM) to trust for https INSTEAD of Node's bundled roots: for a private PKI, and for
+   * tests. Leave unset for the public web.
+   */
+  ca?: string | Buffer | Array<string | Buffer>;
+  /**
    * Resolves a host name to all its addresses (default: the system resolver, `dns.lookup` with `all: true`).
    * Injectable so tests can map names like `public.test` to loopback without real DNS.
    */

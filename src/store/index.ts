@@ -5,3 +5,4 @@ export * from './articles.js';
 export * from './versions.js';
 export * from './responses.js';
 export * from './checks.js';
+export * from './web-queries.js';

@@ -26,3 +26,25 @@ export function getFeedState(db: Db, q: { articleId?: number; changesOnly: boole
   }) as { max_id: number | null; n: number; newest: string | null };
   return { maxVersionId: r.max_id, count: r.n, newestCapturedAt: r.newest };
 }
+
+/** A tracked article in the home page's list. */
+export interface RecentArticle {
+  id: number;
+  url: string;
+  title: string | null;
+  status: string;
+  versionCount: number;
+  firstSeen: string;
+  lastChanged: string | null;
+}
+
+/** Tracked articles, most recently changed (or, if never captured, added) first. */
+export function listRecentArticles(db: Db, limit: number): RecentArticle[] {
+  const rows = stmt(db, `SELECT id, url, title, status, version_count, first_seen, last_changed FROM articles
+    ORDER BY coalesce(last_changed, first_seen) DESC, id DESC LIMIT ?`).all(limit) as Array<{
+    id: number; url: string; title: string | null; status: string; version_count: number; first_seen: string; last_changed: string | null;
+  }>;
+  return rows.map((r) => ({
+    id: r.id, url: r.url, title: r.title, status: r.status, versionCount: r.version_count, firstSeen: r.first_seen, lastChanged: r.last_changed,
+  }));
+}

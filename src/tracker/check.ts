@@ -157,9 +157,16 @@ function recordUnchangedCheck(deps: CheckDeps, article: Article, started: Date, 
   })();
 }
 
+/** A fetch error as recorded on the article: the message, its code, and how to allow private hosts when that was the cause. */
+function describeFetchError(err: FetchError): string {
+  const hint = err.code === 'private_address' ? '; set --allow-private (PALIMPSEST_ALLOW_PRIVATE=1) to track loopback or private hosts' : '';
+  return `${err.message} [${err.code}]${hint}`;
+}
+
 function failed(deps: CheckDeps, article: Article, started: Date, random: () => number, err: unknown,
   done: (o: CheckOutcome, extra?: Partial<CheckResult>) => CheckResult): CheckResult {
-  const message = err instanceof FetchError || err instanceof CheckFailure ? err.message : `tracker: ${(err as Error).message ?? String(err)}`;
+  const message = err instanceof FetchError ? describeFetchError(err)
+    : err instanceof CheckFailure ? err.message : `tracker: ${(err as Error).message ?? String(err)}`;
   const httpStatus = err instanceof CheckFailure ? err.httpStatus : undefined;
   const consecutive = article.errorCount + 1;
   const s = deps.config.scheduler;

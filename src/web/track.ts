@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import type { Db } from '../store/db.js';
 import { insertArticle } from '../store/index.js';
 import type { Article } from '../store/types.js';
+import { parseArticleUrl } from '../common/urls.js';
 import { HttpError } from './errors.js';
 
 /** How to enable writes, shown when no admin token is configured. */
@@ -29,22 +30,16 @@ export function requireAdmin(configured: string | undefined, presented: string |
 /** Longest URL accepted. */
 export const MAX_URL_LENGTH = 2048;
 
-/** Validates a URL to track: absolute http(s), a host, no credentials; drops the #fragment. 400 otherwise. */
+/** Validates a URL to track (src/common/urls.ts rules: absolute http(s), fragment dropped), plus no credentials. 400 otherwise. */
 export function normaliseTrackUrl(raw: unknown): string {
   if (typeof raw !== 'string' || raw.trim() === '') throw new HttpError(400, 'invalid URL: a URL is required');
-  const text = raw.trim();
-  if (text.length > MAX_URL_LENGTH) throw new HttpError(400, `invalid URL: longer than ${MAX_URL_LENGTH} characters`);
-  let u: URL;
-  try {
-    u = new URL(text);
-  } catch {
-    throw new HttpError(400, 'invalid URL: not an absolute URL (expected http:// or https://...)');
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new HttpError(400, `invalid URL: only http and https URLs can be tracked, not ${u.protocol}`);
+  if (raw.trim().length > MAX_URL_LENGTH) throw new HttpError(400, `invalid URL: longer than ${MAX_URL_LENGTH} characters`);
+  const parsed = parseArticleUrl(raw);
+  if ('error' in parsed) throw new HttpError(400, `invalid URL: ${parsed.error}`);
+  const u = new URL(parsed.url);
   if (!u.hostname) throw new HttpError(400, 'invalid URL: it has no host');
   if (u.username || u.password) throw new HttpError(400, 'invalid URL: URLs with a user name or password are not accepted');
-  u.hash = '';
-  return u.toString();
+  return parsed.url;
 }
 
 /** Inserts the article (due now, so the scheduler picks it up) or finds it if already tracked. */

@@ -32,7 +32,15 @@ export function loadRevisions(corpus: string): RevisionArticle[] {
   });
 }
 
+/** Lines the corpus keeps from its own extraction ("Photo", "Advertisement") that are page furniture, not text. */
+const NOISE = /^(Photo|Advertisement|Video)$/;
+
+/** The version's paragraphs without the corpus's own extraction noise lines. */
+export function realParagraphs(v: OriginVersion): string[] {
+  return v.paragraphs.filter((p) => !NOISE.test(p));
+}
+
 /** Whitespace-folded form used to decide what counts as a real change, independently of the versioner. */
 export function folded(v: OriginVersion): string {
-  return `${v.title.replace(/\s+/g, ' ').trim()}|${v.paragraphs.join(' ').replace(/\s+/g, ' ').trim()}`;
+  return `${v.title.replace(/\s+/g, ' ').trim()}|${realParagraphs(v).join(' ').replace(/\s+/g, ' ').trim()}`;
 }

@@ -1,0 +1,329 @@
+/**
+ * Differ benchmark: our differ against jsdiff (`diffWordsWithSpace`), diff-match-patch (word mode: words mapped
+ * to characters, as its documentation describes for line mode) and `git diff --no-index --word-diff=porcelain`
+ * (temporary files, timed including process start), on
+ *  - every consecutive version pair of the corpus revisions ($PALIMPSEST_CORPUS, default ../shared/corpus),
+ *  - a generated 20,000-word live blog with 10 % of its paragraphs edited,
+ *  - two unrelated generated 5,000-word articles (and the same two texts without paragraph breaks).
+ * Inputs are generated from a seeded PRNG, so every run measures the same texts. Prints ms per pair, the ratio of
+ * ours to each other tool (below 1 = ours is faster) and the number of changed words each reports.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { diffWordsWithSpace } from 'diff';
+import DiffMatchPatch from 'diff-match-patch';
+import { countWords, diffTexts } from '../src/differ/index.js';
+
+interface Pair {
+  name: string;
+  a: string;
+  b: string;
+}
+
+/** A tool under test: time one diff of a pair and say how many words it reports as changed. */
+interface Tool {
+  name: string;
+  run: (p: Pair) => number;
+}
+
+/** Seeded PRNG (mulberry32). */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SYLLABLES = 'ba be bi bo da de di do fa fe ka ke ki ko la le li lo ma me mi mo na ne ni no pa pe ra re ri ro sa se si so ta te ti to va ve'.split(' ');
+
+/** A 6,000-word vocabulary with Zipf-like frequencies (rank r drawn with probability ~ 1/r), like English text. */
+function vocabulary(r: () => number): { draw: () => string } {
+  const words: string[] = [];
+  const seen = new Set<string>();
+  while (words.length < 6000) {
+    let w = '';
+    const n = 1 + Math.floor(r() * 4);
+    for (let k = 0; k < n; k++) w += SYLLABLES[Math.floor(r() * SYLLABLES.length)] as string;
+    if (!seen.has(w)) {
+      seen.add(w);
+      words.push(w);
+    }
+  }
+  const lnN = Math.log(words.length + 1);
+  return { draw: () => words[Math.min(words.length - 1, Math.floor(Math.exp(r() * lnN)) - 1)] as string };
+}
+
+function sentence(r: () => number, draw: () => string): string {
+  const n = 8 + Math.floor(r() * 18);
+  const w: string[] = [];
+  for (let k = 0; k < n; k++) w.push(draw() + (k < n - 1 && r() < 0.08 ? ',' : ''));
+  const s = w.join(' ');
+  return `${(s[0] as string).toUpperCase()}${s.slice(1)}${r() < 0.1 ? '?' : '.'}`;
+}
+
+/** About `words` words of article text: paragraphs of 1 to 4 sentences. */
+function article(r: () => number, draw: () => string, words: number): string[] {
+  const paras: string[] = [];
+  let total = 0;
+  while (total < words) {
+    const sentences = Array.from({ length: 1 + Math.floor(r() * 4) }, () => sentence(r, draw));
+    const p = sentences.join(' ');
+    paras.push(p);
+    total += p.split(' ').length;
+  }
+  return paras;
+}
+
+/** A light edit of a paragraph: replaced words, an inserted clause, a dropped or added sentence. */
+function edit(p: string, r: () => number, draw: () => string): string {
+  const words = p.split(' ');
+  const kind = Math.floor(r() * 4);
+  if (kind === 0) {
+    for (let k = 0; k < 1 + Math.floor(r() * 3); k++) words[Math.floor(r() * words.length)] = draw();
+    return words.join(' ');
+  }
+  if (kind === 1) {
+    const at = Math.floor(r() * words.length);
+    words.splice(at, 0, draw(), draw(), draw());
+    return words.join(' ');
+  }
+  if (kind === 2) return `${p} ${sentence(r, draw)}`;
+  const cut = Math.max(1, Math.floor(words.length * 0.8));
+  return `${words.slice(0, cut).join(' ').replace(/[,.?]$/, '')}.`;
+}
+
+function liveBlog(): Pair {
+  const r = rng(2024);
+  const { draw } = vocabulary(r);
+  const old = article(r, draw, 20000);
+  const changed = old.map((p) => (r() < 0.1 ? edit(p, r, draw) : p));
+  return { name: 'live blog, 20,000 words, 10 % of paragraphs edited', a: old.join('\n\n'), b: changed.join('\n\n') };
+}
+
+function unrelated(): [Pair, Pair] {
+  const r = rng(77);
+  const { draw } = vocabulary(r);
+  const a = article(r, draw, 5000);
+  const b = article(r, draw, 5000);
+  return [
+    { name: 'two unrelated 5,000-word articles', a: a.join('\n\n'), b: b.join('\n\n') },
+    { name: 'same, without paragraph breaks', a: a.join(' '), b: b.join(' ') },
+  ];
+}
+
+/** The repository root: the nearest folder above this module holding package.json. */
+function repoRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!fs.existsSync(path.join(dir, 'package.json'))) {
+    const up = path.dirname(dir);
+    if (up === dir) return process.cwd();
+    dir = up;
+  }
+  return dir;
+}
+
+function corpusPairs(): Pair[] {
+  const root = process.env.PALIMPSEST_CORPUS ?? path.resolve(repoRoot(), '../shared/corpus');
+  const dir = path.join(root, 'revisions');
+  if (!fs.existsSync(dir)) return [];
+  const pairs: Pair[] = [];
+  for (const article of fs.readdirSync(dir).sort()) {
+    const folder = path.join(dir, article);
+    if (!fs.statSync(folder).isDirectory()) continue;
+    const versions = fs
+      .readdirSync(folder)
+      .filter((f) => /^v\d+\.txt$/.test(f))
+      .sort((x, y) => Number(x.slice(1, -4)) - Number(y.slice(1, -4)));
+    for (let k = 1; k < versions.length; k++) {
+      pairs.push({
+        name: `${article}/${versions[k]}`,
+        a: fs.readFileSync(path.join(folder, versions[k - 1] as string), 'utf8'),
+        b: fs.readFileSync(path.join(folder, versions[k] as string), 'utf8'),
+      });
+    }
+  }
+  return pairs;
+}
+
+/** Word tokens, counted with the differ's own rule, in the text of the given changes. */
+const wordsIn = (texts: string[]): number => texts.reduce((n, t) => n + countWords(t), 0);
+
+const ours: Tool = {
+  name: 'ours',
+  run: (p) => {
+    const s = diffTexts(p.a, p.b).stats;
+    return s.wordsAdded + s.wordsRemoved;
+  },
+};
+
+const jsdiff: Tool = {
+  name: 'jsdiff',
+  run: (p) => wordsIn(diffWordsWithSpace(p.a, p.b).filter((c) => c.added || c.removed).map((c) => c.value)),
+};
+
+const dmp: Tool = {
+  name: 'dmp',
+  run: (p) => {
+    const engine = new DiffMatchPatch();
+    const tokens: string[] = [];
+    const ids = new Map<string, string>();
+    const encode = (text: string): string => {
+      let out = '';
+      for (const t of text.match(/[\p{L}\p{M}\p{N}]+|\s+|[^]/gu) ?? []) {
+        let c = ids.get(t);
+        if (c === undefined) {
+          c = String.fromCharCode(tokens.length);
+          ids.set(t, c);
+          tokens.push(t);
+        }
+        out += c;
+      }
+      return out;
+    };
+    const diffs = engine.diff_main(encode(p.a), encode(p.b), false);
+    const changed: string[] = [];
+    for (const [op, chars] of diffs) {
+      if (op === 0) continue;
+      let text = '';
+      for (let k = 0; k < chars.length; k++) text += tokens[chars.charCodeAt(k)] as string;
+      changed.push(text);
+    }
+    return wordsIn(changed);
+  },
+};
+
+let tmp: string | undefined;
+
+const git: Tool = {
+  name: 'git',
+  run: (p) => {
+    tmp ??= fs.mkdtempSync(path.join(os.tmpdir(), 'palimpsest-differ-bench-'));
+    const fa = path.join(tmp, 'a.txt');
+    const fb = path.join(tmp, 'b.txt');
+    fs.writeFileSync(fa, p.a);
+    fs.writeFileSync(fb, p.b);
+    const res = spawnSync('git', ['diff', '--no-index', '--no-color', '--word-diff=porcelain', fa, fb], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    if (res.status !== 0 && res.status !== 1) throw new Error(`differ bench: git diff failed: ${res.stderr}`);
+    const changed = res.stdout
+      .split('\n')
+      .filter((l) => (l.startsWith('+') || l.startsWith('-')) && !l.startsWith('+++') && !l.startsWith('---'))
+      .map((l) => l.slice(1));
+    return wordsIn(changed);
+  },
+};
+
+interface Timing {
+  ms: number;
+  words: number;
+}
+
+/** Median wall time of `reps` runs of `tool` on `p` (after one warm-up run when reps > 1). */
+function time(tool: Tool, p: Pair, reps: number): Timing {
+  let words = reps > 1 ? tool.run(p) : 0;
+  const ms: number[] = [];
+  for (let k = 0; k < reps; k++) {
+    const t = performance.now();
+    words = tool.run(p);
+    ms.push(performance.now() - t);
+  }
+  ms.sort((x, y) => x - y);
+  return { ms: ms[Math.floor(ms.length / 2)] as number, words };
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((x, y) => x - y);
+  return s.length === 0 ? NaN : (s[Math.floor((s.length - 1) / 2)] as number);
+};
+
+interface Row {
+  label: string;
+  cells: Map<string, Timing | undefined>;
+}
+
+function fmt(ms: number | undefined): string {
+  if (ms === undefined || Number.isNaN(ms)) return '-';
+  return ms < 1 ? ms.toFixed(3) : ms < 100 ? ms.toFixed(2) : ms.toFixed(0);
+}
+
+function printTable(rows: Row[], tools: Tool[]): void {
+  const header = ['input', ...tools.map((t) => `${t.name} ms`), ...tools.slice(1).map((t) => `ours/${t.name}`), ...tools.map((t) => `${t.name} words`)];
+  const lines = rows.map((row) => {
+    const o = row.cells.get('ours');
+    return [
+      row.label,
+      ...tools.map((t) => fmt(row.cells.get(t.name)?.ms)),
+      ...tools.slice(1).map((t) => {
+        const x = row.cells.get(t.name);
+        return o && x ? (o.ms / x.ms).toPrecision(2) : '-';
+      }),
+      ...tools.map((t) => {
+        const x = row.cells.get(t.name);
+        return x ? String(x.words) : '-';
+      }),
+    ];
+  });
+  const widths = header.map((h, k) => Math.max(h.length, ...lines.map((l) => (l[k] as string).length)));
+  const line = (cells: string[]): string => cells.map((c, k) => (k === 0 ? c.padEnd(widths[k] as number) : c.padStart(widths[k] as number))).join('  ');
+  process.stdout.write(`${line(header)}\n${line(widths.map((w) => '-'.repeat(w)))}\n${lines.map(line).join('\n')}\n`);
+}
+
+/** Runs the benchmark and prints the table. */
+export async function run(): Promise<void> {
+  const tools = [ours, jsdiff, dmp, git];
+  const rows: Row[] = [];
+  const corpus = corpusPairs();
+  if (corpus.length > 0) {
+    const perTool = new Map<string, Timing[]>();
+    for (const tool of tools) {
+      const reps = tool === ours ? 31 : tool === git ? 5 : 3;
+      perTool.set(
+        tool.name,
+        corpus.map((p) => time(tool, p, reps)),
+      );
+    }
+    const summary = (pick: (xs: number[]) => number): Map<string, Timing> =>
+      new Map(tools.map((t) => [t.name, { ms: pick((perTool.get(t.name) ?? []).map((x) => x.ms)), words: (perTool.get(t.name) ?? []).reduce((n, x) => n + x.words, 0) }]));
+    rows.push({ label: `corpus, ${corpus.length} pairs: median per pair`, cells: summary(median) });
+    rows.push({ label: `corpus: mean per pair`, cells: summary((xs) => xs.reduce((s, x) => s + x, 0) / xs.length) });
+    rows.push({ label: `corpus: slowest pair`, cells: summary((xs) => Math.max(...xs)) });
+  } else {
+    process.stdout.write('differ bench: no corpus revisions found (set PALIMPSEST_CORPUS); skipping the corpus rows\n');
+  }
+  const blog = liveBlog();
+  const [apart, apartFlat] = unrelated();
+  for (const p of [blog, apart]) {
+    const cells = new Map<string, Timing | undefined>();
+    for (const tool of tools) cells.set(tool.name, time(tool, p, tool === ours ? 15 : tool === git ? 7 : 1));
+    rows.push({ label: p.name, cells });
+  }
+  // jsdiff and diff-match-patch take seconds on this one and add nothing: they are left out.
+  rows.push({ label: apartFlat.name, cells: new Map([['ours', time(ours, apartFlat, 5)], ['git', time(git, apartFlat, 5)]]) });
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  tmp = undefined;
+
+  process.stdout.write('\nDiffer: ms per pair (median of repeated runs; jsdiff and diff-match-patch run once on the large inputs; git includes process start)\n\n');
+  printTable(rows, tools);
+  const o = (label: string): Timing | undefined => rows.find((r) => r.label.startsWith(label))?.cells.get('ours');
+  const other = (label: string, tool: string): Timing | undefined => rows.find((r) => r.label.startsWith(label))?.cells.get(tool);
+  const goals: string[] = [];
+  const typical = o('corpus,');
+  if (typical) goals.push(`typical corpus pair median <= 0.5 ms: ${typical.ms <= 0.5 ? 'met' : 'NOT met'} (${fmt(typical.ms)} ms)`);
+  for (const label of ['live blog', 'two unrelated']) {
+    const mine = o(label);
+    const g = other(label, 'git');
+    const j = other(label, 'jsdiff');
+    if (mine && g) goals.push(`${label}: no slower than git: ${mine.ms <= g.ms ? 'met' : 'NOT met'} (${fmt(mine.ms)} vs ${fmt(g.ms)} ms)`);
+    if (mine && j) goals.push(`${label}: >= 100x faster than jsdiff: ${j.ms / mine.ms >= 100 ? 'met' : 'NOT met'} (${(j.ms / mine.ms).toFixed(0)}x)`);
+  }
+  process.stdout.write(`\nGoals:\n${goals.map((g) => `  ${g}`).join('\n')}\n`);
+}
+
+const invokedDirectly = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (invokedDirectly) await run();

@@ -1,0 +1,276 @@
+/**
+ * Paragraph alignment: which old paragraphs are unchanged, changed (possibly split or merged), moved,
+ * removed or added.
+ *
+ * 1. Paragraphs equal as strings are matched with histogram diff; inside the unmatched gaps left between
+ *    those anchors, paragraphs equal up to whitespace are matched the same way (they count as unchanged).
+ * 2. Moves: an unmatched old paragraph whose text (up to whitespace) reappears unmatched elsewhere, or whose
+ *    most similar counterpart lies in another gap (and is mutually the most similar), is moved.
+ * 3. Changed: inside each gap, similar old and new paragraphs are paired by the heaviest monotone chain of
+ *    similar pairs. A pair then absorbs unpaired neighbours that carry its missing words: one old paragraph
+ *    split into two new ones becomes one pair of 1 old and 2 new paragraphs (a merge the other way round).
+ */
+import { histogramMatch, type Matching } from './histogram.js';
+import { paragraphCandidates } from './candidates.js';
+import { difference, heaviestChain, intersectionSize, union, type SimilarPair } from './similarity.js';
+import { PARAGRAPH_SEPARATOR, type Side, type Workspace } from './workspace.js';
+
+/** One aligned unit: `aCount` old paragraphs from `a` correspond to `bCount` new paragraphs from `b`. */
+export interface Link {
+  kind: 'equal' | 'pair' | 'move';
+  a: number;
+  aCount: number;
+  b: number;
+  bCount: number;
+}
+
+/** Result of {@link alignParagraphs}. */
+export interface Alignment {
+  /** Equal and pair links, increasing in both `a` and `b`. */
+  ordered: Link[];
+  /** Moved paragraphs (always 1:1). */
+  moves: Link[];
+}
+
+/** Tuning of the paragraph alignment; similarities are Dice coefficients over distinct words. */
+const MOVE_MIN_SIM = 0.6;
+/** Shorter paragraphs ("Photo", "Advertisement") are never reported as moved. */
+const MOVE_MIN_WORDS = 4;
+/** A neighbour joins a pair (split/merge) when at least this share of its words are words the pair lacks. */
+const JOIN_MIN_GAIN = 0.5;
+const JOIN_MIN_WORDS = 2;
+
+/** Aligns the paragraphs of the two versions in `ws`. */
+export function alignParagraphs(ws: Workspace): Alignment {
+  const nA = ws.old.paras.length;
+  const nB = ws.new.paras.length;
+  const exact = matchByKey(ws, (side, i) => side.text(i), 0, nA, 0, nB);
+  const aToB = exact.aToB;
+  const bToA = exact.bToA;
+  forEachGap(aToB, bToA, (aLo, aHi, bLo, bHi) => {
+    if (aLo === aHi || bLo === bHi) return;
+    const m = matchByKey(ws, (side, i) => side.normalized(i), aLo, aHi, bLo, bHi);
+    for (let i = aLo; i < aHi; i++) {
+      const j = m.aToB[i - aLo] as number;
+      if (j >= 0) {
+        aToB[i] = bLo + j;
+        bToA[bLo + j] = i;
+      }
+    }
+  });
+
+  const gapOld = new Int32Array(nA).fill(-1);
+  const gapNew = new Int32Array(nB).fill(-1);
+  let gapCount = 0;
+  forEachGap(aToB, bToA, (aLo, aHi, bLo, bHi) => {
+    gapOld.fill(gapCount, aLo, aHi);
+    gapNew.fill(gapCount, bLo, bHi);
+    gapCount++;
+  });
+
+  const movedOld = new Uint8Array(nA);
+  const movedNew = new Uint8Array(nB);
+  const moves = exactMoves(ws, aToB, bToA, movedOld, movedNew);
+
+  const oldRest: number[] = [];
+  const newRest: number[] = [];
+  for (let i = 0; i < nA; i++) if (aToB[i] as number < 0 && !movedOld[i]) oldRest.push(i);
+  for (let j = 0; j < nB; j++) if (bToA[j] as number < 0 && !movedNew[j]) newRest.push(j);
+  const candidates = paragraphCandidates(ws, oldRest, newRest);
+
+  for (const m of fuzzyMoves(ws, candidates, gapOld, gapNew)) {
+    movedOld[m.a] = 1;
+    movedNew[m.b] = 1;
+    moves.push(m);
+  }
+
+  const pairs = pairInGaps(candidates, gapOld, gapNew, movedOld, movedNew, gapCount);
+  const pairedOld = new Uint8Array(nA);
+  const pairedNew = new Uint8Array(nB);
+  for (const p of pairs) {
+    pairedOld[p.a] = 1;
+    pairedNew[p.b] = 1;
+  }
+  const isFreeOld = (i: number, gap: number): boolean =>
+    i >= 0 && i < nA && aToB[i] === -1 && !movedOld[i] && !pairedOld[i] && gapOld[i] === gap && joinable(ws.old, i);
+  const isFreeNew = (j: number, gap: number): boolean =>
+    j >= 0 && j < nB && bToA[j] === -1 && !movedNew[j] && !pairedNew[j] && gapNew[j] === gap && joinable(ws.new, j);
+  for (const p of pairs) {
+    if (!joinable(ws.old, p.a) || !joinable(ws.new, p.b)) continue;
+    extendPair(ws, p, gapOld[p.a] as number, isFreeOld, isFreeNew, pairedOld, pairedNew);
+  }
+
+  const ordered: Link[] = [];
+  for (let i = 0; i < nA; i++) {
+    const j = aToB[i] as number;
+    if (j >= 0) ordered.push({ kind: 'equal', a: i, aCount: 1, b: j, bCount: 1 });
+  }
+  ordered.push(...pairs);
+  ordered.sort((x, y) => x.a - y.a);
+  moves.sort((x, y) => x.a - y.a);
+  return { ordered, moves };
+}
+
+/** Histogram-matches old [aLo, aHi) with new [bLo, bHi) on the string `key` of each paragraph (indices relative to the ranges). */
+function matchByKey(
+  ws: Workspace,
+  key: (side: Side, i: number) => string,
+  aLo: number,
+  aHi: number,
+  bLo: number,
+  bHi: number,
+): Matching {
+  const ids = new Map<string, number>();
+  const idOf = (s: string): number => {
+    let id = ids.get(s);
+    if (id === undefined) {
+      id = ids.size;
+      ids.set(s, id);
+    }
+    return id;
+  };
+  const a = new Int32Array(aHi - aLo);
+  for (let i = aLo; i < aHi; i++) a[i - aLo] = idOf(key(ws.old, i));
+  const b = new Int32Array(bHi - bLo);
+  for (let j = bLo; j < bHi; j++) b[j - bLo] = idOf(key(ws.new, j));
+  return histogramMatch(a, b);
+}
+
+/** Calls `fn` for each maximal run of unmatched paragraphs between two matched ones (either side may be empty, not both). */
+function forEachGap(aToB: Int32Array, bToA: Int32Array, fn: (aLo: number, aHi: number, bLo: number, bHi: number) => void): void {
+  let pa = 0;
+  let pb = 0;
+  for (let i = 0; i <= aToB.length; i++) {
+    const j = i === aToB.length ? bToA.length : (aToB[i] as number);
+    if (j < 0) continue;
+    if (i > pa || j > pb) fn(pa, i, pb, j);
+    pa = i + 1;
+    pb = j + 1;
+  }
+}
+
+/** Pairs unmatched old and new paragraphs with the same text up to whitespace (the k-th old copy with the k-th new one). */
+function exactMoves(ws: Workspace, aToB: Int32Array, bToA: Int32Array, movedOld: Uint8Array, movedNew: Uint8Array): Link[] {
+  const byKey = new Map<string, number[]>();
+  for (let i = 0; i < aToB.length; i++) {
+    if (aToB[i] !== -1 || ws.old.wordCount(i) < MOVE_MIN_WORDS) continue;
+    const k = ws.old.normalized(i);
+    const list = byKey.get(k);
+    if (list) list.push(i);
+    else byKey.set(k, [i]);
+  }
+  const moves: Link[] = [];
+  if (byKey.size === 0) return moves;
+  for (let j = 0; j < bToA.length; j++) {
+    if (bToA[j] !== -1) continue;
+    const list = byKey.get(ws.new.normalized(j));
+    const i = list?.shift();
+    if (i === undefined) continue;
+    movedOld[i] = 1;
+    movedNew[j] = 1;
+    moves.push({ kind: 'move', a: i, aCount: 1, b: j, bCount: 1 });
+  }
+  return moves;
+}
+
+/** Moves among similar pairs: mutually most similar, in different gaps, similar enough and long enough. */
+function fuzzyMoves(ws: Workspace, candidates: readonly SimilarPair[], gapOld: Int32Array, gapNew: Int32Array): Link[] {
+  const bestOld = new Map<number, SimilarPair>();
+  const bestNew = new Map<number, SimilarPair>();
+  const better = (p: SimilarPair, q: SimilarPair | undefined): boolean =>
+    q === undefined || p.sim > q.sim || (p.sim === q.sim && (p.i < q.i || (p.i === q.i && p.j < q.j)));
+  for (const p of candidates) {
+    if (better(p, bestOld.get(p.i))) bestOld.set(p.i, p);
+    if (better(p, bestNew.get(p.j))) bestNew.set(p.j, p);
+  }
+  const moves: Link[] = [];
+  for (const p of candidates) {
+    if (bestOld.get(p.i) !== p || bestNew.get(p.j) !== p) continue;
+    if (p.sim < MOVE_MIN_SIM || gapOld[p.i] === gapNew[p.j]) continue;
+    if (ws.old.wordCount(p.i) < MOVE_MIN_WORDS || ws.new.wordCount(p.j) < MOVE_MIN_WORDS) continue;
+    moves.push({ kind: 'move', a: p.i, aCount: 1, b: p.j, bCount: 1 });
+  }
+  return moves;
+}
+
+/** Pairs similar paragraphs inside each gap by the heaviest monotone chain; returns 1:1 pair links. */
+function pairInGaps(
+  candidates: readonly SimilarPair[],
+  gapOld: Int32Array,
+  gapNew: Int32Array,
+  movedOld: Uint8Array,
+  movedNew: Uint8Array,
+  gapCount: number,
+): Link[] {
+  const firstNew = new Int32Array(gapCount).fill(-1);
+  const lastNew = new Int32Array(gapCount).fill(-1);
+  gapNew.forEach((g, j) => {
+    if (g < 0 || movedNew[j]) return;
+    if (firstNew[g] === -1) firstNew[g] = j;
+    lastNew[g] = j;
+  });
+  const byGap = new Map<number, SimilarPair[]>();
+  for (const p of candidates) {
+    const g = gapOld[p.i] as number;
+    if (g !== gapNew[p.j] || movedOld[p.i] || movedNew[p.j]) continue;
+    const list = byGap.get(g);
+    const local = { ...p, j: p.j - (firstNew[g] as number) };
+    if (list) list.push(local);
+    else byGap.set(g, [local]);
+  }
+  const links: Link[] = [];
+  for (const [g, list] of byGap) {
+    const base = firstNew[g] as number;
+    for (const p of heaviestChain(list, (lastNew[g] as number) - base + 1)) {
+      links.push({ kind: 'pair', a: p.i, aCount: 1, b: p.j + base, bCount: 1 });
+    }
+  }
+  return links;
+}
+
+/** Whether a paragraph may be joined with others in one row: the separator must not occur inside it. */
+function joinable(side: Side, i: number): boolean {
+  return !side.text(i).includes(PARAGRAPH_SEPARATOR);
+}
+
+/** Grows a pair over free neighbouring paragraphs that bring words the pair's other side has and this side lacks. */
+function extendPair(
+  ws: Workspace,
+  link: Link,
+  gap: number,
+  isFreeOld: (i: number, gap: number) => boolean,
+  isFreeNew: (j: number, gap: number) => boolean,
+  pairedOld: Uint8Array,
+  pairedNew: Uint8Array,
+): void {
+  let left = ws.old.wordSet(link.a);
+  let right = ws.new.wordSet(link.b);
+  const gains = (set: Int32Array, own: Int32Array, other: Int32Array): boolean => {
+    if (set.length === 0) return false;
+    const g = intersectionSize(set, difference(other, own));
+    return g >= JOIN_MIN_WORDS && g >= JOIN_MIN_GAIN * set.length;
+  };
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const j of [link.b + link.bCount, link.b - 1]) {
+      if (!isFreeNew(j, gap)) continue;
+      const set = ws.new.wordSet(j);
+      if (!gains(set, right, left)) continue;
+      if (j < link.b) link.b = j;
+      link.bCount++;
+      pairedNew[j] = 1;
+      right = union(right, set);
+      grew = true;
+    }
+    for (const i of [link.a + link.aCount, link.a - 1]) {
+      if (!isFreeOld(i, gap)) continue;
+      const set = ws.old.wordSet(i);
+      if (!gains(set, left, right)) continue;
+      if (i < link.a) link.a = i;
+      link.aCount++;
+      pairedOld[i] = 1;
+      left = union(left, set);
+      grew = true;
+    }
+  }
+}

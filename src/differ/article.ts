@@ -1,0 +1,109 @@
+/** Entry points: the full diff of two article versions, and conveniences around it. */
+import { alignParagraphs } from './align.js';
+import { mirrorDiff } from './mirror.js';
+import { buildRows } from './rows.js';
+import { computeSentenceActions } from './sentences.js';
+import type { ArticleDiff, DiffStats, SentenceAction, WordOp } from './types.js';
+import { diffTokenIds } from './worddiff.js';
+import { collapseWhitespace, Workspace } from './workspace.js';
+
+/** One version of an article as the differ sees it. */
+export interface ArticleVersion {
+  title: string;
+  paragraphs: readonly string[];
+}
+
+/** Splits plain text into paragraphs at blank lines (lines holding only whitespace count as blank); trims them and drops empty ones. */
+export function splitParagraphs(text: string): string[] {
+  const out: string[] = [];
+  for (const part of text.split(/\n\s*\n/)) {
+    const p = part.trim();
+    if (p) out.push(p);
+  }
+  return out;
+}
+
+/**
+ * The complete diff between two versions: word-level title diff, paragraph rows with word ops, sentence
+ * actions and statistics. Deterministic, and `diffArticles(b, a)` is exactly the mirror of `diffArticles(a, b)`.
+ */
+export function diffArticles(a: ArticleVersion, b: ArticleVersion): ArticleDiff {
+  checkVersion(a, 'old');
+  checkVersion(b, 'new');
+  return compareVersions(a, b) > 0 ? mirrorDiff(compute(b, a)) : compute(a, b);
+}
+
+/** `diffArticles` on two plain texts (paragraphs at blank lines, empty titles). */
+export function diffTexts(oldText: string, newText: string): ArticleDiff {
+  return diffArticles({ title: '', paragraphs: splitParagraphs(oldText) }, { title: '', paragraphs: splitParagraphs(newText) });
+}
+
+/** Only the statistics of `diffArticles(a, b)` (they need the full alignment, so this costs the same). */
+export function diffStatsOnly(a: ArticleVersion, b: ArticleVersion): DiffStats {
+  return diffArticles(a, b).stats;
+}
+
+/** The sentence-level edit actions between two versions, in row order (same as `diffArticles(a, b).sentences`). */
+export function sentenceActions(a: ArticleVersion, b: ArticleVersion): SentenceAction[] {
+  return diffArticles(a, b).sentences;
+}
+
+function checkVersion(v: ArticleVersion, which: string): void {
+  if (typeof v?.title !== 'string' || !Array.isArray(v.paragraphs) || v.paragraphs.some((p) => typeof p !== 'string')) {
+    throw new TypeError(`differ: the ${which} version needs a string title and an array of string paragraphs`);
+  }
+}
+
+/** A total order on versions, used only to pick the orientation in which a pair is computed. */
+function compareVersions(a: ArticleVersion, b: ArticleVersion): number {
+  if (a.paragraphs.length !== b.paragraphs.length) return a.paragraphs.length - b.paragraphs.length;
+  for (let i = 0; i < a.paragraphs.length; i++) {
+    const x = a.paragraphs[i] as string;
+    const y = b.paragraphs[i] as string;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return a.title === b.title ? 0 : a.title < b.title ? -1 : 1;
+}
+
+function compute(a: ArticleVersion, b: ArticleVersion): ArticleDiff {
+  const ws = new Workspace(a.paragraphs, b.paragraphs);
+  const built = buildRows(ws, alignParagraphs(ws));
+  const sentences = computeSentenceActions(ws, built.rows);
+  const title = diffTitle(ws, a.title, b.title);
+  const stats: DiffStats = {
+    wordsAdded: built.wordsAdded,
+    wordsRemoved: built.wordsRemoved,
+    paragraphsAdded: 0,
+    paragraphsRemoved: 0,
+    paragraphsChanged: 0,
+    paragraphsMoved: 0,
+    sentencesAdded: 0,
+    sentencesDeleted: 0,
+    sentencesEdited: 0,
+    sentencesMoved: 0,
+    changedShare: 0,
+    titleChanged: title.changed,
+  };
+  for (const row of built.rows) {
+    if (row.kind === 'added') stats.paragraphsAdded++;
+    else if (row.kind === 'removed') stats.paragraphsRemoved++;
+    else if (row.kind === 'changed') stats.paragraphsChanged++;
+    else if (row.kind === 'moved-to') stats.paragraphsMoved++;
+  }
+  for (const s of sentences) {
+    if (s.action === 'added') stats.sentencesAdded++;
+    else if (s.action === 'deleted') stats.sentencesDeleted++;
+    else if (s.action === 'edited') stats.sentencesEdited++;
+    else stats.sentencesMoved++;
+  }
+  const total = built.oldWords + built.newWords;
+  stats.changedShare = total === 0 ? 0 : (built.wordsAdded + built.wordsRemoved) / total;
+  return { title, rows: built.rows, stats, sentences };
+}
+
+function diffTitle(ws: Workspace, oldTitle: string, newTitle: string): ArticleDiff['title'] {
+  let ops: WordOp[];
+  if (oldTitle === newTitle) ops = oldTitle ? [{ op: 'equal', text: oldTitle }] : [];
+  else ops = diffTokenIds(ws.interner.internText(oldTitle), ws.interner.internText(newTitle), ws.interner).ops;
+  return { old: oldTitle, new: newTitle, changed: collapseWhitespace(oldTitle) !== collapseWhitespace(newTitle), ops };
+}

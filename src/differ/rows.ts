@@ -1,0 +1,122 @@
+/** Builds the side-by-side rows (with word ops) of an alignment, and the word counts they imply. */
+import type { Alignment, Link } from './align.js';
+import { diffTokenIds } from './worddiff.js';
+import type { DiffRow } from './types.js';
+import { PARAGRAPH_SEPARATOR, type Side, type Workspace } from './workspace.js';
+
+/** Rows plus the word totals computed while building them. */
+export interface BuiltRows {
+  rows: DiffRow[];
+  wordsAdded: number;
+  wordsRemoved: number;
+  /** Word tokens in the whole old and new text. */
+  oldWords: number;
+  newWords: number;
+}
+
+/** Turns an alignment into rows in display order (see DiffRow for the ordering rule). */
+export function buildRows(ws: Workspace, alignment: Alignment): BuiltRows {
+  const nA = ws.old.paras.length;
+  const nB = ws.new.paras.length;
+  const moveOfOld = new Map<number, Link>();
+  const moveOfNew = new Map<number, Link>();
+  for (const m of alignment.moves) {
+    moveOfOld.set(m.a, m);
+    moveOfNew.set(m.b, m);
+  }
+  const out: BuiltRows = { rows: [], wordsAdded: 0, wordsRemoved: 0, oldWords: 0, newWords: 0 };
+  let oi = 0;
+  let ni = 0;
+  const flush = (aEnd: number, bEnd: number): void => {
+    for (; oi < aEnd; oi++) {
+      const text = ws.old.text(oi);
+      const words = ws.old.wordCount(oi);
+      out.oldWords += words;
+      const move = moveOfOld.get(oi);
+      if (move) {
+        out.rows.push({ kind: 'moved-from', left: text, right: null, leftIndex: oi, rightIndex: null, moveId: move.a });
+      } else {
+        out.rows.push({ kind: 'removed', left: text, right: null, leftIndex: oi, rightIndex: null });
+        out.wordsRemoved += words;
+      }
+    }
+    for (; ni < bEnd; ni++) {
+      const text = ws.new.text(ni);
+      const words = ws.new.wordCount(ni);
+      out.newWords += words;
+      const move = moveOfNew.get(ni);
+      if (move) {
+        const d = diffTokenIds(ws.old.tokens(move.a), ws.new.tokens(ni), ws.interner);
+        out.wordsAdded += d.wordsAdded;
+        out.wordsRemoved += d.wordsRemoved;
+        const left = ws.old.text(move.a);
+        out.rows.push({ kind: 'moved-to', left, right: text, leftIndex: move.a, rightIndex: ni, ops: d.ops, moveId: move.a });
+      } else {
+        out.rows.push({ kind: 'added', left: null, right: text, leftIndex: null, rightIndex: ni });
+        out.wordsAdded += words;
+      }
+    }
+  };
+  for (const link of alignment.ordered) {
+    flush(link.a, link.b);
+    if (link.kind === 'equal') {
+      const words = ws.old.wordCount(link.a);
+      out.oldWords += words;
+      out.newWords += words;
+      out.rows.push({ kind: 'unchanged', left: ws.old.text(link.a), right: ws.new.text(link.b), leftIndex: link.a, rightIndex: link.b });
+    } else {
+      const left = joined(ws.old, link.a, link.aCount, ws.separator);
+      const right = joined(ws.new, link.b, link.bCount, ws.separator);
+      const d = diffTokenIds(left.ids, right.ids, ws.interner);
+      out.wordsAdded += d.wordsAdded;
+      out.wordsRemoved += d.wordsRemoved;
+      for (let k = 0; k < link.aCount; k++) out.oldWords += ws.old.wordCount(link.a + k);
+      for (let k = 0; k < link.bCount; k++) out.newWords += ws.new.wordCount(link.b + k);
+      const row: DiffRow = { kind: 'changed', left: left.text, right: right.text, leftIndex: link.a, rightIndex: link.b, ops: d.ops };
+      if (link.aCount > 1) row.leftCount = link.aCount;
+      if (link.bCount > 1) row.rightCount = link.bCount;
+      out.rows.push(row);
+    }
+    oi = link.a + link.aCount;
+    ni = link.b + link.bCount;
+  }
+  flush(nA, nB);
+  renumberMoves(out.rows);
+  return out;
+}
+
+/** The text and token ids of `count` paragraphs from `start` joined by the paragraph separator. */
+function joined(side: Side, start: number, count: number, separator: number): { text: string; ids: Int32Array } {
+  if (count === 1) return { text: side.text(start), ids: side.tokens(start) };
+  const texts: string[] = [];
+  const parts: Int32Array[] = [];
+  let length = count - 1;
+  for (let k = 0; k < count; k++) {
+    texts.push(side.text(start + k));
+    const ids = side.tokens(start + k);
+    parts.push(ids);
+    length += ids.length;
+  }
+  const ids = new Int32Array(length);
+  let at = 0;
+  parts.forEach((p, k) => {
+    if (k > 0) ids[at++] = separator;
+    ids.set(p, at);
+    at += p.length;
+  });
+  return { text: texts.join(PARAGRAPH_SEPARATOR), ids };
+}
+
+/** Renumbers moveIds 1, 2, ... in order of first appearance in `rows` (keeps them deterministic and orientation-free). */
+export function renumberMoves(rows: DiffRow[]): void {
+  const ids = new Map<number, number>();
+  for (const row of rows) {
+    if (row.moveId === undefined) continue;
+    let id = ids.get(row.moveId);
+    if (id === undefined) {
+      id = ids.size + 1;
+      ids.set(row.moveId, id);
+    }
+    row.moveId = id;
+  }
+}

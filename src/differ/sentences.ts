@@ -1,0 +1,269 @@
+/**
+ * Sentence-level edit actions (NewsEdits taxonomy: addition, deletion, edit, move) derived from the rows.
+ *
+ * Sentences come from `Intl.Segmenter` (sentence granularity), per paragraph, and only for rows that are
+ * not unchanged: an unchanged paragraph has only unchanged sentences. Inside a changed or moved row the
+ * sentences are aligned like paragraphs are (equal ones by Myers on interned sentences, then similar ones
+ * paired in order: 'edited'). Whatever is left, plus the sentences of added and removed paragraphs, is
+ * matched across the whole article: the same sentence elsewhere, or a mutually most similar one, is 'moved';
+ * the rest is 'added' or 'deleted'. Sentences of a moved paragraph are 'moved'.
+ */
+import { diffSequences } from './myers.js';
+import { heaviestChain, similarPairs, wordSet, type SimilarPair } from './similarity.js';
+import { diffTokenIds } from './worddiff.js';
+import type { DiffRow, SentenceAction, SentencePosition } from './types.js';
+import { collapseWhitespace, type SideName, type Workspace } from './workspace.js';
+
+const EDIT_MIN_SIM = 0.5;
+const MOVE_MIN_SIM = 0.6;
+
+/** One sentence of one version. */
+interface Sentence {
+  at: SentencePosition;
+  /** The sentence, trimmed. */
+  text: string;
+  /** Whitespace-collapsed text: sentences equal under it are the same sentence. */
+  key: string;
+  /** Token ids of `text` and its word set, computed only when the sentence has to be compared or diffed. */
+  ids: Int32Array | undefined;
+  set: Int32Array | undefined;
+}
+
+let sentenceSegmenter: Intl.Segmenter | undefined;
+
+/**
+ * Whether `text` is certainly one sentence for the Unicode sentence-break rules: no sentence terminator
+ * (. ! ?) or line separator anywhere but in its final run of terminators, quotes and closing brackets,
+ * and only characters whose sentence-break class is known here. Saves calling Intl.Segmenter for it.
+ */
+function isSingleSentence(text: string): boolean {
+  let end = text.length;
+  while (end > 0 && TRAILING.has(text.charCodeAt(end - 1))) end--;
+  for (let k = 0; k < end; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 0x2e || c === 0x21 || c === 0x3f || c === 0x0a || c === 0x0d || c === 0x85) return false;
+    if (c >= 0x0370 && !SAFE_PUNCTUATION.has(c)) return false;
+  }
+  return true;
+}
+
+/** Characters that may follow the last sentence terminator: . ! ? quotes, closing brackets, whitespace. */
+const TRAILING = new Set([0x2e, 0x21, 0x3f, 0x22, 0x27, 0x29, 0x5d, 0x20, 0x09, 0x2019, 0x201d]);
+/** Non-Latin punctuation common in news text that never ends a sentence: curly quotes and dashes. */
+const SAFE_PUNCTUATION = new Set([0x2018, 0x2019, 0x201c, 0x201d, 0x2013, 0x2014]);
+
+/** The sentences of paragraph `index` of one side. */
+function sentencesOf(ws: Workspace, sideName: SideName, index: number): Sentence[] {
+  const text = ws.side(sideName).text(index);
+  const out: Sentence[] = [];
+  if (isSingleSentence(text)) {
+    const s = text.trim();
+    if (s) out.push({ at: { paragraph: index, sentence: 0 }, text: s, key: collapseWhitespace(s), ids: undefined, set: undefined });
+    return out;
+  }
+  sentenceSegmenter ??= new Intl.Segmenter('en', { granularity: 'sentence' });
+  for (const seg of sentenceSegmenter.segment(text)) {
+    const s = seg.segment.trim();
+    if (!s) continue;
+    out.push({ at: { paragraph: index, sentence: out.length }, text: s, key: collapseWhitespace(s), ids: undefined, set: undefined });
+  }
+  return out;
+}
+
+function idsOf(ws: Workspace, s: Sentence): Int32Array {
+  s.ids ??= ws.interner.internText(s.text);
+  return s.ids;
+}
+
+function setOf(ws: Workspace, s: Sentence): Int32Array {
+  s.set ??= wordSet(idsOf(ws, s), ws.interner);
+  return s.set;
+}
+
+/** Computes the sentence actions implied by `rows` (rows as built in the orientation of `ws`). */
+export function computeSentenceActions(ws: Workspace, rows: readonly DiffRow[]): SentenceAction[] {
+  const actions: SentenceAction[] = [];
+  const looseOld: Sentence[] = [];
+  const looseNew: Sentence[] = [];
+  const paragraphsOf = (sideName: SideName, start: number | null, count: number | undefined): Sentence[] => {
+    const list: Sentence[] = [];
+    if (start === null) return list;
+    for (let k = 0; k < (count ?? 1); k++) list.push(...sentencesOf(ws, sideName, start + k));
+    return list;
+  };
+  for (const row of rows) {
+    switch (row.kind) {
+      case 'unchanged':
+      case 'moved-from':
+        break;
+      case 'removed':
+        looseOld.push(...paragraphsOf('old', row.leftIndex, row.leftCount));
+        break;
+      case 'added':
+        looseNew.push(...paragraphsOf('new', row.rightIndex, row.rightCount));
+        break;
+      case 'changed':
+      case 'moved-to':
+        alignWithinRow(
+          ws,
+          paragraphsOf('old', row.leftIndex, row.leftCount),
+          paragraphsOf('new', row.rightIndex, row.rightCount),
+          row.kind === 'moved-to',
+          actions,
+          looseOld,
+          looseNew,
+        );
+        break;
+    }
+  }
+  matchLoose(ws, looseOld, looseNew, actions);
+  return orderActions(actions, rows);
+}
+
+function action(kind: SentenceAction['action'], ws: Workspace, o: Sentence | null, n: Sentence | null): SentenceAction {
+  const a: SentenceAction = { action: kind, old: o?.text ?? null, new: n?.text ?? null, oldAt: o?.at ?? null, newAt: n?.at ?? null };
+  if (o && n && (kind === 'edited' || o.key !== n.key)) a.ops = diffTokenIds(idsOf(ws, o), idsOf(ws, n), ws.interner).ops;
+  return a;
+}
+
+/** Aligns the sentences of one changed or moved row; unmatched ones go to the loose lists. */
+function alignWithinRow(
+  ws: Workspace,
+  left: Sentence[],
+  right: Sentence[],
+  moved: boolean,
+  actions: SentenceAction[],
+  looseOld: Sentence[],
+  looseNew: Sentence[],
+): void {
+  const keys = new Map<string, number>();
+  const idOf = (s: Sentence): number => {
+    let id = keys.get(s.key);
+    if (id === undefined) {
+      id = keys.size;
+      keys.set(s.key, id);
+    }
+    return id;
+  };
+  const a = Int32Array.from(left, idOf);
+  const b = Int32Array.from(right, idOf);
+  const del = new Uint8Array(a.length);
+  const ins = new Uint8Array(b.length);
+  diffSequences(a, b, del, ins);
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (i < a.length && j < b.length && !del[i] && !ins[j]) {
+      if (moved) actions.push(action('moved', ws, left[i] as Sentence, right[j] as Sentence));
+      i++;
+      j++;
+      continue;
+    }
+    const gapOld: Sentence[] = [];
+    const gapNew: Sentence[] = [];
+    while (i < a.length && del[i]) gapOld.push(left[i++] as Sentence);
+    while (j < b.length && ins[j]) gapNew.push(right[j++] as Sentence);
+    const chain =
+      gapOld.length > 0 && gapNew.length > 0
+        ? heaviestChain(
+            similarPairs(
+              gapOld.map((s) => setOf(ws, s)),
+              gapNew.map((s) => setOf(ws, s)),
+              EDIT_MIN_SIM,
+            ),
+            gapNew.length,
+          )
+        : [];
+    const pairedOld = new Set<number>();
+    const pairedNew = new Set<number>();
+    for (const p of chain) {
+      pairedOld.add(p.i);
+      pairedNew.add(p.j);
+      actions.push(action(moved ? 'moved' : 'edited', ws, gapOld[p.i] as Sentence, gapNew[p.j] as Sentence));
+    }
+    gapOld.forEach((s, k) => {
+      if (!pairedOld.has(k)) looseOld.push(s);
+    });
+    gapNew.forEach((s, k) => {
+      if (!pairedNew.has(k)) looseNew.push(s);
+    });
+  }
+}
+
+/** Matches loose sentences across the article: same text or mutually most similar means moved. */
+function matchLoose(ws: Workspace, looseOld: Sentence[], looseNew: Sentence[], actions: SentenceAction[]): void {
+  const byKey = new Map<string, number[]>();
+  looseOld.forEach((s, k) => {
+    const list = byKey.get(s.key);
+    if (list) list.push(k);
+    else byKey.set(s.key, [k]);
+  });
+  const usedOld = new Uint8Array(looseOld.length);
+  const usedNew = new Uint8Array(looseNew.length);
+  looseNew.forEach((s, k) => {
+    const o = byKey.get(s.key)?.shift();
+    if (o === undefined) return;
+    usedOld[o] = 1;
+    usedNew[k] = 1;
+    actions.push(action('moved', ws, looseOld[o] as Sentence, s));
+  });
+  const restOld = looseOld.filter((_s, k) => !usedOld[k]);
+  const restNew = looseNew.filter((_s, k) => !usedNew[k]);
+  const pairs = similarPairs(
+    restOld.map((s) => setOf(ws, s)),
+    restNew.map((s) => setOf(ws, s)),
+    MOVE_MIN_SIM,
+  );
+  const bestOld = new Map<number, SimilarPair>();
+  const bestNew = new Map<number, SimilarPair>();
+  for (const p of pairs) {
+    const bo = bestOld.get(p.i);
+    if (!bo || p.sim > bo.sim) bestOld.set(p.i, p);
+    const bn = bestNew.get(p.j);
+    if (!bn || p.sim > bn.sim) bestNew.set(p.j, p);
+  }
+  const pairedOld = new Uint8Array(restOld.length);
+  const pairedNew = new Uint8Array(restNew.length);
+  for (const p of pairs) {
+    if (bestOld.get(p.i) !== p || bestNew.get(p.j) !== p) continue;
+    pairedOld[p.i] = 1;
+    pairedNew[p.j] = 1;
+    actions.push(action('moved', ws, restOld[p.i] as Sentence, restNew[p.j] as Sentence));
+  }
+  restOld.forEach((s, k) => {
+    if (!pairedOld[k]) actions.push(action('deleted', ws, s, null));
+  });
+  restNew.forEach((s, k) => {
+    if (!pairedNew[k]) actions.push(action('added', ws, null, s));
+  });
+}
+
+/**
+ * Sorts actions in row order: an action belongs to the row holding its new sentence (its old sentence
+ * for deletions); within a row deletions come first, then by sentence position.
+ */
+export function orderActions(actions: SentenceAction[], rows: readonly DiffRow[]): SentenceAction[] {
+  const oldRow = new Map<number, number>();
+  const newRow = new Map<number, number>();
+  rows.forEach((row, r) => {
+    if (row.leftIndex !== null && row.kind !== 'moved-to' && row.kind !== 'added') {
+      for (let k = 0; k < (row.leftCount ?? 1); k++) oldRow.set(row.leftIndex + k, r);
+    }
+    if (row.rightIndex !== null && row.kind !== 'moved-from' && row.kind !== 'removed') {
+      for (let k = 0; k < (row.rightCount ?? 1); k++) newRow.set(row.rightIndex + k, r);
+    }
+  });
+  const keyOf = (a: SentenceAction): number[] =>
+    a.newAt
+      ? [newRow.get(a.newAt.paragraph) ?? -1, 1, a.newAt.paragraph, a.newAt.sentence]
+      : [oldRow.get(a.oldAt?.paragraph ?? -1) ?? -1, 0, a.oldAt?.paragraph ?? -1, a.oldAt?.sentence ?? -1];
+  const keyed = actions.map((a) => ({ a, k: keyOf(a) }));
+  keyed.sort((x, y) => {
+    for (let i = 0; i < x.k.length; i++) {
+      const d = (x.k[i] as number) - (y.k[i] as number);
+      if (d !== 0) return d;
+    }
+    return 0;
+  });
+  return keyed.map((e) => e.a);
+}

@@ -1,0 +1,212 @@
+/**
+ * Similarity of text blocks (paragraphs, sentences) as the Dice coefficient of their sets of distinct word
+ * tokens, and a search for similar pairs through an inverted index so that unrelated blocks cost nothing.
+ */
+import type { Interner } from './intern.js';
+
+/** The distinct word-token ids of `ids` (whitespace and punctuation left out), sorted ascending. */
+export function wordSet(ids: Int32Array, interner: Interner): Int32Array {
+  const words = new Int32Array(ids.length);
+  let n = 0;
+  for (const id of ids) if (interner.isWord(id)) words[n++] = id;
+  const sorted = words.subarray(0, n).sort();
+  let u = 0;
+  for (let k = 0; k < n; k++) if (k === 0 || sorted[k] !== sorted[k - 1]) sorted[u++] = sorted[k] as number;
+  return sorted.slice(0, u);
+}
+
+/** Size of the intersection of two sorted id sets. */
+export function intersectionSize(a: Int32Array, b: Int32Array): number {
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i] as number;
+    const y = b[j] as number;
+    if (x === y) {
+      n++;
+      i++;
+      j++;
+    } else if (x < y) i++;
+    else j++;
+  }
+  return n;
+}
+
+/** Union of two sorted id sets, sorted. */
+export function union(a: Int32Array, b: Int32Array): Int32Array {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = i < a.length ? (a[i] as number) : Infinity;
+    const y = j < b.length ? (b[j] as number) : Infinity;
+    if (x === y) {
+      out.push(x);
+      i++;
+      j++;
+    } else if (x < y) {
+      out.push(x);
+      i++;
+    } else {
+      out.push(y);
+      j++;
+    }
+  }
+  return Int32Array.from(out);
+}
+
+/** Elements of sorted set `a` not in sorted set `b`. */
+export function difference(a: Int32Array, b: Int32Array): Int32Array {
+  const out: number[] = [];
+  let j = 0;
+  for (const x of a) {
+    while (j < b.length && (b[j] as number) < x) j++;
+    if (j >= b.length || b[j] !== x) out.push(x);
+  }
+  return Int32Array.from(out);
+}
+
+/** Dice coefficient 2|A∩B| / (|A| + |B|) of two sorted id sets; 0 when both are empty. */
+export function dice(a: Int32Array, b: Int32Array): number {
+  const total = a.length + b.length;
+  return total === 0 ? 0 : (2 * intersectionSize(a, b)) / total;
+}
+
+/** A pair of similar blocks found by {@link similarPairs}. */
+export interface SimilarPair {
+  /** Index into the left list. */
+  i: number;
+  /** Index into the right list. */
+  j: number;
+  /** Dice coefficient over the counted words. */
+  sim: number;
+  /** Number of shared distinct words. */
+  common: number;
+}
+
+/** Below this many pairs, comparing every pair directly is cheaper than building an index. */
+const SMALL = 16;
+
+function allPairs(left: readonly Int32Array[], right: readonly Int32Array[], minSim: number): SimilarPair[] {
+  const out: SimilarPair[] = [];
+  left.forEach((a, i) => {
+    right.forEach((b, j) => {
+      const common = intersectionSize(a, b);
+      if (common === 0) return;
+      const sim = (2 * common) / (a.length + b.length);
+      if (sim >= minSim) out.push({ i, j, sim, common });
+    });
+  });
+  return out;
+}
+
+/**
+ * All pairs (left[i], right[j]) whose Dice similarity is at least `minSim` (> 0), sorted by i then j. Exact,
+ * but fast through prefix filtering (as in set-similarity joins): with every set ordered rarest word first,
+ * two sets with Dice >= t share a word within their first |X| - ceil(t|X| / (2 - t)) + 1 words. Only those
+ * prefixes are indexed, so the frequent words that every block shares ("the", "of") cost nothing, and only
+ * pairs sharing a fairly rare word are compared in full.
+ */
+export function similarPairs(left: readonly Int32Array[], right: readonly Int32Array[], minSim: number): SimilarPair[] {
+  if (left.length === 0 || right.length === 0) return [];
+  if (left.length * right.length <= SMALL) return allPairs(left, right, minSim);
+  let maxId = 0;
+  for (const sets of [left, right]) for (const set of sets) if (set.length > 0) maxId = Math.max(maxId, set[set.length - 1] as number);
+  // Global word order: rarest first (fewest blocks containing the word), ties by id; rank[id] is the position.
+  const df = new Int32Array(maxId + 1);
+  for (const sets of [left, right]) for (const set of sets) for (const w of set) df[w] = (df[w] as number) + 1;
+  const present: number[] = [];
+  for (let w = 0; w <= maxId; w++) if (df[w]) present.push(w);
+  present.sort((x, y) => (df[x] as number) - (df[y] as number) || x - y);
+  const rank = new Int32Array(maxId + 1);
+  present.forEach((w, r) => {
+    rank[w] = r;
+  });
+  const prefix = (set: Int32Array): Int32Array => {
+    const need = Math.max(1, Math.ceil((minSim * set.length) / (2 - minSim) - 1e-9));
+    const ranks = new Int32Array(set.length);
+    for (let k = 0; k < set.length; k++) ranks[k] = rank[set[k] as number] as number;
+    return ranks.sort().subarray(0, Math.max(0, set.length - need + 1));
+  };
+  const postings: number[][] = [];
+  right.forEach((set, j) => {
+    for (const r of prefix(set)) (postings[r] ??= []).push(j);
+  });
+  const seen = new Int32Array(right.length).fill(-1);
+  const touched: number[] = [];
+  const out: SimilarPair[] = [];
+  left.forEach((set, i) => {
+    for (const r of prefix(set)) {
+      const list = postings[r];
+      if (!list) continue;
+      for (const j of list) {
+        if (seen[j] === i) continue;
+        seen[j] = i;
+        touched.push(j);
+      }
+    }
+    touched.sort((x, y) => x - y);
+    for (const j of touched) {
+      const other = right[j] as Int32Array;
+      const common = intersectionSize(set, other);
+      const sim = (2 * common) / (set.length + other.length);
+      if (sim >= minSim) out.push({ i, j, sim, common });
+    }
+    touched.length = 0;
+  });
+  return out;
+}
+
+/**
+ * The heaviest chain of pairs increasing in both i and j (weight = shared words), i.e. a monotone
+ * pairing of two block lists. `pairs` must be sorted by i then j. Returns the chosen pairs in order.
+ */
+export function heaviestChain(pairs: readonly SimilarPair[], rightLength: number): SimilarPair[] {
+  if (pairs.length === 0) return [];
+  // Fenwick tree over j holding (best chain weight ending at j, index of its last pair).
+  const treeW = new Float64Array(rightLength + 1);
+  const treeP = new Int32Array(rightLength + 1).fill(-1);
+  const prev = new Int32Array(pairs.length).fill(-1);
+  const score = new Float64Array(pairs.length);
+  let bestEnd = -1;
+  let best = -1;
+  let start = 0;
+  while (start < pairs.length) {
+    // Pairs with the same i must not chain to each other: query all of them before updating the tree.
+    let end = start;
+    const i = (pairs[start] as SimilarPair).i;
+    while (end < pairs.length && (pairs[end] as SimilarPair).i === i) end++;
+    for (let k = start; k < end; k++) {
+      const p = pairs[k] as SimilarPair;
+      let w = 0;
+      let from = -1;
+      for (let x = p.j; x > 0; x -= x & -x) {
+        if ((treeW[x] as number) > w) {
+          w = treeW[x] as number;
+          from = treeP[x] as number;
+        }
+      }
+      score[k] = w + p.common + p.sim;
+      prev[k] = from;
+    }
+    for (let k = start; k < end; k++) {
+      const p = pairs[k] as SimilarPair;
+      const s = score[k] as number;
+      for (let x = p.j + 1; x <= rightLength; x += x & -x) {
+        if (s > (treeW[x] as number)) {
+          treeW[x] = s;
+          treeP[x] = k;
+        }
+      }
+      if (s > best) {
+        best = s;
+        bestEnd = k;
+      }
+    }
+    start = end;
+  }
+  const chain: SimilarPair[] = [];
+  for (let k = bestEnd; k >= 0; k = prev[k] as number) chain.push(pairs[k] as SimilarPair);
+  return chain.reverse();
+}

@@ -1,0 +1,177 @@
+/**
+ * Word-level diff of two token-id sequences into WordOps, with word counts. Within each change the deleted
+ * text comes before the inserted text, and whitespace or punctuation that happens to be common between two
+ * changes is folded into them ("[-the quick-]{+a slow+}" rather than "[-the-]{+a+} [-quick-]{+slow+}").
+ * Folding only ever touches non-word tokens, so word counts stay those of the underlying edit script.
+ */
+import type { Interner } from './intern.js';
+import { diffSequences } from './myers.js';
+import type { WordOp } from './types.js';
+
+/** Result of {@link diffTokenIds}. */
+export interface WordDiff {
+  ops: WordOp[];
+  /** Word tokens inserted. */
+  wordsAdded: number;
+  /** Word tokens deleted. */
+  wordsRemoved: number;
+}
+
+/** Common non-word runs up to this many tokens between two changes are folded into them. */
+const FOLD_MAX_TOKENS = 3;
+
+/** A run of the edit script: a[aLo, aHi) and b[bLo, bHi); equal runs have the same length on both sides. */
+interface Run {
+  equal: boolean;
+  aLo: number;
+  aHi: number;
+  bLo: number;
+  bHi: number;
+}
+
+/** Word-diffs token ids `a` (old) against `b` (new); the ops reproduce both token sequences exactly. */
+export function diffTokenIds(a: Int32Array, b: Int32Array, interner: Interner): WordDiff {
+  const del = new Uint8Array(a.length);
+  const ins = new Uint8Array(b.length);
+  markChanges(a, b, interner, del, ins);
+  const runs = foldRuns(toRuns(a.length, b.length, del, ins), a, interner);
+  const ops: WordOp[] = [];
+  let wordsAdded = 0;
+  let wordsRemoved = 0;
+  const text = (ids: Int32Array, lo: number, hi: number): string => {
+    let s = '';
+    for (let k = lo; k < hi; k++) s += interner.text(ids[k] as number);
+    return s;
+  };
+  const countIn = (ids: Int32Array, lo: number, hi: number): number => {
+    let n = 0;
+    for (let k = lo; k < hi; k++) if (interner.isWord(ids[k] as number)) n++;
+    return n;
+  };
+  for (const r of runs) {
+    if (r.equal) {
+      ops.push({ op: 'equal', text: text(a, r.aLo, r.aHi) });
+      continue;
+    }
+    if (r.aHi > r.aLo) {
+      ops.push({ op: 'delete', text: text(a, r.aLo, r.aHi) });
+      wordsRemoved += countIn(a, r.aLo, r.aHi);
+    }
+    if (r.bHi > r.bLo) {
+      ops.push({ op: 'insert', text: text(b, r.bLo, r.bHi) });
+      wordsAdded += countIn(b, r.bLo, r.bHi);
+    }
+  }
+  return { ops, wordsAdded, wordsRemoved };
+}
+
+/**
+ * Edit-cost bound of the Myers search for sequences of total length n: exact (minimal) for anything of
+ * paragraph size, a bounded O(n * bound) effort per split for huge inputs.
+ */
+function costBound(n: number): number {
+  return Math.max(64, Math.min(1024, Math.floor(2_000_000 / Math.max(1, n))));
+}
+
+/** Positions of the tokens that are not whitespace. */
+function contentPositions(ids: Int32Array, interner: Interner): Int32Array {
+  const out = new Int32Array(ids.length);
+  let n = 0;
+  for (let k = 0; k < ids.length; k++) if (!interner.isSpace(ids[k] as number)) out[n++] = k;
+  return out.subarray(0, n);
+}
+
+/**
+ * Flags deleted and inserted tokens. The alignment is computed on words and punctuation only (whitespace left
+ * out: half the tokens, and no "matching" of the spaces between unrelated words); the whitespace between two
+ * matched tokens is then aligned region by region.
+ */
+function markChanges(a: Int32Array, b: Int32Array, interner: Interner, del: Uint8Array, ins: Uint8Array): void {
+  const ca = contentPositions(a, interner);
+  const cb = contentPositions(b, interner);
+  const ca2 = Int32Array.from(ca, (k) => a[k] as number);
+  const cb2 = Int32Array.from(cb, (k) => b[k] as number);
+  const cdel = new Uint8Array(ca.length);
+  const cins = new Uint8Array(cb.length);
+  diffSequences(ca2, cb2, cdel, cins, { maxCost: costBound(ca.length + cb.length) });
+  let pa = 0;
+  let pb = 0;
+  let x = 0;
+  let y = 0;
+  for (;;) {
+    while (x < ca.length && cdel[x]) x++;
+    while (y < cb.length && cins[y]) y++;
+    const qa = x < ca.length ? (ca[x] as number) : a.length;
+    const qb = y < cb.length ? (cb[y] as number) : b.length;
+    markRegion(a, pa, qa, b, pb, qb, del, ins);
+    if (x >= ca.length || y >= cb.length) break;
+    pa = qa + 1;
+    pb = qb + 1;
+    x++;
+    y++;
+  }
+}
+
+/** Flags the changes between a[aLo, aHi) and b[bLo, bHi), a region between two matched tokens. */
+function markRegion(a: Int32Array, aLo: number, aHi: number, b: Int32Array, bLo: number, bHi: number, del: Uint8Array, ins: Uint8Array): void {
+  if (aLo === aHi || bLo === bHi) {
+    del.fill(1, aLo, aHi);
+    ins.fill(1, bLo, bHi);
+    return;
+  }
+  if (aHi - aLo === 1 && bHi - bLo === 1 && a[aLo] === b[bLo]) return;
+  const sa = a.subarray(aLo, aHi);
+  const sb = b.subarray(bLo, bHi);
+  diffSequences(sa, sb, del.subarray(aLo, aHi), ins.subarray(bLo, bHi), { maxCost: costBound(sa.length + sb.length) });
+}
+
+/** Turns change flags into alternating equal and change runs. */
+function toRuns(n: number, m: number, del: Uint8Array, ins: Uint8Array): Run[] {
+  const runs: Run[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < n || j < m) {
+    const ai = i;
+    const bj = j;
+    if (i < n && j < m && !del[i] && !ins[j]) {
+      while (i < n && j < m && !del[i] && !ins[j]) {
+        i++;
+        j++;
+      }
+      runs.push({ equal: true, aLo: ai, aHi: i, bLo: bj, bHi: j });
+    } else {
+      while (i < n && del[i]) i++;
+      while (j < m && ins[j]) j++;
+      runs.push({ equal: false, aLo: ai, aHi: i, bLo: bj, bHi: j });
+    }
+  }
+  return runs;
+}
+
+/** Folds short equal runs without words that sit between two changes into one change. */
+function foldRuns(runs: Run[], a: Int32Array, interner: Interner): Run[] {
+  const out: Run[] = [];
+  for (let k = 0; k < runs.length; k++) {
+    const r = runs[k] as Run;
+    const prev = out[out.length - 1];
+    const next = runs[k + 1];
+    if (r.equal && prev && !prev.equal && next && !next.equal && r.aHi - r.aLo <= FOLD_MAX_TOKENS && !hasWord(a, r.aLo, r.aHi, interner)) {
+      prev.aHi = next.aHi;
+      prev.bHi = next.bHi;
+      k++;
+      continue;
+    }
+    if (!r.equal && prev && !prev.equal) {
+      prev.aHi = r.aHi;
+      prev.bHi = r.bHi;
+      continue;
+    }
+    out.push({ ...r });
+  }
+  return out;
+}
+
+function hasWord(ids: Int32Array, lo: number, hi: number, interner: Interner): boolean {
+  for (let k = lo; k < hi; k++) if (interner.isWord(ids[k] as number)) return true;
+  return false;
+}

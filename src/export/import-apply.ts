@@ -1,0 +1,93 @@
+/**
+ * Applying one validated JSON Lines record to the database: checks what zod cannot (response references, unique
+ * version numbers, body hashes, known sources), then inserts. Everything about a line is checked before its first
+ * insert, so a bad line never leaves half an article behind.
+ */
+import { insertCheck, insertResponse, sha256Hex, type Db } from '../store/index.js';
+import { articleUrlExists, findSourceId, insertArticleRow, insertSourceRow, insertVersionRow } from '../store/export-queries.js';
+import type { ArticleLine, SourceLine } from './format.js';
+
+/** A line whose content is wrong; the importer adds the line number. */
+export class BadLine extends Error {}
+
+/** An article whose URL the database already has; refused or skipped as the import's policy says. */
+export class ExistingArticle extends Error {
+  constructor(readonly url: string) {
+    super(`article ${url} is already in the database`);
+  }
+}
+
+/** Counts of what was inserted. */
+export interface Inserted {
+  articles: number;
+  versions: number;
+  responses: number;
+  checks: number;
+  sources: number;
+}
+
+/** Inserts a source unless one with its slug exists (an existing source is kept as it is). Returns whether it was new. */
+export function applySource(db: Db, s: SourceLine, counts: Inserted): void {
+  if (findSourceId(db, s.slug) !== null) return;
+  insertSourceRow(db, {
+    slug: s.slug, name: s.name, kind: s.kind, config: JSON.stringify(s.config), created_at: s.createdAt, last_polled: s.lastPolled,
+    next_poll: s.nextPoll, poll_count: s.pollCount, error_count: s.errorCount, last_error: s.lastError,
+  });
+  counts.sources++;
+}
+
+function decodeBodies(a: ArticleLine): Buffer[] {
+  return a.responses.map((r, i) => {
+    const body = Buffer.from(r.body, 'base64');
+    if (body.length !== r.bodyLength) throw new BadLine(`responses.${i}: body is ${body.length} bytes, bodyLength says ${r.bodyLength}`);
+    if (sha256Hex(body) !== r.bodySha256) throw new BadLine(`responses.${i}: body does not match its bodySha256`);
+    return body;
+  });
+}
+
+function checkVersions(a: ArticleLine): void {
+  const numbers = new Set<number>();
+  for (const [i, v] of a.versions.entries()) {
+    if (numbers.has(v.number)) throw new BadLine(`versions.${i}: version number ${v.number} appears twice`);
+    numbers.add(v.number);
+    if (v.response !== null && v.response >= a.responses.length) {
+      throw new BadLine(`versions.${i}: response ${v.response} does not exist (the article has ${a.responses.length})`);
+    }
+  }
+}
+
+/** Validates and inserts one article with its responses, versions and checks. Throws BadLine or ExistingArticle. */
+export function applyArticle(db: Db, a: ArticleLine, counts: Inserted): void {
+  if (articleUrlExists(db, a.url)) throw new ExistingArticle(a.url);
+  let sourceId: number | null = null;
+  if (a.source !== null) {
+    sourceId = findSourceId(db, a.source);
+    if (sourceId === null) throw new BadLine(`source "${a.source}" is neither in the file (before this line) nor in the database`);
+  }
+  checkVersions(a);
+  const bodies = decodeBodies(a);
+
+  const articleId = insertArticleRow(db, {
+    url: a.url, source_id: sourceId, title: a.title, status: a.status, first_seen: a.firstSeen, last_checked: a.lastChecked,
+    last_changed: a.lastChanged, next_check: a.nextCheck, check_interval_s: a.checkIntervalS, check_count: a.checkCount,
+    error_count: a.errorCount, total_errors: a.totalErrors, last_error: a.lastError, last_error_at: a.lastErrorAt,
+    version_count: a.versions.length, etag: a.etag, last_modified: a.lastModified, last_body_sha256: a.lastBodySha256,
+  });
+  const responseIds = a.responses.map((r, i) => insertResponse(db, {
+    articleId, requestedUrl: r.requestedUrl, url: r.url, fetchedAt: r.fetchedAt, status: r.status, statusText: r.statusText,
+    httpVersion: r.httpVersion, headers: r.headers, requestHeaders: r.requestHeaders, body: bodies[i]!,
+  }));
+  for (const v of a.versions) {
+    insertVersionRow(db, {
+      article_id: articleId, number: v.number, title: v.title, byline: v.byline, published_at: v.publishedAt, text: v.text,
+      content_hash: v.contentHash, captured_at: v.capturedAt, response_id: v.response === null ? null : responseIds[v.response]!,
+      extractor_version: v.extractorVersion, words_added: v.wordsAdded, words_removed: v.wordsRemoved,
+      stats: v.stats === null ? null : JSON.stringify(v.stats), metadata: JSON.stringify(v.metadata),
+    });
+  }
+  for (const c of a.checks) insertCheck(db, articleId, c.checkedAt, c.outcome, c.httpStatus, c.error, c.durationMs);
+  counts.articles++;
+  counts.versions += a.versions.length;
+  counts.responses += a.responses.length;
+  counts.checks += a.checks.length;
+}

@@ -1,0 +1,179 @@
+/**
+ * Importing a JSON Lines export (plain or gzip) into a database, all in one transaction: a failed or interrupted
+ * import leaves the database exactly as it was. Every line is validated (JSON, then the zod schemas of format.ts,
+ * then references and body hashes) and a bad line is reported with its number: by default the import stops at the
+ * first one; with `skipBad` the line is left out (its inserts rolled back to a savepoint) and listed in the report.
+ *
+ * Articles already in the database (same URL) are never merged, since interleaving two histories would renumber
+ * versions and make their change statistics wrong: by default the import is refused, with `existing: 'skip'` such
+ * articles are left out and listed. Sources are matched by slug; an existing source is kept unchanged.
+ */
+import fs from 'node:fs';
+import readline from 'node:readline';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import type { z } from 'zod';
+import type { Db } from '../store/index.js';
+import { beginImport, commitImport, releaseLine, rollbackImport, rollbackLine, savepointLine } from '../store/export-queries.js';
+import { FORMAT_NAME, FORMAT_VERSION, headerSchema, lineSchema, type ExportHeader } from './format.js';
+import { applyArticle, applySource, BadLine, ExistingArticle, type Inserted } from './import-apply.js';
+
+/** What to do with the unexpected. */
+export interface ImportOptions {
+  /** Skip bad lines (reported) instead of stopping at the first one. */
+  skipBad?: boolean;
+  /** Articles whose URL is already in the database: refuse the import (default) or skip them (reported). */
+  existing?: 'refuse' | 'skip';
+  /** Called after each line with the compressed bytes read so far. */
+  onProgress?: (p: { line: number; bytesRead: number }) => void;
+  /** Called after each article is inserted, inside the transaction (tests use it to interrupt an import). */
+  afterArticle?: (url: string) => void;
+}
+
+/** A line that was left out, and why. */
+export interface BadLineReport {
+  line: number;
+  message: string;
+}
+
+/** What an import did. */
+export interface ImportReport extends Inserted {
+  header: ExportHeader;
+  /** URLs of the articles skipped because the database had them (existing: 'skip'). */
+  skippedExisting: string[];
+  /** Lines skipped as bad (skipBad). */
+  badLines: BadLineReport[];
+  seconds: number;
+}
+
+/** An import that failed; nothing was written. `line` is the offending line's number when there is one. */
+export class ImportError extends Error {
+  constructor(message: string, readonly line?: number) {
+    super(line === undefined ? `import: ${message}` : `import: line ${line}: ${message}`);
+  }
+}
+
+/** The first issues of a zod error, as `path: message`. */
+export function describeIssues(err: z.ZodError): string {
+  const shown = err.issues.slice(0, 3).map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message));
+  return shown.join('; ') + (err.issues.length > 3 ? `; and ${err.issues.length - 3} more` : '');
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new BadLine(`invalid JSON (${(err as Error).message})`);
+  }
+}
+
+function parseHeader(text: string | undefined): ExportHeader {
+  if (text === undefined) throw new ImportError('the file is empty');
+  let json: unknown;
+  try {
+    json = JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new ImportError(`not a Palimpsest JSON Lines export: invalid JSON (${(err as Error).message})`, 1);
+  }
+  const h = headerSchema.safeParse(json);
+  if (!h.success) throw new ImportError(`not a Palimpsest JSON Lines export (expected a "${FORMAT_NAME}" header): ${describeIssues(h.error)}`, 1);
+  if (h.data.formatVersion > FORMAT_VERSION) {
+    throw new ImportError(`format version ${h.data.formatVersion} is newer than this Palimpsest reads (${FORMAT_VERSION}); upgrade Palimpsest`, 1);
+  }
+  return h.data;
+}
+
+/**
+ * The input's bytes, decompressed when they start with the gzip magic bytes; `counted` sees every raw chunk (for
+ * progress against the file size).
+ */
+function decoded(input: Readable, counted: (n: number) => void): Readable {
+  async function* raw(first: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+    yield first;
+    for (;;) {
+      const n = await rest.next();
+      if (n.done) return;
+      counted(n.value.length);
+      yield n.value;
+    }
+  }
+  return Readable.from((async function* () {
+    const it = input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    const first = await it.next();
+    if (first.done) return;
+    counted(first.value.length);
+    if (first.value[0] === 0x1f && first.value[1] === 0x8b) {
+      const gunzip = createGunzip();
+      // pipeline destroys gunzip with the error of either side, which ends the iteration below with it.
+      pipeline(Readable.from(raw(first.value, it)), gunzip).catch(() => undefined);
+      yield* gunzip;
+    } else yield* raw(first.value, it);
+  })(), { objectMode: false });
+}
+
+/**
+ * Imports a JSON Lines export read from `input` into `db`. Resolves with a report; rejects with ImportError (bad
+ * header, bad line without skipBad, existing article with existing 'refuse') or any other error (a failing input
+ * stream, a throwing hook), in every case after rolling back everything.
+ */
+export async function importJsonl(db: Db, input: Readable, opts: ImportOptions = {}): Promise<ImportReport> {
+  const started = performance.now();
+  let bytesRead = 0;
+  const source = decoded(input, (n) => { bytesRead += n; });
+  const lines = readline.createInterface({ input: source, crlfDelay: Infinity })[Symbol.asyncIterator]();
+  const counts: Inserted = { articles: 0, versions: 0, responses: 0, checks: 0, sources: 0 };
+  const skippedExisting: string[] = [];
+  const badLines: BadLineReport[] = [];
+
+  let header: ExportHeader;
+  try {
+    const first = await lines.next();
+    header = parseHeader(first.done ? undefined : first.value);
+    beginImport(db);
+    let lineNo = 1;
+    for (;;) {
+      const next = await lines.next();
+      if (next.done) break;
+      lineNo++;
+      savepointLine(db);
+      try {
+        if (next.value.trim() === '') throw new BadLine('empty line');
+        const parsed = lineSchema.safeParse(parseJson(next.value));
+        if (!parsed.success) throw new BadLine(describeIssues(parsed.error));
+        if (parsed.data.type === 'source') applySource(db, parsed.data, counts);
+        else {
+          applyArticle(db, parsed.data, counts);
+          opts.afterArticle?.(parsed.data.url);
+        }
+        releaseLine(db);
+      } catch (err) {
+        rollbackLine(db);
+        if (err instanceof ExistingArticle && opts.existing === 'skip') skippedExisting.push(err.url);
+        else if (err instanceof ExistingArticle) throw new ImportError(`${err.message} (import refused; --existing skip leaves such articles out)`, lineNo);
+        else if (err instanceof BadLine && opts.skipBad) badLines.push({ line: lineNo, message: err.message });
+        else if (err instanceof BadLine) throw new ImportError(err.message, lineNo);
+        else throw err;
+      }
+      opts.onProgress?.({ line: lineNo, bytesRead });
+    }
+    commitImport(db);
+  } catch (err) {
+    rollbackImport(db);
+    throw err;
+  } finally {
+    await lines.return?.();
+    source.destroy();
+  }
+  return { ...counts, header, skippedExisting, badLines, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Imports from a file path, or standard input for "-". */
+export async function importJsonlFile(db: Db, file: string, opts: ImportOptions = {}): Promise<ImportReport> {
+  const input = file === '-' ? process.stdin : fs.createReadStream(file);
+  try {
+    return await importJsonl(db, input, opts);
+  } finally {
+    if (input !== process.stdin) input.destroy();
+  }
+}

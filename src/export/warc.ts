@@ -1,0 +1,133 @@
+/**
+ * WARC 1.1 export to any Writable: a warcinfo record, then per article and version its capture (response, or
+ * revisit when the same payload was already written, then the request) and a metadata record with the extracted
+ * version. Records are separate gzip members; `onCapture` reports each response/revisit with its offset and
+ * length, once it is in the output, so callers can build a CDXJ index (warc-file.ts) or WACZ pages (wacz.ts).
+ */
+import type { Writable } from 'node:stream';
+import { gunzipSync } from 'node:zlib';
+import type { Db } from '../store/index.js';
+import { getResponseHead, getResponseRow, listResponseIds, type ResponseRow } from '../store/export-queries.js';
+import { resolveScope } from './scope.js';
+import { Sink } from './sink.js';
+import { GENERATOR, type ExportOptions, type ExportSummary } from './types.js';
+import { walkArticles, walkVersions } from './walk.js';
+import { GzipRecordWriter } from './warc-gzip.js';
+import {
+  requestRecord, responseRecord, revisitRecord, targetUri, versionRecord, warcDigestFromHex, warcinfoRecord,
+  WARCINFO_DESCRIPTION, type SerializedRecord,
+} from './warc-records.js';
+
+/** A response or revisit record just written, with what an index line or a WACZ page needs. */
+export interface CaptureEntry {
+  type: 'response' | 'revisit';
+  /** WARC-Target-URI as written. */
+  url: string;
+  /** WARC-Date (the fetch time, ISO 8601). */
+  date: string;
+  /** Media type without parameters ('warc/revisit' for revisits), null when the response had none. */
+  mime: string | null;
+  status: number;
+  /** Payload digest without its `sha256:` prefix (as warcio's CDXJ indexer writes it). */
+  digest: string;
+  /** Offset of the record's gzip member in the file, and its length. */
+  offset: number;
+  length: number;
+  /** Title of the version captured (the article's title for a response no version uses). */
+  title: string | null;
+}
+
+/** WARC options: the common ones, the file name for warcinfo, and a callback per capture. */
+export interface WarcOptions extends ExportOptions {
+  /** WARC-Filename of the warcinfo record (default "palimpsest.warc.gz"). */
+  filename?: string;
+  onCapture?: (e: CaptureEntry) => void | Promise<void>;
+  /** gzip level of the records, 1 (fastest, ~10% larger) to 9; default 6. */
+  gzipLevel?: number;
+}
+
+/** What a WARC export wrote. */
+export interface WarcSummary extends ExportSummary {
+  /** Response and revisit records. */
+  captures: number;
+  revisits: number;
+}
+
+function mediaType(headers: string): string | null {
+  const ct = (JSON.parse(headers) as Array<[string, string]>).find(([k]) => k.toLowerCase() === 'content-type');
+  return ct ? (ct[1].split(';', 1)[0] ?? '').trim() || null : null;
+}
+
+/** Writes a WARC export of the scope to `out` (not ended: the caller owns it). Throws ScopeError for an unknown scope. */
+export async function exportWarc(db: Db, out: Writable, opts: WarcOptions = {}): Promise<WarcSummary> {
+  const started = performance.now();
+  const scope = resolveScope(db, opts.scope ?? {});
+  const sink = new Sink(out);
+  const now = (opts.now ?? (() => new Date()))().toISOString();
+  const info = await warcinfoRecord(opts.filename ?? 'palimpsest.warc.gz', now, {
+    software: `${GENERATOR} (warcio.js)`,
+    format: 'WARC File Format 1.1',
+    conformsTo: 'https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/',
+    description: WARCINFO_DESCRIPTION,
+    'palimpsest-scope': JSON.stringify(scope.described),
+  });
+  const records = new GzipRecordWriter(sink, opts.gzipLevel);
+  await records.push(info.raw);
+
+  // Body hash -> id of the first response written with it. Grows by one small entry per distinct body.
+  const firstWithBody = new Map<string, number>();
+  let articles = 0;
+  let versions = 0;
+  let captures = 0;
+  let revisits = 0;
+
+  /** Writes a capture (response or revisit, then request); returns the record a version should refer to. */
+  const capture = async (r: ResponseRow, title: string | null): Promise<{ url: string; id: string }> => {
+    const originalId = firstWithBody.get(r.body_sha256);
+    const original = originalId === undefined ? null : getResponseHead(db, originalId);
+    let main: SerializedRecord;
+    if (original) {
+      main = await revisitRecord(r, original, info.id);
+      revisits++;
+    } else {
+      main = await responseRecord(r, gunzipSync(r.body_gzip), info.id);
+      firstWithBody.set(r.body_sha256, r.id);
+    }
+    const url = targetUri(r.url);
+    const entry = {
+      type: original ? 'revisit' : 'response', url, date: r.fetched_at, mime: original ? 'warc/revisit' : mediaType(r.headers),
+      status: r.status, digest: warcDigestFromHex(r.body_sha256).slice('sha256:'.length), title,
+    } as const;
+    await records.push(main.raw, (at) => opts.onCapture?.({ ...entry, ...at }));
+    await records.push((await requestRecord(r, main.id, info.id)).raw);
+    captures++;
+    return { url, id: main.id };
+  };
+
+  for (const a of walkArticles(db, scope.selection)) {
+    const written = new Map<number, { url: string; id: string }>();
+    for (const v of walkVersions(db, a.id)) {
+      let target: { url: string; id: string } | null = null;
+      if (v.response_id !== null) {
+        target = written.get(v.response_id) ?? null;
+        const r = target ? null : getResponseRow(db, v.response_id);
+        if (r) {
+          target = await capture(r, v.title);
+          written.set(r.id, target);
+        }
+      }
+      await records.push((await versionRecord(a.url, v, target, info.id)).raw);
+      versions++;
+      opts.onProgress?.({ articles, versions, bytes: sink.bytes });
+    }
+    // Responses no version uses are captures all the same.
+    for (const id of listResponseIds(db, a.id)) {
+      if (written.has(id)) continue;
+      const r = getResponseRow(db, id);
+      if (r) written.set(id, await capture(r, a.title));
+    }
+    articles++;
+  }
+  await sink.flush();
+  return { articles, versions, bytes: sink.bytes, seconds: (performance.now() - started) / 1000, captures, revisits };
+}

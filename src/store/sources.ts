@@ -1,0 +1,192 @@
+/** Queries on sources (configured feeds, sitemaps and front pages) and on what polling remembers per source URL. */
+import { stmt, type Db } from './db.js';
+
+/** How a source finds articles ('manual' is reserved for articles tracked by hand). */
+export type SourceKind = 'manual' | 'feed' | 'sitemap' | 'page';
+
+/** One source. `config` is the stored JSON, validated by src/sources when used. Times are ISO 8601. */
+export interface Source {
+  id: number;
+  slug: string;
+  name: string;
+  kind: SourceKind;
+  config: unknown;
+  createdAt: string;
+  lastPolled: string | null;
+  nextPoll: string | null;
+  pollCount: number;
+  errorCount: number;
+  lastError: string | null;
+}
+
+interface SourceRecord {
+  id: number;
+  slug: string;
+  name: string;
+  kind: SourceKind;
+  config: string;
+  created_at: string;
+  last_polled: string | null;
+  next_poll: string | null;
+  poll_count: number;
+  error_count: number;
+  last_error: string | null;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null; // reported by the caller's validation as an invalid configuration
+  }
+}
+
+function toSource(r: SourceRecord): Source {
+  return {
+    id: r.id, slug: r.slug, name: r.name, kind: r.kind, config: parseJson(r.config), createdAt: r.created_at,
+    lastPolled: r.last_polled, nextPoll: r.next_poll, pollCount: r.poll_count, errorCount: r.error_count, lastError: r.last_error,
+  };
+}
+
+/** Fields of a new or updated source. */
+export interface SourceInput {
+  slug: string;
+  name: string;
+  kind: SourceKind;
+  config: unknown;
+}
+
+/** Inserts a source, due for polling at `now`. Throws (SQLite UNIQUE constraint) when the slug is taken. */
+export function insertSource(db: Db, input: SourceInput, now: string): Source {
+  const info = stmt(db, `INSERT INTO sources (slug, name, kind, config, created_at, next_poll) VALUES (?, ?, ?, ?, ?, ?)`)
+    .run(input.slug, input.name, input.kind, JSON.stringify(input.config), now, now);
+  const s = getSource(db, Number(info.lastInsertRowid));
+  if (!s) throw new Error(`store: source ${input.slug} vanished after insert`);
+  return s;
+}
+
+/** Replaces a source's name, kind and configuration (poll history is kept). */
+export function updateSource(db: Db, id: number, input: Omit<SourceInput, 'slug'>): void {
+  stmt(db, 'UPDATE sources SET name = ?, kind = ?, config = ? WHERE id = ?').run(input.name, input.kind, JSON.stringify(input.config), id);
+}
+
+/** The source with this id, or null. */
+export function getSource(db: Db, id: number): Source | null {
+  const r = stmt(db, 'SELECT * FROM sources WHERE id = ?').get(id) as SourceRecord | undefined;
+  return r ? toSource(r) : null;
+}
+
+/** The source with this slug, or null. */
+export function getSourceBySlug(db: Db, slug: string): Source | null {
+  const r = stmt(db, 'SELECT * FROM sources WHERE slug = ?').get(slug) as SourceRecord | undefined;
+  return r ? toSource(r) : null;
+}
+
+/** Every source, by slug. */
+export function listSources(db: Db): Source[] {
+  return (stmt(db, 'SELECT * FROM sources ORDER BY slug').all() as SourceRecord[]).map(toSource);
+}
+
+/** Sources (other than 'manual') whose next poll is at or before `now` (or never set), most overdue first. */
+export function listDueSources(db: Db, now: string, limit: number): Source[] {
+  const rows = stmt(db, `SELECT * FROM sources WHERE kind <> 'manual' AND (next_poll IS NULL OR next_poll <= ?)
+    ORDER BY next_poll IS NOT NULL, next_poll, id LIMIT ?`).all(now, limit) as SourceRecord[];
+  return rows.map(toSource);
+}
+
+/** Deletes a source; its articles stay tracked with source_id set to NULL (foreign key ON DELETE SET NULL). */
+export function deleteSource(db: Db, id: number): boolean {
+  return stmt(db, 'DELETE FROM sources WHERE id = ?').run(id).changes > 0;
+}
+
+/** Makes a source due at `nextPoll` (e.g. now, after its configuration changed). */
+export function setSourceNextPoll(db: Db, id: number, nextPoll: string): void {
+  stmt(db, 'UPDATE sources SET next_poll = ? WHERE id = ?').run(nextPoll, id);
+}
+
+/**
+ * Records a finished poll. `error` null means a clean poll: the consecutive error count and the last error are
+ * cleared; otherwise the count grows and the message is kept.
+ */
+export function recordSourcePoll(db: Db, id: number, now: string, nextPoll: string, error: string | null): void {
+  stmt(db, `UPDATE sources SET last_polled = ?, next_poll = ?, poll_count = poll_count + 1,
+    error_count = CASE WHEN ? IS NULL THEN 0 ELSE error_count + 1 END, last_error = ? WHERE id = ?`)
+    .run(now, nextPoll, error, error, id);
+}
+
+/** Number of articles a source brought in. */
+export function countSourceArticles(db: Db, id: number): number {
+  return (stmt(db, 'SELECT count(*) AS n FROM articles WHERE source_id = ?').get(id) as { n: number }).n;
+}
+
+/** What polling remembers about one URL of a source. */
+export interface SourceUrlState {
+  etag: string | null;
+  lastModified: string | null;
+  lastFetched: string | null;
+  lastStatus: number | null;
+  /** Child sitemaps the document listed when it was last parsed (sitemap indexes). */
+  children: string[];
+}
+
+/** The remembered state of `url` for the source, or null when it was never polled. */
+export function getSourceUrlState(db: Db, sourceId: number, url: string): SourceUrlState | null {
+  const r = stmt(db, 'SELECT * FROM source_urls WHERE source_id = ? AND url = ?').get(sourceId, url) as
+    { etag: string | null; last_modified: string | null; last_fetched: string | null; last_status: number | null; children: string } | undefined;
+  if (!r) return null;
+  const children = parseJson(r.children);
+  return {
+    etag: r.etag, lastModified: r.last_modified, lastFetched: r.last_fetched, lastStatus: r.last_status,
+    children: Array.isArray(children) ? children.filter((c): c is string => typeof c === 'string') : [],
+  };
+}
+
+/** Stores the state of `url` for the source (replacing what was there). */
+export function saveSourceUrlState(db: Db, sourceId: number, url: string, s: SourceUrlState): void {
+  stmt(db, `INSERT INTO source_urls (source_id, url, etag, last_modified, last_fetched, last_status, children)
+    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source_id, url) DO UPDATE SET etag = excluded.etag,
+    last_modified = excluded.last_modified, last_fetched = excluded.last_fetched, last_status = excluded.last_status,
+    children = excluded.children`)
+    .run(sourceId, url, s.etag, s.lastModified, s.lastFetched, s.lastStatus, JSON.stringify(s.children));
+}
+
+/** Forgets the URL states of a source except those in `keep` (URLs dropped from its configuration). */
+export function pruneSourceUrls(db: Db, sourceId: number, keep: readonly string[]): void {
+  stmt(db, 'DELETE FROM source_urls WHERE source_id = ? AND url NOT IN (SELECT value FROM json_each(?))').run(sourceId, JSON.stringify(keep));
+}
+
+/** A source with the figures the /sources page and API show. */
+export interface SourceSummary extends Source {
+  articleCount: number;
+  /** New articles per UTC day over the last `days` days, oldest first, zero-filled. */
+  newPerDay: Array<{ day: string; count: number }>;
+}
+
+/** Every source with its article count and new articles per day over the `days` UTC days ending with `now`. */
+export function listSourceSummaries(db: Db, now: Date, days = 7): SourceSummary[] {
+  return summarise(db, listSources(db), now, days);
+}
+
+/** One source's summary by slug, or null. */
+export function getSourceSummary(db: Db, slug: string, now: Date, days = 7): SourceSummary | null {
+  const s = getSourceBySlug(db, slug);
+  return s ? (summarise(db, [s], now, days)[0] ?? null) : null;
+}
+
+function summarise(db: Db, sources: Source[], now: Date, days: number): SourceSummary[] {
+  const dayList: string[] = [];
+  for (let i = days - 1; i >= 0; i--) dayList.push(new Date(now.getTime() - i * 86_400_000).toISOString().slice(0, 10));
+  const since = `${dayList[0] ?? now.toISOString().slice(0, 10)}T00:00:00.000Z`;
+  const counts = new Map((stmt(db, `SELECT source_id AS id, count(*) AS n FROM articles WHERE source_id IS NOT NULL
+    GROUP BY source_id`).all() as Array<{ id: number; n: number }>).map((r) => [r.id, r.n]));
+  const perDay = new Map<string, number>();
+  for (const r of stmt(db, `SELECT source_id AS id, substr(first_seen, 1, 10) AS day, count(*) AS n FROM articles
+    WHERE source_id IS NOT NULL AND first_seen >= ? GROUP BY source_id, day`).all(since) as Array<{ id: number; day: string; n: number }>) {
+    perDay.set(`${r.id} ${r.day}`, r.n);
+  }
+  return sources.map((s) => ({
+    ...s,
+    articleCount: counts.get(s.id) ?? 0,
+    newPerDay: dayList.map((day) => ({ day, count: perDay.get(`${s.id} ${day}`) ?? 0 })),
+  }));
+}

@@ -1,0 +1,69 @@
+/** The Express application: pages, diffs, feeds, JSON API, health check, static files, one error handler. */
+import express from 'express';
+import { pino } from 'pino';
+import type { Config } from '../config/index.js';
+import type { Db } from '../store/db.js';
+import { pingDb } from '../store/web-queries.js';
+import type { WebContext } from './context.js';
+import { errorHandler, HttpError, notFound, type ErrorLog } from './errors.js';
+import { webAssetDir } from './paths.js';
+import { createRenderer } from './render.js';
+import { apiRouter } from './routes/api.js';
+import { diffRouter } from './routes/diff.js';
+import { feedsRouter } from './routes/feeds.js';
+import { pagesRouter } from './routes/pages.js';
+
+/** What the web app needs: the database, the configuration, and optionally a clock and a logger. */
+export interface AppDeps {
+  db: Db;
+  config: Config;
+  /** The clock (tests pass a fixed one); defaults to the real time. */
+  now?: () => Date;
+  /** Where unexpected (5xx) errors are logged; defaults to a pino logger at config.logLevel. */
+  logger?: ErrorLog;
+}
+
+const CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/** Creates the web application. It does not listen; call `app.listen()`. */
+export function createApp(deps: AppDeps): express.Express {
+  const now = deps.now ?? ((): Date => new Date());
+  const log: ErrorLog = deps.logger ?? pino({ level: deps.config.logLevel, base: { module: 'web' } });
+  const render = createRenderer(now);
+  const ctx: WebContext = { db: deps.db, config: deps.config, now, render };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'strict-origin-when-cross-origin');
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('Content-Security-Policy', CSP);
+    next();
+  });
+
+  app.use('/static', express.static(webAssetDir('static'), { index: false, maxAge: '1h', fallthrough: true }));
+
+  app.get('/healthz', (_req, res) => {
+    let articles: number;
+    try {
+      articles = pingDb(deps.db).articles;
+    } catch (err) {
+      log.error({ err }, 'web: health check: the database does not answer');
+      throw new HttpError(503, 'the database does not answer');
+    }
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ status: 'ok', db: 'ok', articles });
+  });
+
+  app.use(pagesRouter(ctx));
+  app.use(diffRouter(ctx));
+  app.use(feedsRouter(ctx));
+  app.use('/api', apiRouter(ctx));
+
+  app.use(notFound);
+  app.use(errorHandler(render, log));
+  return app;
+}

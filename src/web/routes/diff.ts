@@ -1,0 +1,47 @@
+/** The diff page: two versions side by side (or inline with ?view=inline), word changes marked with del/ins. */
+import express, { type Router } from 'express';
+import { toInline, toSideBySide } from '../../differ/index.js';
+import { humanGap } from '../format.js';
+import type { WebContext } from '../context.js';
+import { computeDiff } from '../diff-view.js';
+import { queryString, requireArticle, requireDiffRange } from '../params.js';
+import { articlePath, diffPath, versionPath } from '../paths.js';
+import { feedLinks } from './pages.js';
+
+/** Routes of the diff page. */
+export function diffRouter(ctx: WebContext): Router {
+  const { db, render } = ctx;
+  const router = express.Router();
+
+  router.get('/articles/:id/diff/:a/:b', (req, res) => {
+    const article = requireArticle(db, req.params.id);
+    const { a, b } = requireDiffRange(db, article, req.params.a, req.params.b);
+    const view = queryString(req.query.view) === 'inline' ? 'inline' : 'side';
+    const diff = computeDiff(a, b);
+    const lo = Math.min(a.number, b.number);
+    const hi = Math.max(a.number, b.number);
+    const other = view === 'inline' ? 'side' : 'inline';
+    res.type('html').send(render('diff.njk', {
+      article, a, b, view, stats: diff.stats,
+      reversed: a.number > b.number,
+      same: a.number === b.number,
+      gap: humanGap(a.capturedAt, b.capturedAt),
+      side: view === 'side' ? toSideBySide(diff) : null,
+      inline: view === 'inline' ? toInline(diff) : null,
+      toggleHref: diffPath(article.id, a.number, b.number, other),
+      toggleLabel: other === 'inline' ? 'Inline view' : 'Side-by-side view',
+      swapHref: diffPath(article.id, b.number, a.number, view),
+      prevHref: lo > 1 ? diffPath(article.id, a.number - 1, b.number - 1, view) : null,
+      nextHref: hi < article.versionCount ? diffPath(article.id, a.number + 1, b.number + 1, view) : null,
+      prevLabel: `${a.number - 1} → ${b.number - 1}`,
+      nextLabel: `${a.number + 1} → ${b.number + 1}`,
+      articleHref: articlePath(article.id),
+      aHref: versionPath(article.id, a.number),
+      bHref: versionPath(article.id, b.number),
+      apiHref: `/api/articles/${article.id}/diff/${a.number}/${b.number}`,
+      feeds: feedLinks(article.id, `Palimpsest: changes to ${article.title ?? article.url}`),
+    }));
+  });
+
+  return router;
+}

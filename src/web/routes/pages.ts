@@ -1,0 +1,108 @@
+/** HTML pages: latest changes, an article, one version, and the form to track a URL. */
+import express, { type Router } from 'express';
+import { splitParagraphs } from '../../differ/index.js';
+import { listChanges, listChecks, listVersionSummaries } from '../../store/index.js';
+import { listRecentArticles } from '../../store/web-queries.js';
+import type { WebContext } from '../context.js';
+import { HttpError } from '../errors.js';
+import { parsePositiveInt, queryString, requireArticle, requireVersion } from '../params.js';
+import { articlePath, diffPath, feedPath, versionPath } from '../paths.js';
+import { ENABLE_WRITES_HINT, requireAdmin, trackUrl } from '../track.js';
+
+/** Changes listed per page on the home page. */
+export const CHANGES_PER_PAGE = 50;
+
+/** Tracked articles listed on the home page. */
+export const ARTICLES_ON_HOME = 30;
+
+/** The feed discovery links of an article (or of the whole site when `id` is null), for `<head>`. */
+export function feedLinks(id: number | null, title: string): Array<{ type: string; href: string; title: string; label: string }> {
+  return [
+    { type: 'application/rss+xml', href: feedPath(id, 'rss'), title: `${title} (RSS)`, label: 'RSS' },
+    { type: 'application/atom+xml', href: feedPath(id, 'atom'), title: `${title} (Atom)`, label: 'Atom' },
+    { type: 'application/feed+json', href: feedPath(id, 'json'), title: `${title} (JSON Feed)`, label: 'JSON Feed' },
+  ];
+}
+
+/** Routes of the HTML pages. */
+export function pagesRouter(ctx: WebContext): Router {
+  const { db, config, render } = ctx;
+  const router = express.Router();
+
+  router.get('/', (req, res) => {
+    const rawBefore = queryString(req.query.before);
+    const before = rawBefore === undefined ? undefined : parsePositiveInt(rawBefore);
+    if (before === null) throw new HttpError(400, 'invalid "before" parameter: expected a positive integer');
+    const rows = listChanges(db, { changesOnly: false, limit: CHANGES_PER_PAGE + 1, beforeId: before });
+    const page = rows.slice(0, CHANGES_PER_PAGE);
+    const last = page[page.length - 1];
+    const older = rows.length > CHANGES_PER_PAGE && last ? `/?before=${last.id}` : null;
+    const changes = page.map((c) => ({
+      ...c,
+      articleHref: articlePath(c.articleId),
+      href: c.number > 1 ? diffPath(c.articleId, c.number - 1, c.number) : versionPath(c.articleId, c.number),
+    }));
+    const articles = before === undefined
+      ? listRecentArticles(db, ARTICLES_ON_HOME).map((a) => ({ ...a, href: articlePath(a.id) }))
+      : [];
+    res.type('html').send(render('home.njk', {
+      changes, older, articles, paged: before !== undefined, feeds: feedLinks(null, 'Palimpsest: latest changes'),
+    }));
+  });
+
+  router.get('/articles/:id', (req, res) => {
+    const article = requireArticle(db, req.params.id);
+    const versions = listVersionSummaries(db, article.id).map((v) => ({
+      ...v,
+      href: versionPath(article.id, v.number),
+      diffHref: v.number > 1 ? diffPath(article.id, v.number - 1, v.number) : null,
+    })).reverse();
+    const checks = listChecks(db, article.id, 10);
+    const title = article.title ?? article.url;
+    res.type('html').send(render('article.njk', {
+      article, title, versions, checks,
+      maxIntervalS: config.scheduler.maxIntervalS,
+      added: queryString(req.query.added) ?? null,
+      feeds: feedLinks(article.id, `Palimpsest: changes to ${title}`),
+      compareAction: `${articlePath(article.id)}/compare`,
+      apiHref: `/api/articles/${article.id}`,
+    }));
+  });
+
+  router.get('/articles/:id/compare', (req, res) => {
+    const article = requireArticle(db, req.params.id);
+    const a = parsePositiveInt(queryString(req.query.a));
+    const b = parsePositiveInt(queryString(req.query.b));
+    if (a === null || b === null) throw new HttpError(400, 'invalid diff range: choose two version numbers');
+    res.redirect(303, diffPath(article.id, a, b, queryString(req.query.view) === 'inline' ? 'inline' : undefined));
+  });
+
+  router.get('/articles/:id/versions/:n', (req, res) => {
+    const article = requireArticle(db, req.params.id);
+    const version = requireVersion(db, article, req.params.n);
+    const n = version.number;
+    res.type('html').send(render('version.njk', {
+      article, version,
+      paragraphs: splitParagraphs(version.text),
+      articleHref: articlePath(article.id),
+      prevHref: n > 1 ? versionPath(article.id, n - 1) : null,
+      nextHref: n < article.versionCount ? versionPath(article.id, n + 1) : null,
+      diffHref: n > 1 ? diffPath(article.id, n - 1, n) : null,
+      apiHref: `/api/articles/${article.id}/versions/${n}`,
+      feeds: feedLinks(article.id, `Palimpsest: changes to ${article.title ?? article.url}`),
+    }));
+  });
+
+  router.get('/track', (_req, res) => {
+    res.type('html').send(render('track.njk', { enabled: Boolean(config.adminToken), hint: ENABLE_WRITES_HINT }));
+  });
+
+  router.post('/track', express.urlencoded({ extended: false, limit: '16kb' }), (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    requireAdmin(config.adminToken, typeof body.token === 'string' ? body.token : undefined, false);
+    const { article, created } = trackUrl(db, body.url, ctx.now());
+    res.redirect(303, `${articlePath(article.id)}?added=${created ? '1' : '0'}`);
+  });
+
+  return router;
+}

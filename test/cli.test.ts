@@ -1,0 +1,137 @@
+/** The real `palimpsest` command line (the built dist/), run as a user would. */
+import { execFile, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { tmpDir } from './helpers/tmp.js';
+
+const exec = promisify(execFile);
+const CLI = path.resolve('dist/src/cli/main.js');
+let dir: string;
+let db: string;
+
+async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const r = await exec(process.execPath, [CLI, ...args], { env: { ...process.env, PALIMPSEST_CONFIG: '', PALIMPSEST_DB: db, ...env } });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+beforeAll(() => {
+  if (!fs.existsSync(CLI)) throw new Error(`cli test: ${CLI} is missing; run "npm run build" first (npm test does)`);
+  dir = tmpDir();
+  db = path.join(dir, 'nested', 'db.sqlite');
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('palimpsest CLI', () => {
+  it('migrate creates the database and reports the schema version', async () => {
+    const r = await cli(['migrate']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/schema version \d+/);
+    expect(fs.existsSync(db)).toBe(true);
+    expect((await cli(['migrate'])).stdout).toMatch(/up to date/);
+  });
+
+  it('track prints ids, refuses bad URLs with a clear message', async () => {
+    const ok = await cli(['track', 'https://news.example/a#frag', 'https://news.example/b']);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/^1\thttps:\/\/news\.example\/a\n2\thttps:\/\/news\.example\/b\n$/);
+    const again = await cli(['track', 'https://news.example/a']);
+    expect(again.stdout).toContain('(already tracked)');
+    const bad = await cli(['track', 'ftp://x/y', 'not a url']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('only http and https URLs can be tracked: ftp://x/y');
+    expect(bad.stderr).toContain('not a valid URL: not a url');
+  });
+
+  it('check refuses a loopback article without --allow-private and records why', async () => {
+    const t = await cli(['track', 'http://127.0.0.1:9/article']);
+    const id = t.stdout.split('\t')[0]!;
+    const r = await cli(['check', id]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('[private_address]');
+    expect(r.stdout).toMatch(/checked 1, new versions 0, unchanged 0, errors 1/);
+    const unknown = await cli(['check', '999']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no tracked article 999');
+  });
+
+  it('extract prints JSON for a file and for stdin', async () => {
+    const file = path.join(dir, 'page.html');
+    const paragraphs = ['The council voted on Tuesday to close the old bridge for repairs that will last at least a year.', 'Residents said the detour would add twenty minutes to their commute each way.'];
+    fs.writeFileSync(file, `<html><head><title>Bridge to close - Daily</title><meta property="og:title" content="Bridge to close"></head><body><nav><a href="/">Home</a></nav><article><h1>Bridge to close</h1>${paragraphs.map((p) => `<p>${p}</p>`).join('')}</article></body></html>`);
+    const r = await cli(['extract', file, '--url', 'https://daily.example/bridge']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { title: string; paragraphs: string[]; text: string };
+    expect(out.title).toBe('Bridge to close');
+    expect(out.paragraphs).toEqual(paragraphs);
+    expect(out.text).toBe(paragraphs.join('\n\n'));
+    const child = spawn(process.execPath, [CLI, 'extract', '-'], { env: process.env });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stdin.end(fs.readFileSync(file));
+    await new Promise((r2) => child.on('close', r2));
+    expect((JSON.parse(stdout) as { title: string }).title).toBe('Bridge to close');
+    const missing = await cli(['extract', path.join(dir, 'nope.html')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/nope\.html/);
+  });
+
+  it('diff prints text and JSON', async () => {
+    const a = path.join(dir, 'a.txt');
+    const b = path.join(dir, 'b.txt');
+    fs.writeFileSync(a, 'The minister resigned on Monday.\n\nMore to follow.');
+    fs.writeFileSync(b, 'The minister resigned on Tuesday.\n\nMore to follow.');
+    const text = await cli(['diff', a, b, '--no-color']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('Monday');
+    expect(text.stdout).toContain('Tuesday');
+    const json = await cli(['diff', a, b, '--format', 'json']);
+    const d = JSON.parse(json.stdout) as { stats: { wordsAdded: number; wordsRemoved: number } };
+    expect([d.stats.wordsAdded, d.stats.wordsRemoved]).toEqual([1, 1]);
+    const bad = await cli(['diff', a, b, '--format', 'xml']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--format must be json or text');
+  });
+
+  it('bad configuration fails at start-up with a message saying what to fix', async () => {
+    const r = await cli(['migrate'], { PALIMPSEST_PORT: 'abc' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('PALIMPSEST_PORT=abc is not a number');
+  });
+
+  it('serve answers / and /healthz, and stops on SIGTERM', async () => {
+    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--no-scheduler', '--log-level', 'silent'], {
+      env: { ...process.env, PALIMPSEST_CONFIG: '', PALIMPSEST_DB: db },
+    });
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /listening on (http:\/\/[^/\s]+\/)/.exec(out);
+        if (m) resolve(m[1]!);
+      });
+      child.on('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+    });
+    const get = (p: string) => new Promise<{ status: number; body: string }>((resolve, reject) => {
+      http.get(new URL(p, url), (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => { body += d.toString(); });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      }).on('error', reject);
+    });
+    const home = await get('/');
+    expect(home.status).toBe(200);
+    expect(home.body).toContain('news.example');
+    expect((await get('/healthz')).status).toBe(200);
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});
