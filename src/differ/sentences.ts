@@ -12,6 +12,7 @@ import { diffSequences } from './myers.js';
 import { heaviestChain, similarPairs, wordSet, type SimilarPair } from './similarity.js';
 import { diffTokenIds } from './worddiff.js';
 import type { DiffRow, SentenceAction, SentencePosition } from './types.js';
+import { sentenceRanges } from './segment.js';
 import { collapseWhitespace, type SideName, type Workspace } from './workspace.js';
 
 const EDIT_MIN_SIM = 0.5;
@@ -20,8 +21,11 @@ const MOVE_MIN_SIM = 0.6;
 /** One sentence of one version. */
 interface Sentence {
   at: SentencePosition;
-  /** The sentence, trimmed. */
+  side: SideName;
+  /** The sentence, trimmed, and its offsets in its paragraph. */
   text: string;
+  start: number;
+  end: number;
   /** Whitespace-collapsed text: sentences equal under it are the same sentence. */
   key: string;
   /** Token ids of `text` and its word set, computed only when the sentence has to be compared or diffed. */
@@ -29,50 +33,41 @@ interface Sentence {
   set: Int32Array | undefined;
 }
 
-let sentenceSegmenter: Intl.Segmenter | undefined;
+/** The sentences of paragraph `index` of one side. */
+function sentencesOf(ws: Workspace, side: SideName, index: number): Sentence[] {
+  const text = ws.side(side).text(index);
+  return sentenceRanges(text).map(([start, end], sentence) => {
+    const s = text.slice(start, end);
+    return { at: { paragraph: index, sentence }, side, text: s, start, end, key: collapseWhitespace(s), ids: undefined, set: undefined };
+  });
+}
 
 /**
- * Whether `text` is certainly one sentence for the Unicode sentence-break rules: no sentence terminator
- * (. ! ?) or line separator anywhere but in its final run of terminators, quotes and closing brackets,
- * and only characters whose sentence-break class is known here. Saves calling Intl.Segmenter for it.
+ * Token ids of a sentence: the slice of its paragraph's tokens (sentence bounds fall on token bounds, since
+ * they sit next to whitespace or after a terminator, which is a token of its own); tokenized afresh should
+ * they ever not.
  */
-function isSingleSentence(text: string): boolean {
-  let end = text.length;
-  while (end > 0 && TRAILING.has(text.charCodeAt(end - 1))) end--;
-  for (let k = 0; k < end; k++) {
-    const c = text.charCodeAt(k);
-    if (c === 0x2e || c === 0x21 || c === 0x3f || c === 0x0a || c === 0x0d || c === 0x85) return false;
-    if (c >= 0x0370 && !SAFE_PUNCTUATION.has(c)) return false;
-  }
-  return true;
-}
-
-/** Characters that may follow the last sentence terminator: . ! ? quotes, closing brackets, whitespace. */
-const TRAILING = new Set([0x2e, 0x21, 0x3f, 0x22, 0x27, 0x29, 0x5d, 0x20, 0x09, 0x2019, 0x201d]);
-/** Non-Latin punctuation common in news text that never ends a sentence: curly quotes and dashes. */
-const SAFE_PUNCTUATION = new Set([0x2018, 0x2019, 0x201c, 0x201d, 0x2013, 0x2014]);
-
-/** The sentences of paragraph `index` of one side. */
-function sentencesOf(ws: Workspace, sideName: SideName, index: number): Sentence[] {
-  const text = ws.side(sideName).text(index);
-  const out: Sentence[] = [];
-  if (isSingleSentence(text)) {
-    const s = text.trim();
-    if (s) out.push({ at: { paragraph: index, sentence: 0 }, text: s, key: collapseWhitespace(s), ids: undefined, set: undefined });
-    return out;
-  }
-  sentenceSegmenter ??= new Intl.Segmenter('en', { granularity: 'sentence' });
-  for (const seg of sentenceSegmenter.segment(text)) {
-    const s = seg.segment.trim();
-    if (!s) continue;
-    out.push({ at: { paragraph: index, sentence: out.length }, text: s, key: collapseWhitespace(s), ids: undefined, set: undefined });
-  }
-  return out;
-}
-
 function idsOf(ws: Workspace, s: Sentence): Int32Array {
-  s.ids ??= ws.interner.internText(s.text);
+  if (s.ids) return s.ids;
+  const side = ws.side(s.side);
+  const tokens = side.tokens(s.at.paragraph);
+  const starts = side.tokenStarts(s.at.paragraph);
+  const lo = lowerBound(starts, s.start);
+  const hi = lowerBound(starts, s.end);
+  s.ids = starts[lo] === s.start && starts[hi] === s.end ? tokens.subarray(lo, hi) : ws.interner.internText(s.text);
   return s.ids;
+}
+
+/** First index k with sorted[k] >= x. */
+function lowerBound(sorted: Int32Array, x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] as number) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function setOf(ws: Workspace, s: Sentence): Int32Array {

@@ -73,27 +73,39 @@ function costBound(n: number): number {
   return Math.max(64, Math.min(1024, Math.floor(2_000_000 / Math.max(1, n))));
 }
 
-/** Positions of the tokens that are not whitespace. */
-function contentPositions(ids: Int32Array, interner: Interner): Int32Array {
+/** Positions of the tokens that are not whitespace and whose id is flagged in `present`. */
+function anchorable(ids: Int32Array, interner: Interner, present: Uint8Array): Int32Array {
   const out = new Int32Array(ids.length);
   let n = 0;
-  for (let k = 0; k < ids.length; k++) if (!interner.isSpace(ids[k] as number)) out[n++] = k;
+  for (let k = 0; k < ids.length; k++) {
+    const id = ids[k] as number;
+    if (present[id] && !interner.isSpace(id)) out[n++] = k;
+  }
   return out.subarray(0, n);
 }
 
+function gather(ids: Int32Array, positions: Int32Array): Int32Array {
+  const out = new Int32Array(positions.length);
+  for (let k = 0; k < positions.length; k++) out[k] = ids[positions[k] as number] as number;
+  return out;
+}
+
 /**
- * Flags deleted and inserted tokens. The alignment is computed on words and punctuation only (whitespace left
- * out: half the tokens, and no "matching" of the spaces between unrelated words); the whitespace between two
- * matched tokens is then aligned region by region.
+ * Flags deleted and inserted tokens. The alignment is computed on words and punctuation only, and only on
+ * those occurring on both sides (whitespace left out: half the tokens, and no "matching" of the spaces
+ * between unrelated words; tokens absent from the other side can never match, so leaving them out changes
+ * nothing but the cost). The rest, between two matched tokens, is then aligned region by region.
  */
 function markChanges(a: Int32Array, b: Int32Array, interner: Interner, del: Uint8Array, ins: Uint8Array): void {
-  const ca = contentPositions(a, interner);
-  const cb = contentPositions(b, interner);
-  const ca2 = Int32Array.from(ca, (k) => a[k] as number);
-  const cb2 = Int32Array.from(cb, (k) => b[k] as number);
+  const inA = new Uint8Array(interner.size);
+  const inB = new Uint8Array(interner.size);
+  for (const id of a) inA[id] = 1;
+  for (const id of b) inB[id] = 1;
+  const ca = anchorable(a, interner, inB);
+  const cb = anchorable(b, interner, inA);
   const cdel = new Uint8Array(ca.length);
   const cins = new Uint8Array(cb.length);
-  diffSequences(ca2, cb2, cdel, cins, { maxCost: costBound(ca.length + cb.length) });
+  diffSequences(gather(a, ca), gather(b, cb), cdel, cins, { maxCost: costBound(ca.length + cb.length) });
   let pa = 0;
   let pb = 0;
   let x = 0;

@@ -16,6 +16,7 @@ export class Side {
   private readonly sets: (Int32Array | undefined)[];
   private readonly words: (number | undefined)[];
   private readonly normal: (string | undefined)[];
+  private readonly starts: (Int32Array | undefined)[];
 
   constructor(
     readonly paras: readonly string[],
@@ -25,6 +26,7 @@ export class Side {
     this.sets = new Array<Int32Array | undefined>(paras.length);
     this.words = new Array<number | undefined>(paras.length);
     this.normal = new Array<string | undefined>(paras.length);
+    this.starts = new Array<Int32Array | undefined>(paras.length);
   }
 
   /** Text of paragraph `i`. */
@@ -42,6 +44,18 @@ export class Side {
       this.ids[i] = ids;
     }
     return ids;
+  }
+
+  /** Offset in the text of every token of paragraph `i`, plus the text length at the end. */
+  tokenStarts(i: number): Int32Array {
+    let starts = this.starts[i];
+    if (!starts) {
+      const ids = this.tokens(i);
+      starts = new Int32Array(ids.length + 1);
+      for (let k = 0; k < ids.length; k++) starts[k + 1] = (starts[k] as number) + this.interner.text(ids[k] as number).length;
+      this.starts[i] = starts;
+    }
+    return starts;
   }
 
   /** Sorted distinct word ids of paragraph `i`. */

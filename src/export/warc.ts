@@ -74,8 +74,10 @@ export async function exportWarc(db: Db, out: Writable, opts: WarcOptions = {}):
   const records = new GzipRecordWriter(sink, opts.gzipLevel);
   await records.push(info.raw);
 
-  // Body hash -> id of the first response written with it. Grows by one small entry per distinct body.
+  // First 64 bits of a body hash -> id of the first response written with it: the only state that grows with the
+  // export (~60 bytes per distinct body). A prefix collision is caught by comparing the full hashes below.
   const firstWithBody = new Map<string, number>();
+  const key = (sha: string): string => sha.slice(0, 16);
   let articles = 0;
   let versions = 0;
   let captures = 0;
@@ -83,15 +85,16 @@ export async function exportWarc(db: Db, out: Writable, opts: WarcOptions = {}):
 
   /** Writes a capture (response or revisit, then request); returns the record a version should refer to. */
   const capture = async (r: ResponseRow, title: string | null): Promise<{ url: string; id: string }> => {
-    const originalId = firstWithBody.get(r.body_sha256);
-    const original = originalId === undefined ? null : getResponseHead(db, originalId);
+    const originalId = firstWithBody.get(key(r.body_sha256));
+    const found = originalId === undefined ? null : getResponseHead(db, originalId);
+    const original = found && found.body_sha256 === r.body_sha256 ? found : null;
     let main: SerializedRecord;
     if (original) {
       main = await revisitRecord(r, original, info.id);
       revisits++;
     } else {
       main = await responseRecord(r, gunzipSync(r.body_gzip), info.id);
-      firstWithBody.set(r.body_sha256, r.id);
+      if (!found) firstWithBody.set(key(r.body_sha256), r.id);
     }
     const url = targetUri(r.url);
     const entry = {

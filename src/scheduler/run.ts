@@ -34,7 +34,7 @@ export async function checkMany(deps: CheckDeps, ids: number[], opts: BatchOptio
       summary.results.push(r);
       summary.checked++;
       if (r.outcome === 'new_version') summary.newVersions++;
-      else if (r.outcome === 'error' || r.outcome === 'blocked') summary.errors++;
+      else if (r.outcome === 'error' || r.outcome === 'blocked' || r.outcome === 'rejected') summary.errors++;
       else summary.unchanged++;
       opts.onResult?.(r, summary.checked, ids.length);
     }

@@ -4,9 +4,9 @@ import type { CheckEntry, CheckOutcome } from './types.js';
 
 /** Appends one check to the log. */
 export function insertCheck(db: Db, articleId: number, checkedAt: string, outcome: CheckOutcome, httpStatus: number | null,
-  error: string | null, durationMs: number | null): void {
-  stmt(db, 'INSERT INTO checks (article_id, checked_at, outcome, http_status, error, duration_ms) VALUES (?, ?, ?, ?, ?, ?)')
-    .run(articleId, checkedAt, outcome, httpStatus, error, durationMs);
+  error: string | null, durationMs: number | null, contentHash: string | null = null): void {
+  stmt(db, 'INSERT INTO checks (article_id, checked_at, outcome, http_status, error, duration_ms, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    .run(articleId, checkedAt, outcome, httpStatus, error, durationMs, contentHash);
 }
 
 /** The most recent checks of an article, newest first. */

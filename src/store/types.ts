@@ -43,7 +43,14 @@ export interface Version {
   wordsRemoved: number;
   stats: Record<string, unknown> | null;
   metadata: Record<string, unknown>;
+  /** 'initial' for version 1; 'minor' for punctuation-, timestamp- or counter-only changes; else 'substantive'. */
+  changeKind: ChangeKind;
+  /** Why a minor version is minor ('punctuation', 'timestamp', 'counter'), or null. */
+  minorReason: string | null;
 }
+
+/** How a version differs from the one before it. */
+export type ChangeKind = 'initial' | 'substantive' | 'minor';
 
 /** A version without its text, for listings. */
 export type VersionSummary = Omit<Version, 'text'>;
@@ -66,7 +73,7 @@ export interface StoredResponse {
 }
 
 /** Outcome of one check of an article. */
-export type CheckOutcome = 'new_version' | 'unchanged' | 'not_modified' | 'error' | 'blocked';
+export type CheckOutcome = 'new_version' | 'unchanged' | 'not_modified' | 'error' | 'blocked' | 'flipflop' | 'rejected';
 
 /** One entry of the check log. */
 export interface CheckEntry {

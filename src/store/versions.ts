@@ -1,6 +1,6 @@
 /** Queries on the versions table. */
 import { stmt, type Db } from './db.js';
-import type { Change, Version, VersionSummary } from './types.js';
+import type { Change, ChangeKind, Version, VersionSummary } from './types.js';
 
 interface VersionRecord {
   id: number;
@@ -18,10 +18,12 @@ interface VersionRecord {
   words_removed: number;
   stats: string | null;
   metadata: string;
+  change_kind: ChangeKind;
+  minor_reason: string | null;
 }
 
 const SUMMARY_COLS = `v.id, v.article_id, v.number, v.title, v.byline, v.published_at, v.content_hash, v.captured_at,
-  v.response_id, v.extractor_version, v.words_added, v.words_removed, v.stats, v.metadata`;
+  v.response_id, v.extractor_version, v.words_added, v.words_removed, v.stats, v.metadata, v.change_kind, v.minor_reason`;
 
 function toSummary(r: VersionRecord): VersionSummary {
   return {
@@ -39,6 +41,8 @@ function toSummary(r: VersionRecord): VersionSummary {
     wordsRemoved: r.words_removed,
     stats: r.stats ? (JSON.parse(r.stats) as Record<string, unknown>) : null,
     metadata: JSON.parse(r.metadata) as Record<string, unknown>,
+    changeKind: r.change_kind,
+    minorReason: r.minor_reason,
   };
 }
 
@@ -61,15 +65,20 @@ export interface NewVersion {
   wordsRemoved: number;
   stats: object | null;
   metadata: object;
+  /** Defaults to 'initial' for a first version and 'substantive' otherwise. */
+  changeKind?: ChangeKind;
+  minorReason?: string | null;
 }
 
 /** Inserts the next version of an article (number = last + 1) and returns it. */
 export function insertVersion(db: Db, v: NewVersion): Version {
   const info = stmt(db, `INSERT INTO versions (article_id, number, title, byline, published_at, text, content_hash, captured_at,
-      response_id, extractor_version, words_added, words_removed, stats, metadata)
+      response_id, extractor_version, words_added, words_removed, stats, metadata, change_kind, minor_reason)
     VALUES (@articleId, (SELECT coalesce(max(number), 0) + 1 FROM versions WHERE article_id = @articleId), @title, @byline,
-      @publishedAt, @text, @contentHash, @capturedAt, @responseId, @extractorVersion, @wordsAdded, @wordsRemoved, @stats, @metadata)`)
-    .run({ ...v, stats: v.stats ? JSON.stringify(v.stats) : null, metadata: JSON.stringify(v.metadata) });
+      @publishedAt, @text, @contentHash, @capturedAt, @responseId, @extractorVersion, @wordsAdded, @wordsRemoved, @stats, @metadata,
+      coalesce(@changeKind, CASE WHEN EXISTS (SELECT 1 FROM versions WHERE article_id = @articleId) THEN 'substantive' ELSE 'initial' END),
+      @minorReason)`)
+    .run({ ...v, stats: v.stats ? JSON.stringify(v.stats) : null, metadata: JSON.stringify(v.metadata), changeKind: v.changeKind ?? null, minorReason: v.minorReason ?? null });
   const row = stmt(db, 'SELECT * FROM versions WHERE id = ?').get(info.lastInsertRowid) as VersionRecord;
   return toVersion(row);
 }
@@ -103,6 +112,8 @@ export interface ChangeQuery {
   articleId?: number;
   /** Only versions after the first (real changes, not first captures). */
   changesOnly: boolean;
+  /** Include minor versions (punctuation, timestamps, counters); default false. */
+  includeMinor?: boolean;
   limit: number;
   /** Keyset cursor: only versions with id below this. */
   beforeId?: number;
@@ -120,11 +131,13 @@ export function listChanges(db: Db, q: ChangeQuery): Change[] {
     WHERE (@sourceId IS NULL OR a.source_id = @sourceId)
       AND (@articleId IS NULL OR v.article_id = @articleId)
       AND (@changesOnly = 0 OR v.number > 1)
+      AND (@includeMinor = 1 OR v.change_kind <> 'minor')
       AND (@beforeId IS NULL OR v.id < @beforeId)
     ORDER BY v.id DESC LIMIT @limit`).all({
     sourceId: q.sourceId ?? null,
     articleId: q.articleId ?? null,
     changesOnly: q.changesOnly ? 1 : 0,
+    includeMinor: q.includeMinor ? 1 : 0,
     beforeId: q.beforeId ?? null,
     limit: q.limit,
   }) as ChangeRecord[];
@@ -134,4 +147,10 @@ export function listChanges(db: Db, q: ChangeQuery): Change[] {
 /** Total number of versions stored. */
 export function countVersions(db: Db): number {
   return (stmt(db, 'SELECT count(*) AS n FROM versions').get() as { n: number }).n;
+}
+
+/** The lowest version number of an article with this content hash, or null. */
+export function firstVersionWithHash(db: Db, articleId: number, contentHash: string): number | null {
+  const r = stmt(db, 'SELECT min(number) AS n FROM versions WHERE article_id = ? AND content_hash = ?').get(articleId, contentHash) as { n: number | null };
+  return r.n;
 }
