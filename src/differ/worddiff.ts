@@ -6,6 +6,7 @@
  */
 import type { Interner } from './intern.js';
 import { diffSequences } from './myers.js';
+import { patienceAnchors } from './patience.js';
 import type { WordOp } from './types.js';
 
 /** Result of {@link diffTokenIds}. */
@@ -105,7 +106,10 @@ function markChanges(a: Int32Array, b: Int32Array, interner: Interner, del: Uint
   const cb = anchorable(b, interner, inA);
   const cdel = new Uint8Array(ca.length);
   const cins = new Uint8Array(cb.length);
-  diffSequences(gather(a, ca), gather(b, cb), cdel, cins, { maxCost: costBound(ca.length + cb.length) });
+  const sa = gather(a, ca);
+  const sb = gather(b, cb);
+  if (ca.length + cb.length > LARGE) diffLarge(sa, sb, cdel, cins);
+  else diffSequences(sa, sb, cdel, cins, { maxCost: costBound(ca.length + cb.length) });
   let pa = 0;
   let pb = 0;
   let x = 0;
@@ -121,6 +125,22 @@ function markChanges(a: Int32Array, b: Int32Array, interner: Interner, del: Uint
     pb = qb + 1;
     x++;
     y++;
+  }
+}
+
+/** Above this many tokens (both sides), a pair is first cut at patience anchors. */
+const LARGE = 4000;
+
+/** Myers between consecutive patience anchors: near-linear on huge inputs, exact within each piece up to its cost bound. */
+function diffLarge(a: Int32Array, b: Int32Array, del: Uint8Array, ins: Uint8Array): void {
+  let i0 = 0;
+  let j0 = 0;
+  for (const [i, j] of [...patienceAnchors(a, b), [a.length, b.length] as [number, number]]) {
+    const sa = a.subarray(i0, i);
+    const sb = b.subarray(j0, j);
+    diffSequences(sa, sb, del.subarray(i0, i), ins.subarray(j0, j), { maxCost: costBound(sa.length + sb.length) });
+    i0 = i + 1;
+    j0 = j + 1;
   }
 }
 

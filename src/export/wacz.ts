@@ -67,15 +67,21 @@ export async function exportWacz(db: Db, out: Writable, opts: WaczOptions = {}):
     const pages = new Sink(pagesOut);
     await pages.write(`${JSON.stringify({ format: 'json-pages-1.0', id: 'pages', title: 'All Pages' })}\n`);
     let first: CaptureEntry | null = null;
-    const summary = await writeWarcFile(db, files.warc, {
-      ...opts, indexFile: files.index, now: () => created,
-      onCapture: async (e) => {
-        first ??= e;
-        await pages.write(`${pageLine(e)}\n`);
-      },
-    });
-    await pages.flush();
-    await closeFile(pagesOut);
+    let summary: WarcSummary;
+    try {
+      summary = await writeWarcFile(db, files.warc, {
+        ...opts, indexFile: files.index, now: () => created,
+        onCapture: async (e) => {
+          first ??= e;
+          await pages.write(`${pageLine(e)}\n`);
+        },
+      });
+      await pages.flush();
+      await closeFile(pagesOut);
+    } catch (err) {
+      pagesOut.destroy();
+      throw err;
+    }
 
     const parts: Array<[string, string]> = [[files.warc, 'archive/data.warc.gz'], [files.index, 'indexes/index.cdxj'], [files.pages, 'pages/pages.jsonl']];
     const resources: WaczResource[] = [];

@@ -18,11 +18,13 @@ export interface FeedState {
  * The feed validators' inputs for one article (`articleId` set) or for all articles, counting every version
  * or only changes (versions after the first).
  */
-export function getFeedState(db: Db, q: { articleId?: number; changesOnly: boolean }): FeedState {
+export function getFeedState(db: Db, q: { articleId?: number; changesOnly: boolean; includeMinor?: boolean }): FeedState {
   const r = stmt(db, `SELECT max(id) AS max_id, count(*) AS n, max(captured_at) AS newest FROM versions
-    WHERE (@articleId IS NULL OR article_id = @articleId) AND (@changesOnly = 0 OR number > 1)`).get({
+    WHERE (@articleId IS NULL OR article_id = @articleId) AND (@changesOnly = 0 OR number > 1)
+      AND (@includeMinor = 1 OR change_kind <> 'minor')`).get({
     articleId: q.articleId ?? null,
     changesOnly: q.changesOnly ? 1 : 0,
+    includeMinor: q.includeMinor ? 1 : 0,
   }) as { max_id: number | null; n: number; newest: string | null };
   return { maxVersionId: r.max_id, count: r.n, newestCapturedAt: r.newest };
 }

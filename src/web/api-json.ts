@@ -61,6 +61,10 @@ export interface VersionSummaryJson {
   extractor_version: string;
   words_added: number;
   words_removed: number;
+  /** 'initial', 'substantive' or 'minor' (punctuation, timestamps or counters only). */
+  change_kind: string;
+  /** Why a minor version is minor, or null. */
+  minor_reason: string | null;
   /** The differ's DiffStats against the previous version (null for the first version). */
   stats: Record<string, unknown> | null;
   links: { self: string; html: string; diff_from_previous: string | null; diff_from_previous_html: string | null };
@@ -79,6 +83,8 @@ export function versionSummaryJson(v: VersionSummary, base: string): VersionSumm
     extractor_version: v.extractorVersion,
     words_added: v.wordsAdded,
     words_removed: v.wordsRemoved,
+    change_kind: v.changeKind,
+    minor_reason: v.minorReason,
     stats: v.stats,
     links: {
       self: `${base}/api/articles/${v.articleId}/versions/${v.number}`,

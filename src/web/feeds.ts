@@ -39,9 +39,9 @@ export interface FeedValidators {
 }
 
 /** Validators of the feed of `article` (or of the site-wide feed when null) in `format` at `base`. */
-export function feedValidators(ctx: WebContext, article: Article | null, format: FeedFormat, base: string): FeedValidators {
-  const state = getFeedState(ctx.db, article ? { articleId: article.id, changesOnly: false } : { changesOnly: true });
-  const scope = article ? `a${article.id}` : 'all';
+export function feedValidators(ctx: WebContext, article: Article | null, format: FeedFormat, base: string, includeMinor = false): FeedValidators {
+  const state = getFeedState(ctx.db, article ? { articleId: article.id, changesOnly: false, includeMinor } : { changesOnly: true, includeMinor });
+  const scope = `${article ? `a${article.id}` : 'all'}${includeMinor ? '-minor' : ''}`;
   const h = crypto.createHash('sha1').update(`${scope}|${base}`).digest('hex').slice(0, 8);
   const etag = `W/"${format}-${scope}-${state.maxVersionId ?? 0}-${state.count}-${h}"`;
   const newest = state.newestCapturedAt ?? article?.firstSeen ?? null;
@@ -122,10 +122,10 @@ function itemFor(ctx: WebContext, c: Change, base: string): ItemModel | null {
 }
 
 /** Builds the feed of `article` (or the site-wide feed when null) and serialises it in `format`. */
-export function renderFeed(ctx: WebContext, article: Article | null, format: FeedFormat, base: string): string {
+export function renderFeed(ctx: WebContext, article: Article | null, format: FeedFormat, base: string, includeMinor = false): string {
   const changes = listChanges(ctx.db, article
-    ? { articleId: article.id, changesOnly: false, limit: FEED_ITEMS }
-    : { changesOnly: true, limit: FEED_ITEMS });
+    ? { articleId: article.id, changesOnly: false, includeMinor, limit: FEED_ITEMS }
+    : { changesOnly: true, includeMinor, limit: FEED_ITEMS });
   const items = changes.map((c) => itemFor(ctx, c, base)).filter((i): i is ItemModel => i !== null);
   const articleTitle = article ? (article.title ?? article.url) : null;
   const xml = format !== 'json';

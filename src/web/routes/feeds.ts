@@ -15,7 +15,9 @@ export function feedsRouter(ctx: WebContext): Router {
 
   const send = (req: Request, res: Response, article: Article | null, format: FeedFormat): void => {
     const base = baseUrlFor(req, ctx.config);
-    const v = feedValidators(ctx, article, format, base);
+    // Minor versions (punctuation, timestamps, counters) are left out unless ?minor=1.
+    const includeMinor = req.query.minor === '1';
+    const v = feedValidators(ctx, article, format, base, includeMinor);
     res.setHeader('ETag', v.etag);
     if (v.lastModified) res.setHeader('Last-Modified', v.lastModified);
     res.setHeader('Cache-Control', 'public, max-age=300');
@@ -25,7 +27,7 @@ export function feedsRouter(ctx: WebContext): Router {
       res.status(304).end();
       return;
     }
-    res.send(renderFeed(ctx, article, format, base));
+    res.send(renderFeed(ctx, article, format, base, includeMinor));
   };
 
   for (const format of FORMATS) {

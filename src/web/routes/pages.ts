@@ -33,10 +33,11 @@ export function pagesRouter(ctx: WebContext): Router {
     const rawBefore = queryString(req.query.before);
     const before = rawBefore === undefined ? undefined : parsePositiveInt(rawBefore);
     if (before === null) throw new HttpError(400, 'invalid "before" parameter: expected a positive integer');
-    const rows = listChanges(db, { changesOnly: false, limit: CHANGES_PER_PAGE + 1, beforeId: before });
+    const includeMinor = req.query.minor === '1';
+    const rows = listChanges(db, { changesOnly: false, includeMinor, limit: CHANGES_PER_PAGE + 1, beforeId: before });
     const page = rows.slice(0, CHANGES_PER_PAGE);
     const last = page[page.length - 1];
-    const older = rows.length > CHANGES_PER_PAGE && last ? `/?before=${last.id}` : null;
+    const older = rows.length > CHANGES_PER_PAGE && last ? `/?before=${last.id}${includeMinor ? '&minor=1' : ''}` : null;
     const changes = page.map((c) => ({
       ...c,
       articleHref: articlePath(c.articleId),
@@ -46,13 +47,16 @@ export function pagesRouter(ctx: WebContext): Router {
       ? listRecentArticles(db, ARTICLES_ON_HOME).map((a) => ({ ...a, href: articlePath(a.id) }))
       : [];
     res.type('html').send(render('home.njk', {
-      changes, older, articles, paged: before !== undefined, feeds: feedLinks(null, 'Palimpsest: latest changes'),
+      changes, older, articles, paged: before !== undefined, feeds: feedLinks(null, 'Palimpsest: latest changes'), includeMinor,
     }));
   });
 
   router.get('/articles/:id', (req, res) => {
     const article = requireArticle(db, req.params.id);
-    const versions = listVersionSummaries(db, article.id).map((v) => ({
+    const includeMinor = req.query.minor === '1';
+    const all = listVersionSummaries(db, article.id);
+    const minorCount = all.filter((v) => v.changeKind === 'minor').length;
+    const versions = all.filter((v) => includeMinor || v.changeKind !== 'minor').map((v) => ({
       ...v,
       href: versionPath(article.id, v.number),
       diffHref: v.number > 1 ? diffPath(article.id, v.number - 1, v.number) : null,
@@ -60,7 +64,7 @@ export function pagesRouter(ctx: WebContext): Router {
     const checks = listChecks(db, article.id, 10);
     const title = article.title ?? article.url;
     res.type('html').send(render('article.njk', {
-      article, title, versions, checks,
+      article, title, versions, checks, includeMinor, minorCount,
       maxIntervalS: config.scheduler.maxIntervalS,
       added: queryString(req.query.added) ?? null,
       feeds: feedLinks(article.id, `Palimpsest: changes to ${title}`),
