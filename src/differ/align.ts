@@ -76,7 +76,7 @@ export function alignParagraphs(ws: Workspace): Alignment {
   const newRest: number[] = [];
   for (let i = 0; i < nA; i++) if (aToB[i] as number < 0 && !movedOld[i]) oldRest.push(i);
   for (let j = 0; j < nB; j++) if (bToA[j] as number < 0 && !movedNew[j]) newRest.push(j);
-  const candidates = paragraphCandidates(ws, oldRest, newRest);
+  const candidates = paragraphCandidates(ws, oldRest, newRest, gapOld, gapNew, MOVE_MIN_SIM);
 
   for (const m of fuzzyMoves(ws, candidates, gapOld, gapNew)) {
     movedOld[m.a] = 1;

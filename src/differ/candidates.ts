@@ -59,17 +59,91 @@ function phrasePairs(ws: Workspace, oldRest: readonly number[], newRest: readonl
   return out;
 }
 
-/** All qualifying pairs between the given old and new paragraph indices, with paragraph indices, sorted by i then j. */
-export function paragraphCandidates(ws: Workspace, oldRest: readonly number[], newRest: readonly number[]): SimilarPair[] {
+/** Gaps with at most this many old x new pairs are compared pair by pair. */
+const SMALL_GAP = 64;
+
+/**
+ * All qualifying pairs among the unmatched paragraphs `oldRest` and `newRest` (paragraph indices, sorted by
+ * i then j): every qualifying pair inside a gap (`gapOld`/`gapNew` give each paragraph's gap), and every
+ * pair across gaps with Dice >= PAIR_MIN_SIM whose paragraphs are not already "settled" by an in-gap partner
+ * at least `settledSim` similar (those stay where they are, so they need not be searched as moves). In
+ * typical updates every changed paragraph sits in a small gap with its edited self, and the global search
+ * for moved paragraphs shrinks to the few paragraphs left.
+ */
+export function paragraphCandidates(
+  ws: Workspace,
+  oldRest: readonly number[],
+  newRest: readonly number[],
+  gapOld: Int32Array,
+  gapNew: Int32Array,
+  settledSim: number,
+): SimilarPair[] {
   if (oldRest.length === 0 || newRest.length === 0) return [];
-  const similar = similarPairs(
-    oldRest.map((i) => ws.old.wordSet(i)),
-    newRest.map((j) => ws.new.wordSet(j)),
+  const nB = ws.new.paras.length;
+  const found = new Map<number, SimilarPair>();
+  const add = (p: SimilarPair): void => {
+    found.set(p.i * nB + p.j, p);
+  };
+  const byGap = new Map<number, { old: number[]; new: number[] }>();
+  const group = (g: number): { old: number[]; new: number[] } => {
+    let e = byGap.get(g);
+    if (!e) {
+      e = { old: [], new: [] };
+      byGap.set(g, e);
+    }
+    return e;
+  };
+  for (const i of oldRest) group(gapOld[i] as number).old.push(i);
+  for (const j of newRest) group(gapNew[j] as number).new.push(j);
+
+  const phrases = new Map<number, Set<number>>();
+  const phraseSet = (side: Side, key: number, i: number): Set<number> => {
+    let set = phrases.get(key);
+    if (!set) {
+      set = new Set(phraseHashes(side, i, ws));
+      phrases.set(key, set);
+    }
+    return set;
+  };
+  const sharePhrase = (i: number, j: number): boolean => {
+    const a = phraseSet(ws.old, -1 - i, i);
+    for (const h of phraseSet(ws.new, j, j)) if (a.has(h)) return true;
+    return false;
+  };
+
+  const settledOld = new Set<number>();
+  const settledNew = new Set<number>();
+  const bigOld: number[] = [];
+  const bigNew: number[] = [];
+  for (const e of byGap.values()) {
+    if (e.old.length * e.new.length > SMALL_GAP) {
+      bigOld.push(...e.old);
+      bigNew.push(...e.new);
+      continue;
+    }
+    for (const i of e.old) {
+      const a = ws.old.wordSet(i);
+      for (const j of e.new) {
+        const b = ws.new.wordSet(j);
+        const common = intersectionSize(a, b);
+        const sim = a.length + b.length === 0 ? 0 : (2 * common) / (a.length + b.length);
+        if (sim >= PAIR_MIN_SIM || (sim >= PAIR_MIN_SIM_PHRASE && sharePhrase(i, j))) add({ i, j, sim, common });
+        if (sim >= settledSim) {
+          settledOld.add(i);
+          settledNew.add(j);
+        }
+      }
+    }
+  }
+  const searchOld = oldRest.filter((i) => !settledOld.has(i));
+  const searchNew = newRest.filter((j) => !settledNew.has(j));
+  for (const p of similarPairs(
+    searchOld.map((i) => ws.old.wordSet(i)),
+    searchNew.map((j) => ws.new.wordSet(j)),
     PAIR_MIN_SIM,
-  );
-  const byKey = new Map<number, SimilarPair>();
-  for (const p of [...similar, ...phrasePairs(ws, oldRest, newRest)]) byKey.set(p.i * newRest.length + p.j, p);
-  return [...byKey.values()]
-    .sort((x, y) => x.i - y.i || x.j - y.j)
-    .map((p) => ({ ...p, i: oldRest[p.i] as number, j: newRest[p.j] as number }));
+  )) {
+    add({ ...p, i: searchOld[p.i] as number, j: searchNew[p.j] as number });
+  }
+  for (const p of phrasePairs(ws, bigOld, bigNew)) add({ ...p, i: bigOld[p.i] as number, j: bigNew[p.j] as number });
+  return [...found.values()].sort((x, y) => x.i - y.i || x.j - y.j);
 }

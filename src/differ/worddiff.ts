@@ -130,15 +130,26 @@ function markChanges(a: Int32Array, b: Int32Array, interner: Interner, del: Uint
 
 /** Above this many tokens (both sides), a pair is first cut at patience anchors. */
 const LARGE = 4000;
+/** Pieces between anchors larger than this are cut again at their own anchors (patience diff's recursion). */
+const PIECE = 400;
 
-/** Myers between consecutive patience anchors: near-linear on huge inputs, exact within each piece up to its cost bound. */
+/** Cost bound of Myers inside the pieces of a huge pair: edited text has small pieces with few edits anyway. */
+const PIECE_COST = 48;
+
+/** Patience diff with Myers for the pieces: near-linear on huge inputs, exact within each piece up to its cost bound. */
 function diffLarge(a: Int32Array, b: Int32Array, del: Uint8Array, ins: Uint8Array): void {
+  const anchors = patienceAnchors(a, b);
+  if (anchors.length === 0) {
+    diffSequences(a, b, del, ins, { maxCost: PIECE_COST });
+    return;
+  }
   let i0 = 0;
   let j0 = 0;
-  for (const [i, j] of [...patienceAnchors(a, b), [a.length, b.length] as [number, number]]) {
+  for (const [i, j] of [...anchors, [a.length, b.length] as [number, number]]) {
     const sa = a.subarray(i0, i);
     const sb = b.subarray(j0, j);
-    diffSequences(sa, sb, del.subarray(i0, i), ins.subarray(j0, j), { maxCost: costBound(sa.length + sb.length) });
+    if (sa.length + sb.length > PIECE) diffLarge(sa, sb, del.subarray(i0, i), ins.subarray(j0, j));
+    else diffSequences(sa, sb, del.subarray(i0, i), ins.subarray(j0, j), { maxCost: PIECE_COST });
     i0 = i + 1;
     j0 = j + 1;
   }

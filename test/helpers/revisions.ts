@@ -32,8 +32,11 @@ export function loadRevisions(corpus: string): RevisionArticle[] {
   });
 }
 
-/** Lines the corpus keeps from its own extraction ("Photo", "Advertisement") that are page furniture, not text. */
-const NOISE = /^(Photo|Advertisement|Video)$/;
+/**
+ * Lines the corpus keeps from its own extraction ("Photo", "Advertisement", "Continue reading the main story"):
+ * page furniture, not article text, so a version that only adds them is not a real change.
+ */
+const NOISE = /^(?:(?:Photo|Advertisement|Video|Continue reading the main story)\s*)+$/;
 
 /** The version's paragraphs without the corpus's own extraction noise lines. */
 export function realParagraphs(v: OriginVersion): string[] {
