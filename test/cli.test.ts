@@ -83,6 +83,30 @@ describe('palimpsest CLI', () => {
     expect(missing.stderr).toMatch(/nope\.html/);
   });
 
+  it('extract --jsonl prints one object per file, with errors for unreadable files', async () => {
+    const one = path.join(dir, 'one.html');
+    const two = path.join(dir, 'two.html');
+    const body = 'A paragraph long enough to be the article body of this small page, with a few more words in it.';
+    fs.writeFileSync(one, `<html><head><title>One</title></head><body><article><h1>One</h1><p>${body}</p></article></body></html>`);
+    fs.writeFileSync(two, `<html><head><title>Two</title></head><body><article><h1>Two</h1><p>${body}</p></article></body></html>`);
+    const r = await cli(['extract', '--jsonl', one, two, path.join(dir, 'missing.html')]);
+    expect(r.code).toBe(1);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { file: string; title?: string; error?: string });
+    expect(lines.map((l) => [l.file, l.title ?? null])).toEqual([[one, 'One'], [two, 'Two'], [path.join(dir, 'missing.html'), null]]);
+    expect(lines[2]!.error).toMatch(/^extract: .*missing\.html/);
+    expect(r.stderr).toContain('1 of 3 files could not be read');
+    expect((await cli(['extract', one, two])).stderr).toContain('several files need --jsonl');
+  });
+
+  it('reextract needs ids or --all', async () => {
+    const r = await cli(['reextract']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('name article ids or use --all');
+    const all = await cli(['reextract', '--all']);
+    expect(all.code).toBe(0);
+    expect(all.stdout).toMatch(/re-extracted \d+ articles: versions 0 -> 0/);
+  });
+
   it('diff prints text and JSON', async () => {
     const a = path.join(dir, 'a.txt');
     const b = path.join(dir, 'b.txt');

@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import { ConfigError } from '../config/index.js';
 import { checkCommand, migrateCommand, trackCommand } from './commands.js';
 import type { GlobalOptions } from './context.js';
+import { reextractCommand } from './reextract.js';
 import { serveCommand } from './serve.js';
 import { diffCommand, extractCommand } from './tools.js';
 
@@ -40,10 +41,17 @@ program.command('check')
   .action(async (targets: string[], opts: { all?: boolean; concurrency?: string }) => { exitCode = await checkCommand(globals(), targets, opts); });
 
 program.command('extract')
-  .description('run the extractor on an HTML file (or - for stdin) and print JSON')
-  .argument('[file]', 'HTML file, or - for standard input')
+  .description('run the extractor on HTML files (or - for stdin) and print JSON; --jsonl for one object per file')
+  .argument('[files...]', 'HTML files, or - for standard input')
   .option('--url <url>', 'the page URL (for relative links and site rules)')
-  .action((file: string | undefined, opts: { url?: string }) => { exitCode = extractCommand(file, opts); });
+  .option('--jsonl', 'print one JSON object per file, with a "file" field')
+  .action((files: string[], opts: { url?: string; jsonl?: boolean }) => { exitCode = extractCommand(files, opts); });
+
+program.command('reextract')
+  .description('re-derive stored versions from their raw responses with the current extractor, merging versions that became identical')
+  .argument('[article...]', 'article ids')
+  .option('--all', 'every article')
+  .action((targets: string[], opts: { all?: boolean }) => { exitCode = reextractCommand(globals(), targets, opts); });
 
 program.command('diff')
   .description('diff two text files, or two versions of a tracked article with --article')

@@ -1,17 +1,48 @@
 /** The CLI commands that work on files: extract and diff. */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { extract } from '../extractor/index.js';
 import { diffArticles, diffTexts, splitParagraphs, toUnifiedText } from '../differ/index.js';
 import { getVersion, openDb, getArticle } from '../store/index.js';
 import { commandConfig, type GlobalOptions } from './context.js';
 import { readInput } from './commands.js';
 
-/** `extract [file|-] [--url <url>]`: prints the extraction as JSON. */
-export function extractCommand(file: string | undefined, opts: { url?: string }): number {
-  const html = readInput(file);
-  const url = opts.url ?? (file && file !== '-' ? `file://${file}` : 'about:blank');
-  const e = extract(html, url);
-  process.stdout.write(`${JSON.stringify(e, null, 2)}\n`);
-  return 0;
+/** Options of `extract`. */
+export interface ExtractOptions {
+  url?: string;
+  jsonl?: boolean;
+}
+
+/**
+ * `extract [file|-]... [--url <url>] [--jsonl]`: prints the extraction of one page as JSON, or with --jsonl one
+ * JSON object per file (with a `file` field; a file that cannot be read gives an object with an `error` field).
+ */
+export function extractCommand(files: string[], opts: ExtractOptions): number {
+  const list = files.length > 0 ? files : ['-'];
+  if (!opts.jsonl) {
+    if (list.length > 1) {
+      process.stderr.write('palimpsest extract: several files need --jsonl (one JSON object per line)\n');
+      return 2;
+    }
+    const file = list[0];
+    const e = extract(readInput(file), opts.url ?? (file && file !== '-' ? pathToFileURL(path.resolve(file)).href : 'about:blank'));
+    process.stdout.write(`${JSON.stringify(e, null, 2)}\n`);
+    return 0;
+  }
+  let failures = 0;
+  for (const file of list) {
+    let line: object;
+    try {
+      const url = opts.url ?? (file !== '-' ? pathToFileURL(path.resolve(file)).href : 'about:blank');
+      line = { file, ...extract(readInput(file), url) };
+    } catch (err) {
+      failures++;
+      line = { file, error: `extract: ${(err as Error).message}` };
+    }
+    process.stdout.write(`${JSON.stringify(line)}\n`);
+  }
+  if (failures > 0) process.stderr.write(`palimpsest extract: ${failures} of ${list.length} files could not be read\n`);
+  return failures > 0 ? 1 : 0;
 }
 
 /** Options of `diff`. */

@@ -63,12 +63,15 @@ function phrasePairs(ws: Workspace, oldRest: readonly number[], newRest: readonl
 const SMALL_GAP = 64;
 
 /**
- * All qualifying pairs among the unmatched paragraphs `oldRest` and `newRest` (paragraph indices, sorted by
- * i then j): every qualifying pair inside a gap (`gapOld`/`gapNew` give each paragraph's gap), and every
- * pair across gaps with Dice >= PAIR_MIN_SIM whose paragraphs are not already "settled" by an in-gap partner
- * at least `settledSim` similar (those stay where they are, so they need not be searched as moves). In
- * typical updates every changed paragraph sits in a small gap with its edited self, and the global search
- * for moved paragraphs shrinks to the few paragraphs left.
+ * Candidate pairs among the unmatched paragraphs `oldRest` and `newRest` (paragraph indices, sorted by i then
+ * j), `gapOld`/`gapNew` giving each paragraph's gap:
+ * - in small gaps, every qualifying pair (compared pair by pair);
+ * - in large gaps (a rewritten stretch), the pairs sharing a phrase with Dice >= PAIR_MIN_SIM_PHRASE, plus
+ * - anywhere, the pairs with Dice >= `strongSim` (the move threshold), among paragraphs not already "settled"
+ *   by an in-gap partner that similar (those stay where they are and need no search).
+ * In typical updates every changed paragraph sits in a small gap with its edited self, so the global search
+ * shrinks to the few paragraphs left; a high threshold keeps it cheap (prefix filtering prunes well) on
+ * large rewrites, where comparing every pair at 0.4 would cost quadratic time for nothing.
  */
 export function paragraphCandidates(
   ws: Workspace,
@@ -76,7 +79,7 @@ export function paragraphCandidates(
   newRest: readonly number[],
   gapOld: Int32Array,
   gapNew: Int32Array,
-  settledSim: number,
+  strongSim: number,
 ): SimilarPair[] {
   if (oldRest.length === 0 || newRest.length === 0) return [];
   const nB = ws.new.paras.length;
@@ -128,7 +131,7 @@ export function paragraphCandidates(
         const common = intersectionSize(a, b);
         const sim = a.length + b.length === 0 ? 0 : (2 * common) / (a.length + b.length);
         if (sim >= PAIR_MIN_SIM || (sim >= PAIR_MIN_SIM_PHRASE && sharePhrase(i, j))) add({ i, j, sim, common });
-        if (sim >= settledSim) {
+        if (sim >= strongSim) {
           settledOld.add(i);
           settledNew.add(j);
         }
@@ -140,7 +143,7 @@ export function paragraphCandidates(
   for (const p of similarPairs(
     searchOld.map((i) => ws.old.wordSet(i)),
     searchNew.map((j) => ws.new.wordSet(j)),
-    PAIR_MIN_SIM,
+    strongSim,
   )) {
     add({ ...p, i: searchOld[p.i] as number, j: searchNew[p.j] as number });
   }

@@ -114,38 +114,55 @@ export function similarPairs(left: readonly Int32Array[], right: readonly Int32A
   let maxId = 0;
   for (const sets of [left, right]) for (const set of sets) if (set.length > 0) maxId = Math.max(maxId, set[set.length - 1] as number);
   // Global word order: rarest first (fewest blocks containing the word), ties by id; rank[id] is the position.
+  // A counting sort on the block count keeps this linear.
   const df = new Int32Array(maxId + 1);
-  for (const sets of [left, right]) for (const set of sets) for (const w of set) df[w] = (df[w] as number) + 1;
-  const present: number[] = [];
-  for (let w = 0; w <= maxId; w++) if (df[w]) present.push(w);
-  present.sort((x, y) => (df[x] as number) - (df[y] as number) || x - y);
+  let maxDf = 0;
+  for (const sets of [left, right]) {
+    for (const set of sets) {
+      for (const w of set) {
+        const d = (df[w] as number) + 1;
+        df[w] = d;
+        if (d > maxDf) maxDf = d;
+      }
+    }
+  }
+  const bucketStart = new Int32Array(maxDf + 2);
+  for (let w = 0; w <= maxId; w++) if (df[w]) bucketStart[(df[w] as number) + 1]++;
+  for (let d = 1; d <= maxDf + 1; d++) bucketStart[d] = (bucketStart[d] as number) + (bucketStart[d - 1] as number);
   const rank = new Int32Array(maxId + 1);
-  present.forEach((w, r) => {
-    rank[w] = r;
-  });
-  const prefix = (set: Int32Array): Int32Array => {
+  for (let w = 0; w <= maxId; w++) {
+    const d = df[w] as number;
+    if (d) rank[w] = bucketStart[d]++;
+  }
+  const prefixOf = (set: Int32Array): Int32Array => {
     const need = Math.max(1, Math.ceil((minSim * set.length) / (2 - minSim) - 1e-9));
     const ranks = new Int32Array(set.length);
     for (let k = 0; k < set.length; k++) ranks[k] = rank[set[k] as number] as number;
     return ranks.sort().subarray(0, Math.max(0, set.length - need + 1));
   };
-  const postings: number[][] = [];
-  right.forEach((set, j) => {
-    for (const r of prefix(set)) (postings[r] ??= []).push(j);
+  // Postings of the right-hand prefixes, by word rank, in compressed form (offsets + one flat array).
+  const rightPrefixes = right.map(prefixOf);
+  const postStart = new Int32Array(rank.length + 1);
+  for (const p of rightPrefixes) for (const r of p) postStart[r + 1]++;
+  for (let r = 0; r < rank.length; r++) postStart[r + 1] = (postStart[r + 1] as number) + (postStart[r] as number);
+  const fill = postStart.slice(0, rank.length);
+  const post = new Int32Array(postStart[rank.length] as number);
+  rightPrefixes.forEach((p, j) => {
+    for (const r of p) post[fill[r]++] = j;
   });
   const seen = new Int32Array(right.length).fill(-1);
   const touched: number[] = [];
   const out: SimilarPair[] = [];
   left.forEach((set, i) => {
-    for (const r of prefix(set)) {
-      const list = postings[r];
-      if (!list) continue;
-      for (const j of list) {
+    for (const r of prefixOf(set)) {
+      for (let k = postStart[r] as number, end = postStart[r + 1] as number; k < end; k++) {
+        const j = post[k] as number;
         if (seen[j] === i) continue;
         seen[j] = i;
         touched.push(j);
       }
     }
+    if (touched.length === 0) return;
     touched.sort((x, y) => x - y);
     for (const j of touched) {
       const other = right[j] as Int32Array;

@@ -58,3 +58,8 @@ export function getResponse(db: Db, id: number): StoredResponse | null {
     bodySha256: r.body_sha256,
   };
 }
+
+/** Deletes a stored response. */
+export function deleteResponse(db: Db, id: number): void {
+  stmt(db, 'DELETE FROM responses WHERE id = ?').run(id);
+}

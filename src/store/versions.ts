@@ -154,3 +154,37 @@ export function firstVersionWithHash(db: Db, articleId: number, contentHash: str
   const r = stmt(db, 'SELECT min(number) AS n FROM versions WHERE article_id = ? AND content_hash = ?').get(articleId, contentHash) as { n: number | null };
   return r.n;
 }
+
+/** New content for an existing version (re-extraction). */
+export interface VersionContentUpdate {
+  title: string;
+  byline: string | null;
+  publishedAt: string | null;
+  text: string;
+  contentHash: string;
+  extractorVersion: string;
+  wordsAdded: number;
+  wordsRemoved: number;
+  stats: object | null;
+  metadata: object;
+  changeKind: ChangeKind;
+  minorReason: string | null;
+}
+
+/** Replaces a version's derived content (everything but its capture and its response). */
+export function updateVersionContent(db: Db, id: number, u: VersionContentUpdate): void {
+  stmt(db, `UPDATE versions SET title = @title, byline = @byline, published_at = @publishedAt, text = @text,
+      content_hash = @contentHash, extractor_version = @extractorVersion, words_added = @wordsAdded, words_removed = @wordsRemoved,
+      stats = @stats, metadata = @metadata, change_kind = @changeKind, minor_reason = @minorReason WHERE id = @id`)
+    .run({ ...u, id, stats: u.stats ? JSON.stringify(u.stats) : null, metadata: JSON.stringify(u.metadata) });
+}
+
+/** Deletes one version (its response is deleted separately). */
+export function deleteVersion(db: Db, id: number): void {
+  stmt(db, 'DELETE FROM versions WHERE id = ?').run(id);
+}
+
+/** Sets a version's number (callers renumber in two passes to respect UNIQUE(article_id, number)). */
+export function setVersionNumber(db: Db, id: number, number: number): void {
+  stmt(db, 'UPDATE versions SET number = ? WHERE id = ?').run(number, id);
+}

@@ -1,0 +1,82 @@
+/** Re-extraction of history stored by a deliberately weak extractor (whole-page text, furniture included). */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { load } from 'cheerio';
+import { loadConfig } from '../src/config/index.js';
+import type { Extracted } from '../src/extractor/types.js';
+import { EXTRACTOR_VERSION } from '../src/extractor/index.js';
+import { getArticle, insertArticle, listVersions, type Db } from '../src/store/index.js';
+import { checkArticle } from '../src/tracker/check.js';
+import { reextractArticle } from '../src/tracker/reextract.js';
+import { startNewsOrigin, type NewsOrigin, type OriginVersion } from './helpers/news-origin.js';
+import { tmpDb } from './helpers/tmp.js';
+
+/** Every block of text on the page, furniture and all: what a naive tracker compares. */
+function wholePage(html: string): Extracted {
+  const $ = load(html);
+  $('script, style').remove();
+  const paragraphs = $('body').find('p, li, h1, h2, span, a').toArray().map((el) => $(el).text().replace(/\s+/g, ' ').trim()).filter(Boolean);
+  return {
+    title: $('title').text(), byline: null, publishedAt: null, modifiedAt: null, lang: null, canonicalUrl: null, siteName: null,
+    section: null, image: null, excerpt: null, paragraphs, text: paragraphs.join('\n\n'),
+  };
+}
+
+let origin: NewsOrigin;
+let db: Db;
+let cleanup: () => void;
+const config = loadConfig({ env: {}, flags: { allowPrivate: true } });
+const A: OriginVersion = {
+  title: 'Storm closes schools', byline: 'Kim Writer', paragraphs: [
+    'Schools across the county will stay closed on Friday after the storm brought down power lines overnight.',
+    'The school board said buses could not run safely while crews cleared the roads, and asked parents to keep children home.',
+    'Power had been restored to most homes by the evening, the utility said.'],
+};
+const B: OriginVersion = { ...A, paragraphs: [...A.paragraphs.slice(0, 2), 'Power had been restored to all but 300 homes by the evening, the utility said.'] };
+
+beforeAll(async () => {
+  origin = await startNewsOrigin();
+  ({ db, cleanup } = tmpDb());
+});
+afterAll(async () => {
+  await origin.close();
+  cleanup();
+});
+
+describe('reextract', () => {
+  it('merges the weak extractor\'s false versions and keeps the real change, with the right texts', async () => {
+    const url = origin.addArticle('/storm', [A, B]);
+    const id = insertArticle(db, url, new Date().toISOString()).article.id;
+    const weak = { db, config, extract: (html: string) => wholePage(html), extractorVersion: 'whole-page/0' };
+    for (const live of [0, 0, 0, 1, 1]) {
+      origin.publish('/storm', live);
+      await checkArticle(weak, id);
+    }
+    expect(listVersions(db, id).length).toBe(5); // furniture changes every time: five false or real "versions"
+
+    const report = reextractArticle(db, id);
+    expect(report).toEqual({ articleId: id, versionsBefore: 5, versionsAfter: 2, textsChanged: 2, kept: 0 });
+    const after = listVersions(db, id);
+    expect(after.map((v) => v.number)).toEqual([1, 2]);
+    expect(after.map((v) => v.text)).toEqual([A.paragraphs.join('\n\n'), B.paragraphs.join('\n\n')]);
+    expect(after.map((v) => v.title)).toEqual(['Storm closes schools', 'Storm closes schools']);
+    expect(after.every((v) => v.extractorVersion === EXTRACTOR_VERSION)).toBe(true);
+    expect([after[1]!.wordsAdded, after[1]!.wordsRemoved, after[1]!.changeKind]).toEqual([3, 1, 'substantive']); // "most" -> "all but 300"
+    expect(getArticle(db, id)!.versionCount).toBe(2);
+
+    const again = reextractArticle(db, id);
+    expect([again.versionsAfter, again.textsChanged]).toEqual([2, 0]);
+  });
+
+  it('never invents versions and keeps versions that have no stored response', async () => {
+    const url = origin.addArticle('/storm2', [A, B]);
+    const id = insertArticle(db, url, new Date().toISOString()).article.id;
+    for (const live of [0, 1]) {
+      origin.publish('/storm2', live);
+      await checkArticle({ db, config }, id);
+    }
+    db.prepare('UPDATE versions SET response_id = NULL WHERE article_id = ? AND number = 1').run(id);
+    const r = reextractArticle(db, id);
+    expect([r.versionsBefore, r.versionsAfter, r.kept]).toEqual([2, 2, 1]);
+    expect(listVersions(db, id).map((v) => v.text)).toEqual([A.paragraphs.join('\n\n'), B.paragraphs.join('\n\n')]);
+  });
+});
