@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import { ConfigError } from '../config/index.js';
 import { checkCommand, migrateCommand, trackCommand } from './commands.js';
 import type { GlobalOptions } from './context.js';
+import { exportCommand, importCommand } from './export-commands.js';
 import { reextractCommand } from './reextract.js';
 import { serveCommand } from './serve.js';
 import { diffCommand, extractCommand } from './tools.js';
@@ -62,6 +63,22 @@ program.command('diff')
   .option('--color', 'colour the text output (default: when stdout is a terminal)')
   .option('--no-color', 'never colour the text output')
   .action((a: string, b: string, opts: { format?: string; article?: string; color?: boolean }) => { exitCode = diffCommand(globals(), a, b, opts); });
+
+program.command('export')
+  .description('export articles with every version: jsonl (lossless, re-importable), csv (a row per version with change statistics), warc (WARC 1.1 + CDXJ index) or wacz')
+  .addOption(new Option('--format <format>', 'output format').choices(['jsonl', 'csv', 'warc', 'wacz']).default('jsonl'))
+  .option('--article <id>', 'only this article (id or URL)')
+  .option('--source <slug>', 'only the articles of this source')
+  .option('--output <file>', 'output file, or - for stdout (default for jsonl and csv; a name ending .gz is gzipped); required for warc and wacz')
+  .option('--no-checks', "jsonl: leave out each article's check log")
+  .action(async (opts: { format?: string; article?: string; source?: string; output?: string; checks?: boolean }) => { exitCode = await exportCommand(globals(), opts); });
+
+program.command('import')
+  .description('import a JSON Lines export (plain or gzip, - for stdin) in one transaction: on any failure nothing is imported')
+  .argument('<file>', 'file.jsonl, file.jsonl.gz or -')
+  .option('--skip-bad', 'skip invalid lines (each reported with its number) instead of stopping at the first')
+  .addOption(new Option('--existing <policy>', 'articles whose URL is already in the database: refuse the import, or skip them').choices(['refuse', 'skip']).default('refuse'))
+  .action(async (file: string, opts: { skipBad?: boolean; existing?: string }) => { exitCode = await importCommand(globals(), file, opts); });
 
 program.command('migrate')
   .description('apply pending database migrations')

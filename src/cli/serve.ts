@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from '../web/app.js';
 import { openDb } from '../store/index.js';
 import { startScheduler, type Scheduler } from '../scheduler/cron.js';
+import { createPoliteFetcher } from '../scheduler/polite.js';
 import { commandConfig, makeLogger, type GlobalOptions } from './context.js';
 
 /** Options of `serve`. */
@@ -27,7 +28,7 @@ export async function serveCommand(g: GlobalOptions, opts: ServeOptions): Promis
     server.once("error", (err: Error) => reject(new Error(`serve: cannot listen on ${config.host}:${config.port}: ${err.message}`)));
   });
   const addr = server.address() as AddressInfo;
-  const scheduler: Scheduler | null = opts.scheduler === false ? null : startScheduler({ db, config }, log);
+  const scheduler: Scheduler | null = opts.scheduler === false ? null : startScheduler({ db, config, fetch: createPoliteFetcher(config).fetch }, log);
   process.stdout.write(`Palimpsest listening on http://${addr.address}:${addr.port}/ (database ${config.db}; scheduler ${scheduler ? 'on' : 'off'})\n`);
   if (scheduler) void scheduler.tick();
   await new Promise<void>((resolve) => {

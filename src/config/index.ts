@@ -37,6 +37,14 @@ const fetchSchema = z.object({
   maxRedirects: z.number().int().min(0).max(20).default(5),
   maxBytes: z.number().int().positive().default(10 * 1024 * 1024),
   userAgent: z.string().min(1).optional(),
+  /** Requests open at once to one host. */
+  perHostConcurrency: z.number().int().min(1).max(16).default(2),
+  /** Minimum delay between the starts of two requests to one host, in ms (robots.txt Crawl-delay may raise it). */
+  perHostDelayMs: z.number().int().min(0).default(1000),
+  /** Requests open at once in all. */
+  globalConcurrency: z.number().int().min(1).max(256).default(16),
+  /** Obey robots.txt (on by default; turn off only for sites you own). */
+  obeyRobots: z.boolean().default(true),
 });
 
 /** The validated configuration shape. */

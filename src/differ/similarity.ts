@@ -127,12 +127,17 @@ export function similarPairs(left: readonly Int32Array[], right: readonly Int32A
     }
   }
   const bucketStart = new Int32Array(maxDf + 2);
-  for (let w = 0; w <= maxId; w++) if (df[w]) bucketStart[(df[w] as number) + 1]++;
+  const bump = (arr: Int32Array, k: number): number => {
+    const v = arr[k] as number;
+    arr[k] = v + 1;
+    return v;
+  };
+  for (let w = 0; w <= maxId; w++) if (df[w]) bump(bucketStart, (df[w] as number) + 1);
   for (let d = 1; d <= maxDf + 1; d++) bucketStart[d] = (bucketStart[d] as number) + (bucketStart[d - 1] as number);
   const rank = new Int32Array(maxId + 1);
   for (let w = 0; w <= maxId; w++) {
     const d = df[w] as number;
-    if (d) rank[w] = bucketStart[d]++;
+    if (d) rank[w] = bump(bucketStart, d);
   }
   const prefixOf = (set: Int32Array): Int32Array => {
     const need = Math.max(1, Math.ceil((minSim * set.length) / (2 - minSim) - 1e-9));
@@ -143,12 +148,12 @@ export function similarPairs(left: readonly Int32Array[], right: readonly Int32A
   // Postings of the right-hand prefixes, by word rank, in compressed form (offsets + one flat array).
   const rightPrefixes = right.map(prefixOf);
   const postStart = new Int32Array(rank.length + 1);
-  for (const p of rightPrefixes) for (const r of p) postStart[r + 1]++;
+  for (const p of rightPrefixes) for (const r of p) bump(postStart, r + 1);
   for (let r = 0; r < rank.length; r++) postStart[r + 1] = (postStart[r + 1] as number) + (postStart[r] as number);
   const fill = postStart.slice(0, rank.length);
   const post = new Int32Array(postStart[rank.length] as number);
   rightPrefixes.forEach((p, j) => {
-    for (const r of p) post[fill[r]++] = j;
+    for (const r of p) post[bump(fill, r)] = j;
   });
   const seen = new Int32Array(right.length).fill(-1);
   const touched: number[] = [];

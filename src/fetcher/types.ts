@@ -83,7 +83,8 @@ export type FetchErrorCode =
   | 'too_many_redirects'
   | 'too_large'
   | 'decoding'
-  | 'aborted';
+  | 'aborted'
+  | 'robots';
 
 /** A fetch that produced no usable response. The message starts with "fetcher:". */
 export class FetchError extends Error {

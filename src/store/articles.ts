@@ -69,16 +69,16 @@ export function getArticleByUrl(db: Db, url: string): Article | null {
   return r ? toArticle(r) : null;
 }
 
-/** Active articles whose next check is at or before `now`, earliest first. */
+/** Articles to check whose next check is at or before `now`, earliest first (blocked ones are retried daily). */
 export function listDueArticles(db: Db, now: string, limit: number): Article[] {
-  const rows = stmt(db, `SELECT * FROM articles WHERE status = 'active' AND next_check <= ?
+  const rows = stmt(db, `SELECT * FROM articles WHERE status IN ('active', 'blocked') AND next_check <= ?
     ORDER BY next_check, id LIMIT ?`).all(now, limit) as ArticleRecord[];
   return rows.map(toArticle);
 }
 
 /** Number of active articles due at `now`. */
 export function countDueArticles(db: Db, now: string): number {
-  const r = stmt(db, `SELECT count(*) AS n FROM articles WHERE status = 'active' AND next_check <= ?`).get(now) as { n: number };
+  const r = stmt(db, `SELECT count(*) AS n FROM articles WHERE status IN ('active', 'blocked') AND next_check <= ?`).get(now) as { n: number };
   return r.n;
 }
 
@@ -120,7 +120,7 @@ export function queryArticles(db: Db, q: ArticleQuery): Article[] {
 /** Records a check that found no new version (unchanged or 304) and sets the next check. */
 export function recordUnchanged(db: Db, id: number, now: string, nextCheck: string, intervalS: number, validators: Validators): void {
   stmt(db, `UPDATE articles SET last_checked = ?, next_check = ?, check_interval_s = ?, check_count = check_count + 1,
-    error_count = 0, etag = coalesce(?, etag), last_modified = coalesce(?, last_modified),
+    error_count = 0, status = CASE WHEN status = 'blocked' THEN 'active' ELSE status END, etag = coalesce(?, etag), last_modified = coalesce(?, last_modified),
     last_body_sha256 = coalesce(?, last_body_sha256) WHERE id = ?`)
     .run(now, nextCheck, intervalS, validators.etag, validators.lastModified, validators.bodySha256, id);
 }
@@ -136,6 +136,7 @@ export interface Validators {
 export function recordChanged(db: Db, id: number, now: string, title: string, nextCheck: string, intervalS: number, validators: Validators): void {
   stmt(db, `UPDATE articles SET last_checked = ?, last_changed = ?, title = ?, next_check = ?, check_interval_s = ?,
     check_count = check_count + 1, error_count = 0, version_count = version_count + 1,
+    status = CASE WHEN status = 'blocked' THEN 'active' ELSE status END,
     etag = ?, last_modified = ?, last_body_sha256 = ? WHERE id = ?`)
     .run(now, now, title, nextCheck, intervalS, validators.etag, validators.lastModified, validators.bodySha256, id);
 }

@@ -5,7 +5,7 @@
 import type { Config } from '../config/index.js';
 import { extract as defaultExtract, EXTRACTOR_VERSION } from '../extractor/index.js';
 import type { Extracted } from '../extractor/types.js';
-import { fetchPage } from '../fetcher/index.js';
+import { fetchPage, parseRetryAfter } from '../fetcher/index.js';
 import { FetchError, type FetchResult } from '../fetcher/types.js';
 import {
   getArticle, insertCheck, recordError, recordUnchanged, setArticleStatus, sha256Hex, type CheckOutcome, type Db,
@@ -42,10 +42,13 @@ export interface CheckDeps {
 
 /** A check failure with the reason to record on the article. */
 class CheckFailure extends Error {
-  constructor(message: string, readonly httpStatus?: number) {
+  constructor(message: string, readonly httpStatus?: number, readonly retryAfterMs?: number | null) {
     super(message);
   }
 }
+
+/** Robots-blocked articles are looked at again after a day, in case robots.txt changes. */
+const BLOCKED_RETRY_S = 86400;
 
 function header(res: FetchResult, name: string): string | null {
   const hit = res.headers.find(([k]) => k.toLowerCase() === name);
@@ -99,10 +102,17 @@ export async function checkArticle(deps: CheckDeps, articleId: number): Promise<
     const message = err instanceof FetchError ? describeFetchError(err)
       : err instanceof CheckFailure ? err.message : `tracker: ${(err as Error).message ?? String(err)}`;
     const httpStatus = err instanceof CheckFailure ? err.httpStatus : undefined;
-    const consecutive = article.errorCount + 1;
     const s = config.scheduler;
-    const status = consecutive >= s.maxConsecutiveErrors ? 'paused' : article.status;
-    recordError(db, article.id, started.toISOString(), message, addSeconds(started, intervalAfterError(s, consecutive, random)), status);
+    if (err instanceof FetchError && err.code === 'robots') {
+      recordError(db, article.id, started.toISOString(), message, addSeconds(started, BLOCKED_RETRY_S), 'blocked');
+      return done('blocked', { error: message }, hash);
+    }
+    const consecutive = article.errorCount + 1;
+    const status = consecutive >= s.maxConsecutiveErrors ? 'paused' : article.status === 'blocked' ? 'active' : article.status;
+    // A Retry-After (429, 503) says when to come back; otherwise exponential backoff with jitter.
+    const retryAfterS = err instanceof CheckFailure && err.retryAfterMs != null ? err.retryAfterMs / 1000 : null;
+    const delayS = retryAfterS !== null ? Math.max(retryAfterS, 1) : intervalAfterError(s, consecutive, random);
+    recordError(db, article.id, started.toISOString(), message, addSeconds(started, delayS), status);
     return done(outcome, { error: message, httpStatus }, hash);
   };
 
@@ -117,7 +127,8 @@ export async function checkArticle(deps: CheckDeps, articleId: number): Promise<
       return done('not_modified', { httpStatus: 304 });
     }
     if (res.status < 200 || res.status > 299) {
-      throw new CheckFailure(`HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`, res.status);
+      const retryAfter = res.status === 429 || res.status === 503 ? parseRetryAfter(header(res, 'retry-after') ?? undefined, started) : null;
+      throw new CheckFailure(`HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}${retryAfter !== null ? ` (Retry-After ${Math.round(retryAfter / 1000)} s)` : ''}`, res.status, retryAfter);
     }
     if (!isHtml(res)) throw new CheckFailure(`not an HTML page (Content-Type: ${res.contentType || 'none'})`, res.status);
   } catch (err) {

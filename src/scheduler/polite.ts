@@ -1,0 +1,51 @@
+/**
+ * The polite fetch used by the scheduler and `palimpsest check`: robots.txt obeyed (with its Crawl-delay), at most N
+ * requests at once per host with a minimum delay between them, a global limit, and hosts that answered 429 or 503
+ * with Retry-After left alone for that long.
+ */
+import type { Config } from '../config/index.js';
+import { DEFAULT_USER_AGENT, fetchPage, HostLimiter, parseRetryAfter, RobotsCache, headerValue } from '../fetcher/index.js';
+import { FetchError, type FetchOptions, type FetchResult } from '../fetcher/types.js';
+
+/** A fetch function for the tracker, with the shared limiter and robots cache behind it. */
+export interface PoliteFetcher {
+  fetch(url: string, headers: Record<string, string>): Promise<FetchResult>;
+  limiter: HostLimiter;
+  robots: RobotsCache;
+}
+
+/** Builds the polite fetcher for a configuration; one instance is shared by all checks of a process. */
+export function createPoliteFetcher(config: Config, now: () => Date = () => new Date()): PoliteFetcher {
+  const f = config.fetch;
+  const userAgent = f.userAgent ?? DEFAULT_USER_AGENT;
+  const base: FetchOptions = {
+    allowPrivate: config.allowPrivate, connectTimeoutMs: f.connectTimeoutMs, totalTimeoutMs: f.totalTimeoutMs,
+    maxRedirects: f.maxRedirects, maxBytes: f.maxBytes, userAgent,
+  };
+  const limiter = new HostLimiter({ perHostConcurrency: f.perHostConcurrency, perHostDelayMs: f.perHostDelayMs, globalConcurrency: f.globalConcurrency });
+  const robots = new RobotsCache({ fetchOptions: base, schedule: (url, fn) => limiter.schedule(url, fn) });
+  const delaysSet = new Set<string>();
+  return {
+    limiter,
+    robots,
+    async fetch(url, headers) {
+      if (f.obeyRobots) {
+        if (!(await robots.isAllowed(url, userAgent))) {
+          throw new FetchError('robots', `robots.txt of ${new URL(url).origin} forbids ${userAgent.split('/')[0]} to fetch this page`, url);
+        }
+        const host = new URL(url).host;
+        if (!delaysSet.has(host)) {
+          delaysSet.add(host);
+          const delay = await robots.crawlDelayMs(url, userAgent);
+          if (delay !== null) limiter.setHostDelay(url, delay);
+        }
+      }
+      const res = await limiter.schedule(url, () => fetchPage(url, { ...base, headers }));
+      if (res.status === 429 || res.status === 503) {
+        const wait = parseRetryAfter(headerValue(res.headers, 'retry-after') ?? undefined, now());
+        if (wait !== null) limiter.deferHost(url, wait);
+      }
+      return res;
+    },
+  };
+}
