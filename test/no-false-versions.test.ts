@@ -59,7 +59,7 @@ describeCorpus('no false versions on the corpus, through the whole pipeline', (d
         // A revision: the version named by ?v=, or else the one the test has published.
         const r = revisions.find((a) => new URL(a.url).pathname === p);
         const v = new URL(req.url ?? '/', 'http://x').searchParams.get('v');
-        if (r) html = renderNewsPage(r.versions[v === null ? (live.get(r.id) ?? 0) : Number(v)]!, `${base}${p}`, n);
+        if (r) html = renderNewsPage(r.versions[v === null ? (live.get(r.id) ?? 0) : Number(v)]!, `${base}${req.url ?? p}`, n);
       }
       if (html === null) {
         res.writeHead(404).end();

@@ -34,7 +34,7 @@ describe('source schema', () => {
     const def = parseSourceDefinition({ name: 'The Guardian, politics', kind: 'feed', urls: ['https://www.theguardian.com/politics/rss'] });
     expect(def).toEqual({
       name: 'The Guardian, politics', slug: 'the-guardian-politics', kind: 'feed', urls: ['https://www.theguardian.com/politics/rss'],
-      include: [], exclude: [], intervalS: 600, stripParams: [], maxChildSitemaps: 10,
+      include: [], exclude: [], intervalS: 600, stripParams: [], maxChildSitemaps: 10, rules: [], ignore: [],
     });
   });
   it('slugifies accents and ampersands', () => {
@@ -48,9 +48,13 @@ describe('source schema', () => {
     expect(parseSourceDefinition({ ...base, links: 'main article h3 a' }).links).toEqual({ selector: 'main article h3 a' });
     expect(parseSourceDefinition({ ...base, links: { selector: 'main', pattern: 're:\\d+' } }).links).toEqual({ selector: 'main', pattern: 're:\\d+' });
   });
-  it('passes site rules through untouched', () => {
-    const rules = { body: '.article-body', drop: ['.ad'] };
-    expect(parseSourceDefinition({ name: 'R', kind: 'feed', urls: ['https://x.example/rss'], rules }).rules).toEqual(rules);
+  it('validates site rules and ignore patterns', () => {
+    const rules = [{ domain: 'X.example', body: ['.article-body'], drop: ['.ad'] }];
+    expect(parseSourceDefinition({ name: 'R', kind: 'feed', urls: ['https://x.example/rss'], rules }).rules)
+      .toEqual([{ domain: 'x.example', body: ['.article-body'], drop: ['.ad'] }]);
+    expect(errorOf(() => parseSourceDefinition({ name: 'R', kind: 'feed', urls: ['https://x.example/rss'], rules: { body: '.a' } })))
+      .toContain('rules: Invalid input: expected array');
+    expect(parseSourceDefinition({ name: 'R', kind: 'feed', urls: ['https://x.example/rss'], ignore: ['^Share this$'] }).ignore).toEqual(['^Share this$']);
   });
   it('lists every problem with its field', () => {
     const msg = errorOf(() => parseSourceDefinition({

@@ -7,6 +7,7 @@ import type { GlobalOptions } from './context.js';
 import { exportCommand, importCommand } from './export-commands.js';
 import { reextractCommand } from './reextract.js';
 import { serveCommand } from './serve.js';
+import { sourceAddCommand, sourceListCommand, sourcePollCommand, sourceRemoveCommand, sourceSyncCommand, type SourceAddOptions } from './source-commands.js';
 import { diffCommand, extractCommand } from './tools.js';
 
 const program = new Command();
@@ -63,6 +64,29 @@ program.command('diff')
   .option('--color', 'colour the text output (default: when stdout is a terminal)')
   .option('--no-color', 'never colour the text output')
   .action((a: string, b: string, opts: { format?: string; article?: string; color?: boolean }) => { exitCode = diffCommand(globals(), a, b, opts); });
+
+const source = program.command('source').description('manage sources: feeds, sitemaps and front pages whose new articles are tracked');
+source.command('add')
+  .description('add a source; its new articles are tracked from its first poll')
+  .argument('<name>', 'display name (the slug is derived from it)')
+  .option('--feed <url...>', 'RSS, Atom or JSON Feed URLs')
+  .option('--sitemap <url...>', 'sitemap or sitemap index URLs (news sitemaps and .xml.gz included)')
+  .option('--page <url...>', 'front page URLs (needs --links)')
+  .option('--links <selector-or-pattern>', 'page sources: CSS selector of the article links, or a URL pattern (starts with /, re:, ** or http(s)://)')
+  .option('--include <pattern...>', 'track only URLs matching one of these patterns')
+  .option('--exclude <pattern...>', 'never track URLs matching these patterns')
+  .option('--interval <seconds>', 'seconds between polls (default 600, at least 60)')
+  .option('--slug <slug>', 'identifier (default: derived from the name)')
+  .option('--strip-param <name...>', 'extra query parameters to strip (name, or prefix*)')
+  .action((name: string, opts: SourceAddOptions) => { exitCode = sourceAddCommand(globals(), name, opts); });
+source.command('list').description('list sources: kind, URLs, articles tracked, last poll, last error')
+  .option('--json', 'print JSON').action((opts: { json?: boolean }) => { exitCode = sourceListCommand(globals(), opts); });
+source.command('remove').description('remove a source (its articles stay tracked)').argument('<slug>')
+  .action((slug: string) => { exitCode = sourceRemoveCommand(globals(), slug); });
+source.command('sync').description('create or update the sources of a YAML or JSON file').argument('<file>')
+  .action((file: string) => { exitCode = sourceSyncCommand(globals(), file); });
+source.command('poll').description('poll sources now (all by default) and print what was found').argument('[slug...]')
+  .action(async (slugs: string[]) => { exitCode = await sourcePollCommand(globals(), slugs); });
 
 program.command('export')
   .description('export articles with every version: jsonl (lossless, re-importable), csv (a row per version with change statistics), warc (WARC 1.1 + CDXJ index) or wacz')

@@ -6,14 +6,17 @@ import type { Interner } from './intern.js';
 
 /** The distinct word-token ids of `ids` (whitespace and punctuation left out), sorted ascending. */
 export function wordSet(ids: Int32Array, interner: Interner): Int32Array {
-  const words = new Int32Array(ids.length);
+  if (scratch.length < ids.length) scratch = new Int32Array(Math.max(ids.length, 2 * scratch.length));
   let n = 0;
-  for (const id of ids) if (interner.isWord(id)) words[n++] = id;
-  const sorted = words.subarray(0, n).sort();
+  for (const id of ids) if (interner.isWord(id)) scratch[n++] = id;
+  const sorted = scratch.subarray(0, n).sort();
   let u = 0;
   for (let k = 0; k < n; k++) if (k === 0 || sorted[k] !== sorted[k - 1]) sorted[u++] = sorted[k] as number;
   return sorted.slice(0, u);
 }
+
+/** Reused buffer of wordSet (the differ is synchronous, so one buffer is enough). */
+let scratch = new Int32Array(256);
 
 /** Size of the intersection of two sorted id sets. */
 export function intersectionSize(a: Int32Array, b: Int32Array): number {
@@ -86,12 +89,15 @@ export interface SimilarPair {
 }
 
 /** Below this many pairs, comparing every pair directly is cheaper than building an index. */
-const SMALL = 16;
+const SMALL = 64;
 
 function allPairs(left: readonly Int32Array[], right: readonly Int32Array[], minSim: number): SimilarPair[] {
   const out: SimilarPair[] = [];
+  // Dice >= t needs the smaller set to be at least t / (2 - t) of the larger one.
+  const ratio = minSim / (2 - minSim);
   left.forEach((a, i) => {
     right.forEach((b, j) => {
+      if (Math.min(a.length, b.length) < ratio * Math.max(a.length, b.length)) return;
       const common = intersectionSize(a, b);
       if (common === 0) return;
       const sim = (2 * common) / (a.length + b.length);

@@ -7,6 +7,7 @@ import { isUrlPatternSyntax, patternError } from '../discovery/patterns.js';
 import { selectorError } from '../discovery/page.js';
 import type { Config } from '../config/index.js';
 import type { Source } from '../store/sources.js';
+import { siteRuleSchema } from '../extractor/rules.js';
 
 /** Thrown for an invalid source definition; the message starts with "sources:" and lists every problem. */
 export class SourceConfigError extends Error {
@@ -84,8 +85,16 @@ export const sourceSchema = z.object({
   maxChildSitemaps: z.number().int().min(1).max(1000).default(10),
   /** Links published (or last modified) more than this many days ago are skipped. */
   maxAgeDays: z.number().positive().optional(),
-  /** Site rules for the extractor, passed through untouched. */
-  rules: z.unknown().optional(),
+  /** Site rules for the extractor (CSS selectors for body, title, byline and elements to drop), per domain. */
+  rules: z.array(siteRuleSchema).default([]),
+  /** Regular expressions: body paragraphs matching any of them are noise and never count as text. */
+  ignore: z.array(z.string().superRefine((s, ctx) => {
+    try {
+      new RegExp(s, 'u');
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `not a valid regular expression: ${(err as Error).message}` });
+    }
+  })).default([]),
 }).strict().superRefine((s, ctx) => {
   if (s.kind === 'page' && s.links === undefined) {
     ctx.addIssue({ code: 'custom', path: ['links'], message: 'a page source needs links: a CSS selector or a URL pattern' });

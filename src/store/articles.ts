@@ -172,3 +172,9 @@ export function countArticlesByStatus(db: Db): Record<string, number> {
   const rows = stmt(db, 'SELECT status, count(*) AS n FROM articles GROUP BY status').all() as Array<{ status: string; n: number }>;
   return Object.fromEntries(rows.map((r) => [r.status, r.n]));
 }
+
+/** Changes an article's URL (to its canonical form); false when another article already has that URL. */
+export function setArticleUrl(db: Db, id: number, url: string): boolean {
+  const info = stmt(db, 'UPDATE OR IGNORE articles SET url = ? WHERE id = ?').run(url, id);
+  return info.changes > 0;
+}

@@ -6,3 +6,5 @@ export * from './versions.js';
 export * from './responses.js';
 export * from './checks.js';
 export * from './web-queries.js';
+export * from './sources.js';
+export * from './export-queries.js';

@@ -3,15 +3,17 @@
  * the store. A failure is recorded on the article and returned, never thrown, so one bad article never stops a run.
  */
 import type { Config } from '../config/index.js';
-import { extract as defaultExtract, EXTRACTOR_VERSION } from '../extractor/index.js';
+import { extract as defaultExtract, EXTRACTOR_VERSION, type SiteRule } from '../extractor/index.js';
+import { canonicalMergeTarget } from '../discovery/index.js';
 import type { Extracted } from '../extractor/types.js';
 import { fetchPage, parseRetryAfter } from '../fetcher/index.js';
 import { FetchError, type FetchResult } from '../fetcher/types.js';
 import {
-  getArticle, insertCheck, recordError, recordUnchanged, setArticleStatus, sha256Hex, type CheckOutcome, type Db,
+  getArticle, getArticleByUrl, insertCheck, recordError, recordUnchanged, setArticleStatus, setArticleUrl, sha256Hex, type CheckOutcome, type Db,
 } from '../store/index.js';
 import { addSeconds, intervalAfterError, intervalAfterUnchanged } from '../scheduler/intervals.js';
 import { storeCapture, type CaptureValidators } from './capture.js';
+import { dropIgnored, sourceContext, type SourceContext } from './source-context.js';
 
 /** What one check did. */
 export interface CheckResult {
@@ -25,8 +27,8 @@ export interface CheckResult {
   durationMs: number;
 }
 
-/** A page extractor: `extract` from src/extractor unless a test or a source supplies another. */
-export type ExtractFn = (html: string, url: string) => Extracted;
+/** A page extractor: `extract` from src/extractor unless a test supplies another; `rules` come from the article's source. */
+export type ExtractFn = (html: string, url: string, options?: { rules?: readonly SiteRule[] }) => Extracted;
 
 /** Dependencies of a check; `fetch`, `extract` and `now` are replaceable (politeness wrappers, tests). */
 export interface CheckDeps {
@@ -85,13 +87,22 @@ export async function checkArticle(deps: CheckDeps, articleId: number): Promise<
   if (!article) throw new Error(`tracker: no article ${articleId}`);
   const started = now();
   const t0 = performance.now();
+  let ctx: SourceContext;
+  try {
+    ctx = sourceContext(db, config, article);
+  } catch (err) {
+    // A source whose stored settings no longer validate: check with the global settings, and say so.
+    ctx = { rules: [], ignore: [], scheduler: config.scheduler, stripParams: [] };
+    process.emitWarning(`tracker: article ${article.id}: ${(err as Error).message}`);
+  }
+  const s = ctx.scheduler;
   const done = (outcome: CheckOutcome, extra: Partial<CheckResult> = {}, hash: string | null = null): CheckResult => {
     const durationMs = Math.round(performance.now() - t0);
     insertCheck(db, article.id, started.toISOString(), outcome, extra.httpStatus ?? null, extra.error ?? null, durationMs, hash);
     return { articleId: article.id, url: article.url, outcome, durationMs, ...extra };
   };
   const unchanged = (validators: Partial<CaptureValidators>): void => {
-    const { intervalS, stop } = intervalAfterUnchanged(config.scheduler, article.checkIntervalS, random);
+    const { intervalS, stop } = intervalAfterUnchanged(s, article.checkIntervalS, random);
     db.transaction(() => {
       recordUnchanged(db, article.id, started.toISOString(), addSeconds(started, intervalS), intervalS,
         { etag: validators.etag ?? null, lastModified: validators.lastModified ?? null, bodySha256: validators.bodySha256 ?? null });
@@ -102,7 +113,6 @@ export async function checkArticle(deps: CheckDeps, articleId: number): Promise<
     const message = err instanceof FetchError ? describeFetchError(err)
       : err instanceof CheckFailure ? err.message : `tracker: ${(err as Error).message ?? String(err)}`;
     const httpStatus = err instanceof CheckFailure ? err.httpStatus : undefined;
-    const s = config.scheduler;
     if (err instanceof FetchError && err.code === 'robots') {
       recordError(db, article.id, started.toISOString(), message, addSeconds(started, BLOCKED_RETRY_S), 'blocked');
       return done('blocked', { error: message }, hash);
@@ -143,14 +153,26 @@ export async function checkArticle(deps: CheckDeps, articleId: number): Promise<
 
   let extracted: Extracted;
   try {
-    extracted = (deps.extract ?? defaultExtract)(res.text, res.url);
+    const raw = (deps.extract ?? defaultExtract)(res.text, res.url, { rules: ctx.rules });
+    const paragraphs = dropIgnored(raw.paragraphs, ctx.ignore);
+    extracted = { ...raw, paragraphs, text: paragraphs.join('\n\n') };
     if (extracted.paragraphs.length === 0) throw new CheckFailure('extractor: no article text found on the page', res.status);
   } catch (err) {
     return fail(err instanceof CheckFailure ? err : new CheckFailure(`extractor: ${(err as Error).message}`, res.status));
   }
 
+  if (article.versionCount === 0) {
+    // The same story reached through two URLs is tracked once: the first capture moves to the page's canonical URL.
+    const target = canonicalMergeTarget(article.url, extracted.canonicalUrl, { stripParams: ctx.stripParams });
+    if (target && target !== article.url && !setArticleUrl(db, article.id, target)) {
+      const other = getArticleByUrl(db, target);
+      recordError(db, article.id, started.toISOString(), `duplicate of article ${other?.id ?? '?'} (same canonical URL ${target})`, started.toISOString(), 'stopped');
+      return done('rejected', { httpStatus: res.status, error: `duplicate of article ${other?.id ?? '?'}` });
+    }
+  }
+
   const r = storeCapture({
-    db, config, article, res, extracted, extractorVersion: deps.extractorVersion ?? EXTRACTOR_VERSION, started, random, validators,
+    db, config: s === config.scheduler ? config : { ...config, scheduler: s }, article, res, extracted, extractorVersion: deps.extractorVersion ?? EXTRACTOR_VERSION, started, random, validators,
   });
   switch (r.outcome) {
     case 'new_version':

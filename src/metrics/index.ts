@@ -1,0 +1,140 @@
+/**
+ * Prometheus metrics of one Palimpsest process (prom-client). Each process builds its own Registry, never the
+ * library's global one, so tests and several apps in one process do not share counters. `serve` hands the same
+ * Metrics to the scheduler and the web app, so /metrics shows both.
+ */
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import type { CheckOutcome, Db } from '../store/index.js';
+import { getSource } from '../store/sources.js';
+import { registerStoreGauges } from './store-gauges.js';
+
+export { registerStoreGauges, DUE_GAUGE } from './store-gauges.js';
+
+/** Every check outcome, so that each counter series exists (at 0) from the start and rate() works at once. */
+const OUTCOMES: readonly CheckOutcome[] = ['new_version', 'unchanged', 'not_modified', 'error', 'blocked', 'rejected', 'flipflop'];
+
+/** Outcomes counted as errors of the article's source. */
+const ERROR_OUTCOMES: ReadonlySet<CheckOutcome> = new Set(['error', 'blocked', 'rejected']);
+
+/** Source label of articles tracked by hand (no source). */
+export const NO_SOURCE = 'none';
+
+/** What the tracker reports while checking an article; every method is cheap and never throws. */
+export interface CheckMetrics {
+  /** A page (or an error page, or a 304) was received: its body size and the time the fetch took. */
+  fetched(bytes: number, seconds: number): void;
+  /** A fetch failed (network, timeout, limits): the time it took. */
+  fetchFailed(seconds: number): void;
+  /** The extractor ran on a page for this long. */
+  extracted(seconds: number): void;
+  /** A check ended with this outcome, for an article of this source (null: tracked by hand). */
+  checked(outcome: CheckOutcome, sourceId: number | null): void;
+}
+
+/** Options of createMetrics. */
+export interface MetricsOptions {
+  /** Registry to register on (default: a new one). */
+  registry?: Registry;
+  /** The database: enables the store gauges and source slugs as labels. */
+  db?: Db;
+  now?: () => Date;
+  /** Also collect prom-client's default process metrics (CPU, memory, event-loop lag); for long-running processes. */
+  processMetrics?: boolean;
+}
+
+/** The metrics of one process. */
+export class Metrics implements CheckMetrics {
+  /** Where every metric of this process is registered; serve it with `registry.metrics()`. */
+  readonly registry: Registry;
+  /** Checks by outcome. */
+  readonly fetches: Counter<'outcome'>;
+  readonly fetchedBytes: Counter;
+  readonly fetchDuration: Histogram<'result'>;
+  readonly extractDuration: Histogram;
+  readonly versionsCreated: Counter;
+  /** Failed checks and failed source polls, by source slug and kind ('check' or 'poll'). */
+  readonly sourceErrors: Counter<'source' | 'kind'>;
+  /** Scheduler ticks by result ('done', 'idle', 'skipped' while the previous one runs, 'failed'). */
+  readonly ticks: Counter<'result'>;
+  /** Overdue articles whose next check was moved later to spread a backlog. */
+  readonly backlogSpread: Counter;
+  private readonly db: Db | undefined;
+  private readonly slugs = new Map<number, string>();
+
+  constructor(opts: MetricsOptions = {}) {
+    const registers = [this.registry = opts.registry ?? new Registry()];
+    this.db = opts.db;
+    this.fetches = new Counter({ name: 'palimpsest_fetches_total', help: 'Article checks by outcome', labelNames: ['outcome'] as const, registers });
+    for (const outcome of OUTCOMES) this.fetches.inc({ outcome }, 0);
+    this.fetchedBytes = new Counter({ name: 'palimpsest_fetched_bytes_total', help: 'Body bytes received when checking articles (decoded)', registers });
+    this.fetchDuration = new Histogram({
+      name: 'palimpsest_fetch_duration_seconds',
+      help: 'Time to fetch an article page, waiting for a polite slot (per-host limits, robots.txt) included',
+      labelNames: ['result'] as const,
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    });
+    this.extractDuration = new Histogram({
+      name: 'palimpsest_extract_duration_seconds',
+      help: 'Time to extract the article from a page (in a worker thread when the pool runs: queueing included)',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    });
+    this.versionsCreated = new Counter({ name: 'palimpsest_versions_created_total', help: 'New article versions stored', registers });
+    this.sourceErrors = new Counter({
+      name: 'palimpsest_source_errors_total',
+      help: `Failed article checks (kind="check"; source="${NO_SOURCE}" for articles tracked by hand) and failed source poll URLs (kind="poll"), by source slug`,
+      labelNames: ['source', 'kind'] as const,
+      registers,
+    });
+    this.ticks = new Counter({ name: 'palimpsest_scheduler_ticks_total', help: 'Scheduler ticks by result', labelNames: ['result'] as const, registers });
+    this.backlogSpread = new Counter({ name: 'palimpsest_backlog_spread_total', help: 'Overdue articles rescheduled to spread a backlog over later ticks', registers });
+    if (opts.db) registerStoreGauges(this.registry, opts.db, opts.now);
+    if (opts.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'palimpsest_' });
+  }
+
+  fetched(bytes: number, seconds: number): void {
+    this.fetchedBytes.inc(bytes);
+    this.fetchDuration.observe({ result: 'ok' }, seconds);
+  }
+
+  fetchFailed(seconds: number): void {
+    this.fetchDuration.observe({ result: 'failed' }, seconds);
+  }
+
+  extracted(seconds: number): void {
+    this.extractDuration.observe(seconds);
+  }
+
+  checked(outcome: CheckOutcome, sourceId: number | null): void {
+    this.fetches.inc({ outcome });
+    if (outcome === 'new_version') this.versionsCreated.inc();
+    if (ERROR_OUTCOMES.has(outcome)) this.sourceErrors.inc({ source: this.slugOf(sourceId), kind: 'check' });
+  }
+
+  /** Counts failed URLs of one poll of a source. */
+  pollFailed(slug: string, urls: number): void {
+    if (urls > 0) this.sourceErrors.inc({ source: slug, kind: 'poll' }, urls);
+  }
+
+  /** The Prometheus text exposition of every metric. */
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  /** Slugs never change once a source exists, so one lookup per source suffices. */
+  private slugOf(sourceId: number | null): string {
+    if (sourceId === null) return NO_SOURCE;
+    let slug = this.slugs.get(sourceId);
+    if (slug === undefined) {
+      slug = (this.db ? getSource(this.db, sourceId)?.slug : undefined) ?? `source-${sourceId}`;
+      this.slugs.set(sourceId, slug);
+    }
+    return slug;
+  }
+}
+
+/** The metrics of a process (see MetricsOptions). */
+export function createMetrics(opts: MetricsOptions = {}): Metrics {
+  return new Metrics(opts);
+}
