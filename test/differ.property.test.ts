@@ -9,13 +9,16 @@ import {
   opsNewText,
   opsOldText,
   reconstruct,
+  splitParagraphs,
   tokenize,
   type ArticleDiff,
   type ArticleVersion,
 } from '../src/differ/index.js';
 import { diffSequences } from '../src/differ/myers.js';
 import { histogramMatch } from '../src/differ/histogram.js';
+import { dice, similarPairs } from '../src/differ/similarity.js';
 import { intlSentenceRanges, sentenceRanges } from '../src/differ/segment.js';
+import { resetSharedInterner } from '../src/differ/intern.js';
 
 /** Small vocabulary with punctuation and odd whitespace, so random versions share words and make real diffs. */
 const WORDS = ['the', 'mayor', 'said', 'on', 'Monday', 'that', 'city', 'budget', '3.5', 'million', 'won’t', 'U.S.', '“vote”', 'police', 'a', 'new', '—', '東京', '发布'];
@@ -96,7 +99,21 @@ describe('differ properties', () => {
         expect(tokens.join('')).toBe(s);
         expect(countWords(s)).toBe(tokens.filter(isWordToken).length);
       }),
-      { numRuns: 500 },
+      { numRuns: 300 },
+    );
+  });
+
+  it('splitParagraphs cuts exactly at blank lines (as text.split(/\\n\\s*\\n/) with trimming would)', () => {
+    const text = fc.array(fc.constantFrom('a', 'b c', ' ', '\n', '\n', '\r', '\t', '\u00a0', '\u2028'), { maxLength: 30 }).map((a) => a.join(''));
+    fc.assert(
+      fc.property(text, (t) => {
+        const expected = t
+          .split(/\n\s*\n/)
+          .map((p) => p.trim())
+          .filter((p) => p !== '');
+        expect(splitParagraphs(t)).toEqual(expected);
+      }),
+      { numRuns: 1000 },
     );
   });
 
@@ -159,6 +176,20 @@ describe('differ properties', () => {
         expect(mirrorDiff(ba)).toEqual(ab);
       }),
       RUNS,
+    );
+  });
+
+  it('results do not depend on earlier diffs (token ids come from an interner shared by all diffs)', () => {
+    fc.assert(
+      fc.property(versionPair, versionPair, ([a, b], [c, d]) => {
+        resetSharedInterner();
+        const fresh = diffArticles(a, b);
+        resetSharedInterner();
+        diffArticles(d, c);
+        diffArticles({ title: '', paragraphs: [...b.paragraphs].reverse() }, { title: '', paragraphs: [...a.paragraphs].reverse() });
+        expect(diffArticles(a, b)).toEqual(fresh);
+      }),
+      { numRuns: 100 },
     );
   });
 
@@ -234,6 +265,23 @@ describe('differ properties', () => {
         });
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('similarPairs (prefix and positional filtering) finds exactly the pairs a brute-force comparison finds', () => {
+    const set = fc.uniqueArray(fc.integer({ min: 0, max: 40 }), { maxLength: 14 }).map((xs) => Int32Array.from(xs).sort());
+    const sets = fc.array(set, { minLength: 1, maxLength: 14 });
+    fc.assert(
+      fc.property(sets, sets, fc.constantFrom(0.2, 0.4, 0.5, 0.6, 0.8), (left, right, t) => {
+        const expected: string[] = [];
+        left.forEach((a, i) =>
+          right.forEach((b, j) => {
+            if (a.length + b.length > 0 && dice(a, b) >= t) expected.push(`${i}:${j}:${dice(a, b).toFixed(6)}`);
+          }),
+        );
+        expect(similarPairs(left, right, t).map((p) => `${p.i}:${p.j}:${p.sim.toFixed(6)}`)).toEqual(expected);
+      }),
+      { numRuns: 400 },
     );
   });
 

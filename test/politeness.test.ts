@@ -48,6 +48,19 @@ describe('polite checking', () => {
     expect(origin.stats.log.some((l) => l.url === '/robots.txt')).toBe(true);
   });
 
+  it('does not fetch pages of a host whose robots.txt cannot be read, and says why', async () => {
+    origin.setRobots({ status: 503 });
+    try {
+      const id = track('/page?robots=503');
+      const r = await checkArticle({ db, config, fetch: createPoliteFetcher(config).fetch }, id);
+      expect(r.outcome).toBe('blocked');
+      expect(getArticle(db, id)!.lastError).toMatch(/robots\.txt answered 503: not fetching .* until robots\.txt can be read \[robots\]$/);
+      expect(origin.stats.log.some((l) => l.url === '/page?robots=503')).toBe(false);
+    } finally {
+      origin.setRobots({ status: 200, body: 'User-agent: *\nDisallow: /private/\n' });
+    }
+  });
+
   it('comes back after the Retry-After of a 429', async () => {
     const id = track('/429?retry-after=120');
     const polite = createPoliteFetcher(config);

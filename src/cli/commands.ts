@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { parseArticleUrl } from '../common/urls.js';
 import { getArticle, getArticleByUrl, insertArticle, listAllArticles, migrate, openDb, schemaVersion, setNextCheck } from '../store/index.js';
 import { checkMany, dueArticleIds } from '../scheduler/run.js';
-import { createPoliteFetcher } from '../scheduler/polite.js';
+import { createPipeline } from '../scheduler/pipeline.js';
 import type { CheckResult } from '../tracker/check.js';
 import { commandConfig, type GlobalOptions } from './context.js';
 import { progressReporter } from './progress.js';
@@ -69,9 +69,14 @@ export async function checkCommand(g: GlobalOptions, targets: string[], opts: Ch
       return 2;
     }
     const progress = progressReporter(ids.length, describeResult);
-    const polite = createPoliteFetcher(config);
-    const summary = await checkMany({ db, config, fetch: polite.fetch }, ids, { concurrency, onResult: (r) => progress.update(r) });
-    progress.stop();
+    const pipeline = createPipeline(db, config);
+    let summary;
+    try {
+      summary = await checkMany(pipeline.deps, ids, { concurrency, onResult: (r) => progress.update(r) });
+    } finally {
+      progress.stop();
+      await pipeline.close();
+    }
     process.stdout.write(`checked ${summary.checked}, new versions ${summary.newVersions}, unchanged ${summary.unchanged}, errors ${summary.errors}\n`);
     return 0;
   } finally {

@@ -29,6 +29,13 @@ const schedulerSchema = z.object({
   errorMaxS: z.number().positive().default(86400),
   /** After this many consecutive failures an article is paused. */
   maxConsecutiveErrors: z.number().int().min(1).default(10),
+  /**
+   * When more articles are overdue than maxPerTick (after downtime), move the later ones' next check forward so
+   * that the backlog arrives at maxPerTick per tick, in its order, instead of all at once.
+   */
+  spreadBacklog: z.boolean().default(true),
+  /** Worker threads extracting pages off the web server's thread (default: CPU cores - 1, at least 1; 0 = none). */
+  extractThreads: z.number().int().min(0).max(64).optional(),
 });
 
 const fetchSchema = z.object({

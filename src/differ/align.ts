@@ -6,9 +6,11 @@
  *    those anchors, paragraphs equal up to whitespace are matched the same way (they count as unchanged).
  * 2. Moves: an unmatched old paragraph whose text (up to whitespace) reappears unmatched elsewhere, or whose
  *    most similar counterpart lies in another gap (and is mutually the most similar), is moved.
- * 3. Changed: inside each gap, similar old and new paragraphs are paired by the heaviest monotone chain of
- *    similar pairs. A pair then absorbs unpaired neighbours that carry its missing words: one old paragraph
- *    split into two new ones becomes one pair of 1 old and 2 new paragraphs (a merge the other way round).
+ * 3. Changed: inside each gap, old and new paragraphs similar enough to be edits of one another (see
+ *    candidates.ts) are paired by the heaviest monotone chain of such pairs. A pair then absorbs unpaired
+ *    neighbours that carry its missing words: one old paragraph split into two new ones becomes one pair of
+ *    1 old and 2 new paragraphs (a merge the other way round).
+ * Whatever is left is removed (old) or added (new).
  */
 import { histogramMatch, type Matching } from './histogram.js';
 import { paragraphCandidates } from './candidates.js';
@@ -32,7 +34,7 @@ export interface Alignment {
   moves: Link[];
 }
 
-/** Tuning of the paragraph alignment; similarities are Dice coefficients over distinct words. */
+/** A paragraph counts as moved (not removed and added) from this Dice similarity (over distinct words) on. */
 const MOVE_MIN_SIM = 0.6;
 /** Shorter paragraphs ("Photo", "Advertisement") are never reported as moved. */
 const MOVE_MIN_WORDS = 4;

@@ -13,35 +13,107 @@ export const PAIR_MIN_SIM = 0.4;
 export const PAIR_MIN_SIM_PHRASE = 0.2;
 const PHRASE_WORDS = 3;
 
-/** Hashes of every run of PHRASE_WORDS consecutive words of a paragraph (whitespace and punctuation between them ignored). */
-function phraseHashes(side: Side, i: number, ws: Workspace): Int32Array {
-  const words: number[] = [];
-  for (const id of side.tokens(i)) if (ws.interner.isWord(id)) words.push(id);
-  const out = new Int32Array(Math.max(0, words.length - PHRASE_WORDS + 1));
-  for (let k = 0; k < out.length; k++) {
-    let h = 0x811c9dc5;
-    for (let m = 0; m < PHRASE_WORDS; m++) h = Math.imul(h ^ (words[k + m] as number), 0x01000193);
-    out[k] = h;
-  }
-  return out;
+/**
+ * The phrases of a paragraph: its word ids in order, and one sorted key per run of PHRASE_WORDS words,
+ * key = hash * 2^20 + start of the run (exact in a double), so equal hashes sit together.
+ */
+interface Phrases {
+  words: Int32Array;
+  keys: Float64Array;
 }
 
-/** Pairs (indices into oldRest/newRest) sharing a phrase hash, with Dice >= PAIR_MIN_SIM_PHRASE. */
-function phrasePairs(ws: Workspace, oldRest: readonly number[], newRest: readonly number[]): SimilarPair[] {
-  const index = new Map<number, number[]>();
-  newRest.forEach((j, local) => {
-    for (const h of phraseHashes(ws.new, j, ws)) {
-      const list = index.get(h);
-      if (!list) index.set(h, [local]);
-      else if (list[list.length - 1] !== local) list.push(local);
+const POS = 1 << 20;
+const hashOf = (key: number): number => Math.floor(key / POS);
+
+function phrasesOf(side: Side, i: number, ws: Workspace): Phrases {
+  const tokens = side.tokens(i);
+  const words = new Int32Array(tokens.length);
+  let n = 0;
+  for (const id of tokens) if (ws.interner.isWord(id)) words[n++] = id;
+  const runs = Math.max(0, Math.min(n - PHRASE_WORDS + 1, POS));
+  const keys = new Float64Array(runs);
+  for (let k = 0; k < runs; k++) {
+    let h = 0x811c9dc5;
+    for (let m = 0; m < PHRASE_WORDS; m++) h = Math.imul(h ^ (words[k + m] as number), 0x01000193);
+    keys[k] = (h >>> 0) * POS + k;
+  }
+  return { words: words.subarray(0, n), keys: keys.sort() };
+}
+
+/** Whether two paragraphs share a run of PHRASE_WORDS words (equal hashes find candidates, the words decide). */
+function sharesPhrase(a: Phrases, b: Phrases): boolean {
+  let x = 0;
+  let y = 0;
+  while (x < a.keys.length && y < b.keys.length) {
+    const ha = hashOf(a.keys[x] as number);
+    const hb = hashOf(b.keys[y] as number);
+    if (ha < hb) x++;
+    else if (ha > hb) y++;
+    else {
+      for (let xx = x; xx < a.keys.length && hashOf(a.keys[xx] as number) === ha; xx++) {
+        for (let yy = y; yy < b.keys.length && hashOf(b.keys[yy] as number) === ha; yy++) {
+          const pa = (a.keys[xx] as number) % POS;
+          const pb = (b.keys[yy] as number) % POS;
+          let m = 0;
+          while (m < PHRASE_WORDS && a.words[pa + m] === b.words[pb + m]) m++;
+          if (m === PHRASE_WORDS) return true;
+        }
+      }
+      while (x < a.keys.length && hashOf(a.keys[x] as number) === ha) x++;
+      while (y < b.keys.length && hashOf(b.keys[y] as number) === ha) y++;
     }
+  }
+  return false;
+}
+
+/** Cached phrases of the paragraphs of one comparison. */
+function phraseCache(ws: Workspace): { old: (i: number) => Phrases; new: (j: number) => Phrases } {
+  const olds = new Map<number, Phrases>();
+  const news = new Map<number, Phrases>();
+  const get = (cache: Map<number, Phrases>, side: Side, i: number): Phrases => {
+    let p = cache.get(i);
+    if (!p) {
+      p = phrasesOf(side, i, ws);
+      cache.set(i, p);
+    }
+    return p;
+  };
+  return { old: (i) => get(olds, ws.old, i), new: (j) => get(news, ws.new, j) };
+}
+
+/** Pairs (indices into oldRest/newRest) sharing a phrase, with Dice >= PAIR_MIN_SIM_PHRASE. */
+function phrasePairs(ws: Workspace, phrases: ReturnType<typeof phraseCache>, oldRest: readonly number[], newRest: readonly number[]): SimilarPair[] {
+  // One sorted array of hash * 2^20 + (index into newRest) over all new paragraphs' phrases.
+  let total = 0;
+  for (const j of newRest) total += phrases.new(j).keys.length;
+  const index = new Float64Array(total);
+  let at = 0;
+  newRest.forEach((j, local) => {
+    for (const key of phrases.new(j).keys) index[at++] = hashOf(key) * POS + local;
   });
+  index.sort();
+  const lowerBound = (x: number): number => {
+    let lo = 0;
+    let hi = index.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((index[mid] as number) < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
   const out: SimilarPair[] = [];
   const seen = new Int32Array(newRest.length).fill(-1);
   oldRest.forEach((i, li) => {
     const touched: number[] = [];
-    for (const h of phraseHashes(ws.old, i, ws)) {
-      for (const lj of index.get(h) ?? []) {
+    const pa = phrases.old(i);
+    let lastHash = -1;
+    for (const key of pa.keys) {
+      const h = hashOf(key);
+      if (h === lastHash) continue;
+      lastHash = h;
+      for (let k = lowerBound(h * POS); k < index.length && hashOf(index[k] as number) === h; k++) {
+        const lj = (index[k] as number) % POS;
         if (seen[lj] === li) continue;
         seen[lj] = li;
         touched.push(lj);
@@ -50,10 +122,11 @@ function phrasePairs(ws: Workspace, oldRest: readonly number[], newRest: readonl
     touched.sort((x, y) => x - y);
     const a = ws.old.wordSet(i);
     for (const lj of touched) {
-      const b = ws.new.wordSet(newRest[lj] as number);
+      const j = newRest[lj] as number;
+      const b = ws.new.wordSet(j);
       const common = intersectionSize(a, b);
       const sim = (2 * common) / (a.length + b.length);
-      if (sim >= PAIR_MIN_SIM_PHRASE) out.push({ i: li, j: lj, sim, common });
+      if (sim >= PAIR_MIN_SIM_PHRASE && sharesPhrase(pa, phrases.new(j))) out.push({ i: li, j: lj, sim, common });
     }
   });
   return out;
@@ -99,20 +172,8 @@ export function paragraphCandidates(
   for (const i of oldRest) group(gapOld[i] as number).old.push(i);
   for (const j of newRest) group(gapNew[j] as number).new.push(j);
 
-  const phrases = new Map<number, Set<number>>();
-  const phraseSet = (side: Side, key: number, i: number): Set<number> => {
-    let set = phrases.get(key);
-    if (!set) {
-      set = new Set(phraseHashes(side, i, ws));
-      phrases.set(key, set);
-    }
-    return set;
-  };
-  const sharePhrase = (i: number, j: number): boolean => {
-    const a = phraseSet(ws.old, -1 - i, i);
-    for (const h of phraseSet(ws.new, j, j)) if (a.has(h)) return true;
-    return false;
-  };
+  const phrases = phraseCache(ws);
+  const sharePhrase = (i: number, j: number): boolean => sharesPhrase(phrases.old(i), phrases.new(j));
 
   const settledOld = new Set<number>();
   const settledNew = new Set<number>();
@@ -140,13 +201,17 @@ export function paragraphCandidates(
   }
   const searchOld = oldRest.filter((i) => !settledOld.has(i));
   const searchNew = newRest.filter((j) => !settledNew.has(j));
-  for (const p of similarPairs(
-    searchOld.map((i) => ws.old.wordSet(i)),
-    searchNew.map((j) => ws.new.wordSet(j)),
-    strongSim,
-  )) {
+  const strong =
+    searchOld.length === 0 || searchNew.length === 0
+      ? []
+      : similarPairs(
+          searchOld.map((i) => ws.old.wordSet(i)),
+          searchNew.map((j) => ws.new.wordSet(j)),
+          strongSim,
+        );
+  for (const p of strong) {
     add({ ...p, i: searchOld[p.i] as number, j: searchNew[p.j] as number });
   }
-  for (const p of phrasePairs(ws, bigOld, bigNew)) add({ ...p, i: bigOld[p.i] as number, j: bigNew[p.j] as number });
+  for (const p of phrasePairs(ws, phrases, bigOld, bigNew)) add({ ...p, i: bigOld[p.i] as number, j: bigNew[p.j] as number });
   return [...found.values()].sort((x, y) => x.i - y.i || x.j - y.j);
 }

@@ -3,26 +3,31 @@
  * order in both (longest increasing subsequence). Used to cut huge inputs into small independent pieces
  * before Myers, in O(n log n).
  */
+import { IdTable } from './idtable.js';
+
+const countA = new IdTable();
+const countB = new IdTable();
+const posA = new IdTable();
 
 /** Anchor pairs [i, j] (a[i] === b[j], each value unique in a and in b), increasing in both i and j. */
 export function patienceAnchors(a: Int32Array, b: Int32Array): Array<[number, number]> {
   let maxId = 0;
   for (const v of a) if (v > maxId) maxId = v;
   for (const v of b) if (v > maxId) maxId = v;
-  const countA = new Int32Array(maxId + 1);
-  const countB = new Int32Array(maxId + 1);
-  const posA = new Int32Array(maxId + 1);
+  countA.reset(maxId + 1);
+  countB.reset(maxId + 1);
+  posA.reset(maxId + 1);
   a.forEach((v, i) => {
-    countA[v] = (countA[v] as number) + 1;
-    posA[v] = i;
+    countA.add(v, 1);
+    posA.set(v, i);
   });
-  for (const v of b) countB[v] = (countB[v] as number) + 1;
+  for (const v of b) countB.add(v, 1);
   // Candidate pairs in order of j; keep the longest run increasing in i.
   const is: number[] = [];
   const js: number[] = [];
   b.forEach((v, j) => {
-    if (countA[v] === 1 && countB[v] === 1) {
-      is.push(posA[v] as number);
+    if (countA.get(v) === 1 && countB.get(v) === 1) {
+      is.push(posA.get(v));
       js.push(j);
     }
   });

@@ -204,11 +204,14 @@ function matchLoose(ws: Workspace, looseOld: Sentence[], looseNew: Sentence[], a
   });
   const restOld = looseOld.filter((_s, k) => !usedOld[k]);
   const restNew = looseNew.filter((_s, k) => !usedNew[k]);
-  const pairs = similarPairs(
-    restOld.map((s) => setOf(ws, s)),
-    restNew.map((s) => setOf(ws, s)),
-    MOVE_MIN_SIM,
-  );
+  const pairs =
+    restOld.length === 0 || restNew.length === 0
+      ? []
+      : similarPairs(
+          restOld.map((s) => setOf(ws, s)),
+          restNew.map((s) => setOf(ws, s)),
+          MOVE_MIN_SIM,
+        );
   const bestOld = new Map<number, SimilarPair>();
   const bestNew = new Map<number, SimilarPair>();
   for (const p of pairs) {

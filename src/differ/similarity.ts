@@ -2,6 +2,7 @@
  * Similarity of text blocks (paragraphs, sentences) as the Dice coefficient of their sets of distinct word
  * tokens, and a search for similar pairs through an inverted index so that unrelated blocks cost nothing.
  */
+import { IdTable } from './idtable.js';
 import type { Interner } from './intern.js';
 
 /** The distinct word-token ids of `ids` (whitespace and punctuation left out), sorted ascending. */
@@ -88,6 +89,9 @@ export interface SimilarPair {
   common: number;
 }
 
+/** Local numbering of word ids within one similarPairs call (stored as local index + 1). */
+const local = new IdTable();
+
 /** Below this many pairs, comparing every pair directly is cheaper than building an index. */
 const SMALL = 64;
 
@@ -119,60 +123,81 @@ export function similarPairs(left: readonly Int32Array[], right: readonly Int32A
   if (left.length * right.length <= SMALL) return allPairs(left, right, minSim);
   let maxId = 0;
   for (const sets of [left, right]) for (const set of sets) if (set.length > 0) maxId = Math.max(maxId, set[set.length - 1] as number);
-  // Global word order: rarest first (fewest blocks containing the word), ties by id; rank[id] is the position.
-  // A counting sort on the block count keeps this linear.
-  const df = new Int32Array(maxId + 1);
-  let maxDf = 0;
+  // Dense local numbering of the words present (ids come from a shared interner and can be large).
+  local.reset(maxId + 1);
+  const words: number[] = [];
+  const df: number[] = [];
   for (const sets of [left, right]) {
     for (const set of sets) {
       for (const w of set) {
-        const d = (df[w] as number) + 1;
-        df[w] = d;
-        if (d > maxDf) maxDf = d;
+        let l = local.get(w) - 1;
+        if (l < 0) {
+          l = words.length;
+          local.set(w, l + 1);
+          words.push(w);
+          df.push(0);
+        }
+        df[l] = (df[l] as number) + 1;
       }
     }
   }
-  const bucketStart = new Int32Array(maxDf + 2);
+  // Global word order: rarest first (fewest blocks containing the word), ties by first appearance; a counting
+  // sort on the block count keeps this linear.
   const bump = (arr: Int32Array, k: number): number => {
     const v = arr[k] as number;
     arr[k] = v + 1;
     return v;
   };
-  for (let w = 0; w <= maxId; w++) if (df[w]) bump(bucketStart, (df[w] as number) + 1);
+  let maxDf = 0;
+  for (const d of df) if (d > maxDf) maxDf = d;
+  const bucketStart = new Int32Array(maxDf + 2);
+  for (const d of df) bump(bucketStart, d + 1);
   for (let d = 1; d <= maxDf + 1; d++) bucketStart[d] = (bucketStart[d] as number) + (bucketStart[d - 1] as number);
-  const rank = new Int32Array(maxId + 1);
-  for (let w = 0; w <= maxId; w++) {
-    const d = df[w] as number;
-    if (d) rank[w] = bump(bucketStart, d);
-  }
+  const rankOfLocal = new Int32Array(words.length);
+  df.forEach((d, l) => {
+    rankOfLocal[l] = bump(bucketStart, d);
+  });
+  const rankOf = (w: number): number => rankOfLocal[local.get(w) - 1] as number;
   const prefixOf = (set: Int32Array): Int32Array => {
     const need = Math.max(1, Math.ceil((minSim * set.length) / (2 - minSim) - 1e-9));
     const ranks = new Int32Array(set.length);
-    for (let k = 0; k < set.length; k++) ranks[k] = rank[set[k] as number] as number;
+    for (let k = 0; k < set.length; k++) ranks[k] = rankOf(set[k] as number);
     return ranks.sort().subarray(0, Math.max(0, set.length - need + 1));
   };
-  // Postings of the right-hand prefixes, by word rank, in compressed form (offsets + one flat array).
+  // Postings of the right-hand prefixes, by word rank, in compressed form (offsets + flat arrays holding the
+  // block and the word's position in that block's rarity order).
   const rightPrefixes = right.map(prefixOf);
-  const postStart = new Int32Array(rank.length + 1);
+  const postStart = new Int32Array(words.length + 1);
   for (const p of rightPrefixes) for (const r of p) bump(postStart, r + 1);
-  for (let r = 0; r < rank.length; r++) postStart[r + 1] = (postStart[r + 1] as number) + (postStart[r] as number);
-  const fill = postStart.slice(0, rank.length);
-  const post = new Int32Array(postStart[rank.length] as number);
+  for (let r = 0; r < words.length; r++) postStart[r + 1] = (postStart[r + 1] as number) + (postStart[r] as number);
+  const fill = postStart.slice(0, words.length);
+  const postJ = new Int32Array(postStart[words.length] as number);
+  const postY = new Int32Array(postJ.length);
   rightPrefixes.forEach((p, j) => {
-    for (const r of p) post[bump(fill, r)] = j;
+    p.forEach((r, y) => {
+      const k = bump(fill, r);
+      postJ[k] = j;
+      postY[k] = y;
+    });
   });
   const seen = new Int32Array(right.length).fill(-1);
   const touched: number[] = [];
   const out: SimilarPair[] = [];
   left.forEach((set, i) => {
-    for (const r of prefixOf(set)) {
+    const a = set.length;
+    prefixOf(set).forEach((r, x) => {
       for (let k = postStart[r] as number, end = postStart[r + 1] as number; k < end; k++) {
-        const j = post[k] as number;
+        const j = postJ[k] as number;
         if (seen[j] === i) continue;
         seen[j] = i;
+        // Positional filter: this is the rarest word the two share, so every other shared word comes later in
+        // both orders; if even all of those cannot reach the needed overlap, skip the pair.
+        const b = (right[j] as Int32Array).length;
+        const bound = 1 + Math.min(a - x - 1, b - (postY[k] as number) - 1);
+        if (bound < (minSim * (a + b)) / 2 - 1e-9) continue;
         touched.push(j);
       }
-    }
+    });
     if (touched.length === 0) return;
     touched.sort((x, y) => x - y);
     for (const j of touched) {

@@ -6,6 +6,7 @@
  */
 import type { Interner } from './intern.js';
 import { diffSequences } from './myers.js';
+import { IdTable } from './idtable.js';
 import { patienceAnchors } from './patience.js';
 import type { WordOp } from './types.js';
 
@@ -74,16 +75,19 @@ function costBound(n: number): number {
   return Math.max(64, Math.min(1024, Math.floor(2_000_000 / Math.max(1, n))));
 }
 
-/** Positions of the tokens that are not whitespace and whose id is flagged in `present`. */
-function anchorable(ids: Int32Array, interner: Interner, present: Uint8Array): Int32Array {
+/** Positions of the tokens that are not whitespace and have `bit` set in `present`. */
+function anchorable(ids: Int32Array, interner: Interner, present: IdTable, bit: number): Int32Array {
   const out = new Int32Array(ids.length);
   let n = 0;
   for (let k = 0; k < ids.length; k++) {
     const id = ids[k] as number;
-    if (present[id] && !interner.isSpace(id)) out[n++] = k;
+    if (present.get(id) & bit && !interner.isSpace(id)) out[n++] = k;
   }
   return out.subarray(0, n);
 }
+
+/** Which side(s) each token id occurs on (bit 1: old, bit 2: new). */
+const presence = new IdTable();
 
 function gather(ids: Int32Array, positions: Int32Array): Int32Array {
   const out = new Int32Array(positions.length);
@@ -98,12 +102,11 @@ function gather(ids: Int32Array, positions: Int32Array): Int32Array {
  * nothing but the cost). The rest, between two matched tokens, is then aligned region by region.
  */
 function markChanges(a: Int32Array, b: Int32Array, interner: Interner, del: Uint8Array, ins: Uint8Array): void {
-  const inA = new Uint8Array(interner.size);
-  const inB = new Uint8Array(interner.size);
-  for (const id of a) inA[id] = 1;
-  for (const id of b) inB[id] = 1;
-  const ca = anchorable(a, interner, inB);
-  const cb = anchorable(b, interner, inA);
+  presence.reset(interner.size);
+  for (const id of a) presence.set(id, presence.get(id) | 1);
+  for (const id of b) presence.set(id, presence.get(id) | 2);
+  const ca = anchorable(a, interner, presence, 2);
+  const cb = anchorable(b, interner, presence, 1);
   const cdel = new Uint8Array(ca.length);
   const cins = new Uint8Array(cb.length);
   const sa = gather(a, ca);

@@ -3,7 +3,7 @@
  * counts, all interned in one Interner so ids are comparable across both versions. Only paragraphs that
  * are not unchanged are ever tokenized, which keeps long, mostly unchanged texts cheap.
  */
-import { Interner } from './intern.js';
+import { sharedInterner, type Interner } from './intern.js';
 import { countWords } from './tokens.js';
 import { wordSet } from './similarity.js';
 
@@ -97,7 +97,7 @@ export class Side {
 
 /** Both versions of one comparison. */
 export class Workspace {
-  readonly interner = new Interner();
+  readonly interner = sharedInterner();
   readonly old: Side;
   readonly new: Side;
   /** Token id of the paragraph separator used when a row joins several paragraphs. */

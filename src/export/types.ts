@@ -1,5 +1,5 @@
 /** Options and results shared by every export format. */
-import { PALIMPSEST_VERSION } from '../fetcher/user-agent.js';
+import { PALIMPSEST_VERSION } from '../common/version.js';
 import type { ExportScope } from './scope.js';
 
 /** Counters reported while an export runs. */

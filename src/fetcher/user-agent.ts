@@ -1,30 +1,7 @@
-/** The version and the honest default User-Agent that Palimpsest sends. */
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+/** The honest default User-Agent that Palimpsest sends. */
+import { PALIMPSEST_VERSION } from '../common/version.js';
 
-/**
- * Reads the version from the nearest package.json named "palimpsest" above this file. Walking up (rather than a
- * fixed relative path) works both from src/ under ts/jest and from dist/src/ after a build.
- */
-function readVersion(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = path.join(dir, 'package.json');
-    try {
-      const pkg = JSON.parse(fs.readFileSync(candidate, 'utf8')) as { name?: unknown; version?: unknown };
-      if (pkg.name === 'palimpsest' && typeof pkg.version === 'string') return pkg.version;
-    } catch {
-      // No (readable) package.json at this level: keep walking up.
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) return '0.0.0';
-    dir = parent;
-  }
-}
-
-/** Palimpsest's version as written in package.json. */
-export const PALIMPSEST_VERSION: string = readVersion();
+export { PALIMPSEST_VERSION };
 
 /** Default User-Agent: names the tool, its version and where to learn about it, so site operators can reach us. */
 export const DEFAULT_USER_AGENT = `Palimpsest/${PALIMPSEST_VERSION} (+https://github.com/palimpsest-news/palimpsest; news article version tracker)`;

@@ -31,6 +31,16 @@ export interface CheckMetrics {
   checked(outcome: CheckOutcome, sourceId: number | null): void;
 }
 
+/** What the scheduler reports besides the checks. */
+export interface SchedulerMetrics extends CheckMetrics {
+  /** A tick ended: 'done' (checked articles), 'idle' (nothing due), 'skipped' (the previous one still ran), 'failed'. */
+  ticked(result: 'done' | 'idle' | 'skipped' | 'failed'): void;
+  /** Overdue articles were moved to later ticks. */
+  spread(articles: number): void;
+  /** URLs of one poll of a source failed. */
+  pollFailed(slug: string, urls: number): void;
+}
+
 /** Options of createMetrics. */
 export interface MetricsOptions {
   /** Registry to register on (default: a new one). */
@@ -43,7 +53,7 @@ export interface MetricsOptions {
 }
 
 /** The metrics of one process. */
-export class Metrics implements CheckMetrics {
+export class Metrics implements SchedulerMetrics {
   /** Where every metric of this process is registered; serve it with `registry.metrics()`. */
   readonly registry: Registry;
   /** Checks by outcome. */
@@ -62,7 +72,8 @@ export class Metrics implements CheckMetrics {
   private readonly slugs = new Map<number, string>();
 
   constructor(opts: MetricsOptions = {}) {
-    const registers = [this.registry = opts.registry ?? new Registry()];
+    this.registry = opts.registry ?? new Registry();
+    const registers = [this.registry];
     this.db = opts.db;
     this.fetches = new Counter({ name: 'palimpsest_fetches_total', help: 'Article checks by outcome', labelNames: ['outcome'] as const, registers });
     for (const outcome of OUTCOMES) this.fetches.inc({ outcome }, 0);
@@ -88,6 +99,7 @@ export class Metrics implements CheckMetrics {
       registers,
     });
     this.ticks = new Counter({ name: 'palimpsest_scheduler_ticks_total', help: 'Scheduler ticks by result', labelNames: ['result'] as const, registers });
+    for (const result of ['done', 'idle', 'skipped', 'failed']) this.ticks.inc({ result }, 0);
     this.backlogSpread = new Counter({ name: 'palimpsest_backlog_spread_total', help: 'Overdue articles rescheduled to spread a backlog over later ticks', registers });
     if (opts.db) registerStoreGauges(this.registry, opts.db, opts.now);
     if (opts.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'palimpsest_' });
@@ -112,7 +124,14 @@ export class Metrics implements CheckMetrics {
     if (ERROR_OUTCOMES.has(outcome)) this.sourceErrors.inc({ source: this.slugOf(sourceId), kind: 'check' });
   }
 
-  /** Counts failed URLs of one poll of a source. */
+  ticked(result: 'done' | 'idle' | 'skipped' | 'failed'): void {
+    this.ticks.inc({ result });
+  }
+
+  spread(articles: number): void {
+    this.backlogSpread.inc(articles);
+  }
+
   pollFailed(slug: string, urls: number): void {
     if (urls > 0) this.sourceErrors.inc({ source: slug, kind: 'poll' }, urls);
   }

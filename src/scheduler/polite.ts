@@ -30,7 +30,13 @@ export function createPoliteFetcher(config: Config, now: () => Date = () => new 
     robots,
     async fetch(url, headers) {
       if (f.obeyRobots) {
-        if (!(await robots.isAllowed(url, userAgent))) {
+        const verdict = await robots.verdict(url);
+        // An address the fetcher refuses anyway is reported as such by the fetch below, not as a robots.txt verdict.
+        const refused = verdict.kind === 'disallow-all' && /\[?private_address\]?|non-public address/.test(verdict.reason);
+        if (verdict.kind === 'disallow-all' && !refused) {
+          throw new FetchError('robots', `${verdict.reason.replace(/^fetcher: /, '')}: not fetching ${url} until robots.txt can be read`, url);
+        }
+        if (verdict.kind === 'rules' && verdict.robot.isAllowed(url, userAgent) === false) {
           throw new FetchError('robots', `robots.txt of ${new URL(url).origin} forbids ${userAgent.split('/')[0]} to fetch this page`, url);
         }
         const host = new URL(url).host;

@@ -92,28 +92,53 @@ export interface ArticleQuery {
   sourceId?: number;
   changedSince?: string;
   minVersions?: number;
+  /** Substring of the URL or the current title (LIKE). */
   search?: string;
+  /**
+   * An FTS5 query (src/store/search.ts `ftsQuery`) over every version's title and text; with `search`, an article
+   * matching either is listed.
+   */
+  textSearch?: string;
+  /** true: only articles with a version whose stats say the headline changed; false: only the others. */
+  headlineChanged?: boolean;
   /** Keyset cursor: only articles with id below this. */
   beforeId?: number;
   limit: number;
 }
 
-/** Articles matching the filters, newest id first (stable keyset order). */
-export function queryArticles(db: Db, q: ArticleQuery): Article[] {
-  const rows = stmt(db, `SELECT * FROM articles
+const HEADLINE_CHANGED = `EXISTS (SELECT 1 FROM versions v WHERE v.article_id = articles.id
+  AND (CASE WHEN json_valid(v.stats) THEN json_extract(v.stats, '$.titleChanged') END) = 1)`;
+
+function articleQuerySql(fts: boolean): string {
+  const text = fts
+    ? ` OR id IN (SELECT article_id FROM versions WHERE id IN (SELECT rowid FROM versions_fts WHERE versions_fts MATCH @fts))`
+    : '';
+  return `SELECT * FROM articles
     WHERE (@sourceId IS NULL OR source_id = @sourceId)
       AND (@changedSince IS NULL OR last_changed >= @changedSince)
       AND version_count >= @minVersions
-      AND (@search IS NULL OR url LIKE @search ESCAPE '\\' OR title LIKE @search ESCAPE '\\')
+      AND (@search IS NULL OR url LIKE @search ESCAPE '\\' OR title LIKE @search ESCAPE '\\'${text})
+      AND (@headline IS NULL OR (${HEADLINE_CHANGED}) = @headline)
       AND (@beforeId IS NULL OR id < @beforeId)
-    ORDER BY id DESC LIMIT @limit`).all({
+    ORDER BY id DESC LIMIT @limit`;
+}
+
+/** Articles matching the filters, newest id first (stable keyset order). */
+export function queryArticles(db: Db, q: ArticleQuery): Article[] {
+  const fts = q.textSearch !== undefined;
+  const like = q.search ? `%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : fts ? '' : null;
+  const params: Record<string, unknown> = {
     sourceId: q.sourceId ?? null,
     changedSince: q.changedSince ?? null,
     minVersions: q.minVersions ?? 0,
-    search: q.search ? `%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null,
+    // With only an FTS query, '' makes the LIKE tests false and leaves the FTS test deciding.
+    search: like,
+    headline: q.headlineChanged === undefined ? null : q.headlineChanged ? 1 : 0,
     beforeId: q.beforeId ?? null,
     limit: q.limit,
-  }) as ArticleRecord[];
+  };
+  if (fts) params.fts = q.textSearch;
+  const rows = stmt(db, articleQuerySql(fts)).all(params) as ArticleRecord[];
   return rows.map(toArticle);
 }
 

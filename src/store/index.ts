@@ -8,3 +8,5 @@ export * from './checks.js';
 export * from './web-queries.js';
 export * from './sources.js';
 export * from './export-queries.js';
+export * from './scheduler-queries.js';
+export * from './search.js';

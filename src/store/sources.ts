@@ -167,6 +167,13 @@ export function listSourceSummaries(db: Db, now: Date, days = 7): SourceSummary[
   return summarise(db, listSources(db), now, days);
 }
 
+/** A page of sources in slug order after `afterSlug` (keyset cursor), with their summaries. */
+export function listSourceSummariesPage(db: Db, now: Date, q: { afterSlug?: string; limit: number }, days = 7): SourceSummary[] {
+  const rows = stmt(db, 'SELECT * FROM sources WHERE (@after IS NULL OR slug > @after) ORDER BY slug LIMIT @limit')
+    .all({ after: q.afterSlug ?? null, limit: q.limit }) as SourceRecord[];
+  return summarise(db, rows.map(toSource), now, days);
+}
+
 /** One source's summary by slug, or null. */
 export function getSourceSummary(db: Db, slug: string, now: Date, days = 7): SourceSummary | null {
   const s = getSourceBySlug(db, slug);

@@ -15,14 +15,16 @@ export interface FeedState {
 }
 
 /**
- * The feed validators' inputs for one article (`articleId` set) or for all articles, counting every version
- * or only changes (versions after the first).
+ * The feed validators' inputs for one article (`articleId` set), one source's articles (`sourceId` set) or for all
+ * articles, counting every version or only changes (versions after the first).
  */
-export function getFeedState(db: Db, q: { articleId?: number; changesOnly: boolean; includeMinor?: boolean }): FeedState {
+export function getFeedState(db: Db, q: { articleId?: number; sourceId?: number; changesOnly: boolean; includeMinor?: boolean }): FeedState {
   const r = stmt(db, `SELECT max(id) AS max_id, count(*) AS n, max(captured_at) AS newest FROM versions
     WHERE (@articleId IS NULL OR article_id = @articleId) AND (@changesOnly = 0 OR number > 1)
+      AND (@sourceId IS NULL OR article_id IN (SELECT id FROM articles WHERE source_id = @sourceId))
       AND (@includeMinor = 1 OR change_kind <> 'minor')`).get({
     articleId: q.articleId ?? null,
+    sourceId: q.sourceId ?? null,
     changesOnly: q.changesOnly ? 1 : 0,
     includeMinor: q.includeMinor ? 1 : 0,
   }) as { max_id: number | null; n: number; newest: string | null };

@@ -12,6 +12,7 @@ import {
   getArticle, getArticleByUrl, insertCheck, recordError, recordUnchanged, setArticleStatus, setArticleUrl, sha256Hex, type CheckOutcome, type Db,
 } from '../store/index.js';
 import { addSeconds, intervalAfterError, intervalAfterUnchanged } from '../scheduler/intervals.js';
+import type { CheckMetrics } from '../metrics/index.js';
 import { storeCapture, type CaptureValidators } from './capture.js';
 import { dropIgnored, sourceContext, type SourceContext } from './source-context.js';
 
@@ -30,16 +31,21 @@ export interface CheckResult {
 /** A page extractor: `extract` from src/extractor unless a test supplies another; `rules` come from the article's source. */
 export type ExtractFn = (html: string, url: string, options?: { rules?: readonly SiteRule[] }) => Extracted;
 
+/** An extractor that may run elsewhere (a worker thread) and answer later; otherwise like ExtractFn. */
+export type AsyncExtractFn = (...args: Parameters<ExtractFn>) => Extracted | Promise<Extracted>;
+
 /** Dependencies of a check; `fetch`, `extract` and `now` are replaceable (politeness wrappers, tests). */
 export interface CheckDeps {
   db: Db;
   config: Config;
   fetch?: (url: string, headers: Record<string, string>) => Promise<FetchResult>;
-  extract?: ExtractFn;
+  extract?: AsyncExtractFn;
   /** Recorded with each version; must change whenever `extract` would give a different result. */
   extractorVersion?: string;
   now?: () => Date;
   random?: () => number;
+  /** Where fetch sizes, durations and outcomes are counted (none by default). */
+  metrics?: CheckMetrics;
 }
 
 /** A check failure with the reason to record on the article. */
@@ -98,6 +104,7 @@ export async function checkArticle(deps: CheckDeps, articleId: number): Promise<
   const s = ctx.scheduler;
   const done = (outcome: CheckOutcome, extra: Partial<CheckResult> = {}, hash: string | null = null): CheckResult => {
     const durationMs = Math.round(performance.now() - t0);
+    deps.metrics?.checked(outcome, article.sourceId);
     insertCheck(db, article.id, started.toISOString(), outcome, extra.httpStatus ?? null, extra.error ?? null, durationMs, hash);
     return { articleId: article.id, url: article.url, outcome, durationMs, ...extra };
   };
@@ -131,7 +138,14 @@ export async function checkArticle(deps: CheckDeps, articleId: number): Promise<
     const conditional: Record<string, string> = {};
     if (article.versionCount > 0 && article.etag) conditional['If-None-Match'] = article.etag;
     if (article.versionCount > 0 && article.lastModified) conditional['If-Modified-Since'] = article.lastModified;
-    res = await fetch(article.url, conditional);
+    const tf = performance.now();
+    try {
+      res = await fetch(article.url, conditional);
+    } catch (err) {
+      deps.metrics?.fetchFailed((performance.now() - tf) / 1000);
+      throw err;
+    }
+    deps.metrics?.fetched(res.body.length, (performance.now() - tf) / 1000);
     if (res.status === 304 && article.versionCount > 0) {
       unchanged({});
       return done('not_modified', { httpStatus: 304 });
@@ -153,7 +167,9 @@ export async function checkArticle(deps: CheckDeps, articleId: number): Promise<
 
   let extracted: Extracted;
   try {
-    const raw = (deps.extract ?? defaultExtract)(res.text, res.url, { rules: ctx.rules });
+    const te = performance.now();
+    const raw = await (deps.extract ?? defaultExtract)(res.text, res.url, { rules: ctx.rules });
+    deps.metrics?.extracted((performance.now() - te) / 1000);
     const paragraphs = dropIgnored(raw.paragraphs, ctx.ignore);
     extracted = { ...raw, paragraphs, text: paragraphs.join('\n\n') };
     if (extracted.paragraphs.length === 0) throw new CheckFailure('extractor: no article text found on the page', res.status);

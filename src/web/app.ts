@@ -1,8 +1,10 @@
-/** The Express application: pages, diffs, feeds, JSON API, health check, static files, one error handler. */
+/** The Express application: pages, diffs, feeds, sources, search, downloads, JSON API, health check, static files, one error handler. */
 import express from 'express';
 import { pino } from 'pino';
+import { Registry } from 'prom-client';
 import type { Config } from '../config/index.js';
 import type { Db } from '../store/db.js';
+import { registerStoreGauges } from '../metrics/store-gauges.js';
 import { pingDb } from '../store/web-queries.js';
 import type { WebContext } from './context.js';
 import { errorHandler, HttpError, notFound, type ErrorLog } from './errors.js';
@@ -10,8 +12,12 @@ import { webAssetDir } from './paths.js';
 import { createRenderer } from './render.js';
 import { apiRouter } from './routes/api.js';
 import { diffRouter } from './routes/diff.js';
+import { exportsRouter } from './routes/exports.js';
 import { feedsRouter } from './routes/feeds.js';
+import { metricsRouter } from './routes/metrics.js';
 import { pagesRouter } from './routes/pages.js';
+import { searchRouter } from './routes/search.js';
+import { sourcesRouter } from './routes/sources.js';
 
 /** What the web app needs: the database, the configuration, and optionally a clock and a logger. */
 export interface AppDeps {
@@ -21,6 +27,11 @@ export interface AppDeps {
   now?: () => Date;
   /** Where unexpected (5xx) errors are logged; defaults to a pino logger at config.logLevel. */
   logger?: ErrorLog;
+  /**
+   * The process's metrics registry, served at /metrics (serve shares it with the scheduler). Default: a new one
+   * with the gauges read from the database. The database gauges are added to a given registry that lacks them.
+   */
+  registry?: Registry;
 }
 
 const CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
@@ -58,9 +69,16 @@ export function createApp(deps: AppDeps): express.Express {
     res.json({ status: 'ok', db: 'ok', articles });
   });
 
+  const registry = deps.registry ?? new Registry();
+  registerStoreGauges(registry, deps.db, now);
+  app.use(metricsRouter(registry));
+
   app.use(pagesRouter(ctx));
   app.use(diffRouter(ctx));
   app.use(feedsRouter(ctx));
+  app.use(sourcesRouter(ctx));
+  app.use(searchRouter(ctx));
+  app.use(exportsRouter(ctx));
   app.use('/api', apiRouter(ctx));
 
   app.use(notFound);

@@ -4,21 +4,50 @@
  * Items: one per NEW version (2, 3, ...), titled "Version N: <headline>", linking to the diff page of N-1 -> N,
  * dated at the capture time, with the changes themselves as HTML from the differ's `toFeedHtml` (inline-styled
  * del/ins, since feed readers drop stylesheets) plus the word counts. An article's own feed also carries version 1
- * as a "Now tracking: <headline>" item (so a new subscription shows the feed works); the site-wide feed carries
- * changes only. Item ids/guids are `palimpsest:article:<id>:version:<n>`: stable across restarts and host names.
+ * as a "Now tracking: <headline>" item (so a new subscription shows the feed works); the site-wide feed and a
+ * source's feed (its articles' changes) carry changes only. Item ids/guids are `palimpsest:article:<id>:version:<n>`
+ * in every feed: stable across restarts, host names and the feed an item appears in.
  */
 import crypto from 'node:crypto';
 import { Feed, type Item } from 'feed';
-import { splitParagraphs, toFeedHtml } from '../differ/index.js';
-import { getVersion, listChanges } from '../store/index.js';
+import { splitParagraphs, toFeedHtml, type DiffStats } from '../differ/index.js';
+import { trimRows } from '../differ/render/trim.js';
+import { getVersion, listChanges, type ChangeQuery, type Source } from '../store/index.js';
 import type { Article, Change } from '../store/types.js';
 import { getFeedState } from '../store/web-queries.js';
 import type { WebContext } from './context.js';
 import { computeDiff } from './diff-view.js';
-import { articlePath, diffPath, feedPath, versionPath, type FeedFormat } from './paths.js';
+import { articlePath, diffPath, feedPath, sourceFeedPath, sourcePath, versionPath, type FeedFormat } from './paths.js';
 
 /** Most items in one feed. */
 export const FEED_ITEMS = 100;
+
+/** Paragraphs of a diff shown in a feed item before it is cut short (with a link to the full diff). */
+export const FEED_MAX_PARAGRAPHS = 30;
+
+/** What a feed covers: the whole site, one article, or the articles of one source. */
+export type FeedScope =
+  | { kind: 'site' }
+  | { kind: 'article'; article: Article }
+  | { kind: 'source'; source: Source };
+
+/** The feed scope of an article, or of the whole site when null (the form older callers use). */
+export function feedScopeOf(article: Article | null): FeedScope {
+  return article ? { kind: 'article', article } : { kind: 'site' };
+}
+
+/** Which versions a scope's feed lists: an article's every version, else changes (versions 2+) only. */
+function changeFilter(scope: FeedScope, includeMinor: boolean): Omit<ChangeQuery, 'limit'> {
+  if (scope.kind === 'article') return { articleId: scope.article.id, changesOnly: false, includeMinor };
+  if (scope.kind === 'source') return { sourceId: scope.source.id, changesOnly: true, includeMinor };
+  return { changesOnly: true, includeMinor };
+}
+
+/** Path of a scope's feed in `format`. */
+export function scopeFeedPath(scope: FeedScope, format: FeedFormat): string {
+  if (scope.kind === 'source') return sourceFeedPath(scope.source.slug, format);
+  return feedPath(scope.kind === 'article' ? scope.article.id : null, format);
+}
 
 /** Content types of the feed formats. */
 export const FEED_CONTENT_TYPES: Record<FeedFormat, string> = {
@@ -38,13 +67,15 @@ export interface FeedValidators {
   lastModified: string | null;
 }
 
-/** Validators of the feed of `article` (or of the site-wide feed when null) in `format` at `base`. */
-export function feedValidators(ctx: WebContext, article: Article | null, format: FeedFormat, base: string, includeMinor = false): FeedValidators {
-  const state = getFeedState(ctx.db, article ? { articleId: article.id, changesOnly: false, includeMinor } : { changesOnly: true, includeMinor });
-  const scope = `${article ? `a${article.id}` : 'all'}${includeMinor ? '-minor' : ''}`;
-  const h = crypto.createHash('sha1').update(`${scope}|${base}`).digest('hex').slice(0, 8);
-  const etag = `W/"${format}-${scope}-${state.maxVersionId ?? 0}-${state.count}-${h}"`;
-  const newest = state.newestCapturedAt ?? article?.firstSeen ?? null;
+/** Validators of the feed of `scope` in `format` at `base`. */
+export function feedValidators(ctx: WebContext, scope: FeedScope, format: FeedFormat, base: string, includeMinor = false): FeedValidators {
+  const state = getFeedState(ctx.db, changeFilter(scope, includeMinor));
+  const key = scope.kind === 'article' ? `a${scope.article.id}` : scope.kind === 'source' ? `s${scope.source.id}` : 'all';
+  const tag = `${key}${includeMinor ? '-minor' : ''}`;
+  const h = crypto.createHash('sha1').update(`${tag}|${base}`).digest('hex').slice(0, 8);
+  const etag = `W/"${format}-${tag}-${state.maxVersionId ?? 0}-${state.count}-${h}"`;
+  const fallback = scope.kind === 'article' ? scope.article.firstSeen : scope.kind === 'source' ? scope.source.createdAt : null;
+  const newest = state.newestCapturedAt ?? fallback;
   const t = newest ? new Date(newest) : null;
   return { etag, lastModified: t && !Number.isNaN(t.getTime()) ? t.toUTCString() : null };
 }
@@ -98,6 +129,21 @@ interface ItemModel {
   html: string;
 }
 
+const STAT_FIELDS: ReadonlyArray<keyof DiffStats> = [
+  'wordsAdded', 'wordsRemoved', 'paragraphsAdded', 'paragraphsRemoved', 'paragraphsChanged', 'paragraphsMoved',
+  'sentencesAdded', 'sentencesDeleted', 'sentencesEdited', 'sentencesMoved', 'changedShare', 'titleChanged',
+];
+
+/** The statistics stored with a version (as the versioner computed them), completed from a fresh diff where missing. */
+export function itemStats(stored: Record<string, unknown> | null, computed: DiffStats): DiffStats {
+  const out: Record<string, unknown> = { ...computed };
+  for (const f of STAT_FIELDS) {
+    const v = stored?.[f];
+    if (typeof v === typeof computed[f]) out[f] = v;
+  }
+  return out as unknown as DiffStats;
+}
+
 function itemFor(ctx: WebContext, c: Change, base: string): ItemModel | null {
   const cur = getVersion(ctx.db, c.articleId, c.number);
   if (!cur) return null;
@@ -114,35 +160,57 @@ function itemFor(ctx: WebContext, c: Change, base: string): ItemModel | null {
   if (!prev) return null;
   const link = base + diffPath(c.articleId, c.number - 1, c.number);
   const diff = computeDiff(prev, cur);
-  const diffHtml = toFeedHtml(diff, { contextParagraphs: 1, maxParagraphs: 30 });
+  const diffHtml = toFeedHtml(diff, { contextParagraphs: 1, maxParagraphs: FEED_MAX_PARAGRAPHS });
+  const trimmed = trimRows(diff.rows, 1, FEED_MAX_PARAGRAPHS).some((i) => i.type === 'more');
   return {
     guid: itemGuid(c.articleId, c.number), title: `Version ${c.number}: ${cur.title}`, link, date,
-    html: ctx.render('feed-item.njk', { diffHtml, stats: diff.stats, version: cur, link, articleUrl: c.articleUrl }),
+    html: ctx.render('feed-item.njk', { diffHtml, stats: itemStats(cur.stats, diff.stats), version: cur, link, trimmed, articleUrl: c.articleUrl }),
   };
 }
 
-/** Builds the feed of `article` (or the site-wide feed when null) and serialises it in `format`. */
-export function renderFeed(ctx: WebContext, article: Article | null, format: FeedFormat, base: string, includeMinor = false): string {
-  const changes = listChanges(ctx.db, article
-    ? { articleId: article.id, changesOnly: false, includeMinor, limit: FEED_ITEMS }
-    : { changesOnly: true, includeMinor, limit: FEED_ITEMS });
+/** Identity, title, description and page of a scope's feed. */
+function feedMeta(scope: FeedScope): { id: string; title: string; description: string; page: string } {
+  if (scope.kind === 'article') {
+    const a = scope.article;
+    return {
+      id: `palimpsest:article:${a.id}`, title: `Palimpsest: changes to ${a.title ?? a.url}`,
+      description: `Every change Palimpsest saw to ${a.url}, as diffs.`, page: articlePath(a.id),
+    };
+  }
+  if (scope.kind === 'source') {
+    const s = scope.source;
+    return {
+      id: `palimpsest:source:${s.slug}`, title: `Palimpsest: changes to articles from ${s.name}`,
+      description: `Every change Palimpsest saw to the articles of the source ${s.name}, as diffs.`, page: sourcePath(s.slug),
+    };
+  }
+  return {
+    id: 'palimpsest:changes', title: 'Palimpsest: latest changes',
+    description: 'Every change Palimpsest saw to the articles it tracks, as diffs.', page: '/',
+  };
+}
+
+/** Builds the feed of `scope` and serialises it in `format`. */
+export function renderFeed(ctx: WebContext, scope: FeedScope, format: FeedFormat, base: string, includeMinor = false): string {
+  const changes = listChanges(ctx.db, { ...changeFilter(scope, includeMinor), limit: FEED_ITEMS });
   const items = changes.map((c) => itemFor(ctx, c, base)).filter((i): i is ItemModel => i !== null);
-  const articleTitle = article ? (article.title ?? article.url) : null;
+  const meta = feedMeta(scope);
   const xml = format !== 'json';
   // RSS channel titles/descriptions are often read as HTML: escape there; Atom's are type="text", JSON Feed's plain.
   const text = (s: string): string => (format === 'rss' ? escapeHtmlText(xmlSafe(s)) : xml ? xmlSafe(s) : s);
+  const fallback = scope.kind === 'article' ? new Date(scope.article.firstSeen) : scope.kind === 'source' ? new Date(scope.source.createdAt) : ctx.now();
   const feed = new Feed({
-    id: article ? `palimpsest:article:${article.id}` : 'palimpsest:changes',
-    title: text(articleTitle ? `Palimpsest: changes to ${articleTitle}` : 'Palimpsest: latest changes'),
-    description: text(article ? `Every change Palimpsest saw to ${article.url}, as diffs.` : 'Every change Palimpsest saw to the articles it tracks, as diffs.'),
-    link: base + (article ? articlePath(article.id) : '/'),
-    updated: items[0]?.date ?? (article ? new Date(article.firstSeen) : ctx.now()),
+    id: meta.id,
+    title: text(meta.title),
+    description: text(meta.description),
+    link: base + meta.page,
+    updated: items[0]?.date ?? fallback,
     generator: 'Palimpsest',
     author: { name: 'Palimpsest' },
     feedLinks: {
-      rss: base + feedPath(article?.id ?? null, 'rss'),
-      atom: base + feedPath(article?.id ?? null, 'atom'),
-      json: base + feedPath(article?.id ?? null, 'json'),
+      rss: base + scopeFeedPath(scope, 'rss'),
+      atom: base + scopeFeedPath(scope, 'atom'),
+      json: base + scopeFeedPath(scope, 'json'),
     },
   });
   for (const i of items) {

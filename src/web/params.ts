@@ -1,6 +1,6 @@
 /** Parsing and checking of route and query parameters; every failure is a 400 or 404 HttpError. */
 import type { Db } from '../store/db.js';
-import { getArticle, getVersion } from '../store/index.js';
+import { getArticle, getSourceBySlug, getVersion, type Source } from '../store/index.js';
 import type { Article, Version } from '../store/types.js';
 import { HttpError } from './errors.js';
 
@@ -20,6 +20,14 @@ export function requireArticle(db: Db, rawId: unknown): Article {
   const article = getArticle(db, id);
   if (!article) throw new HttpError(404, `no article with id ${id}`);
   return article;
+}
+
+/** The source named by a route's `:slug`: 404 when there is none (also for a slug that could not be one). */
+export function requireSource(db: Db, rawSlug: unknown): Source {
+  const slug = typeof rawSlug === 'string' ? rawSlug : '';
+  const source = /^[a-z0-9-]{1,100}$/.test(slug) ? getSourceBySlug(db, slug) : null;
+  if (!source) throw new HttpError(404, `no source with slug ${JSON.stringify(slug.slice(0, 100))}`);
+  return source;
 }
 
 /** Version `:n` of an article: 400 when not a positive integer, 404 when the article has no such version. */

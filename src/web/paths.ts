@@ -52,3 +52,24 @@ export function isHttpUrl(url: string | null | undefined): boolean {
     return false;
   }
 }
+
+/** Path of a source's page. */
+export function sourcePath(slug: string): string {
+  return `/sources/${encodeURIComponent(slug)}`;
+}
+
+/** Path of a source's feed. */
+export function sourceFeedPath(slug: string, format: FeedFormat): string {
+  return `${sourcePath(slug)}/feed.${format}`;
+}
+
+/** Export formats offered as downloads on article and source pages. */
+export const DOWNLOAD_FORMATS = ['jsonl', 'csv', 'wacz'] as const;
+
+/** A download format. */
+export type DownloadFormat = (typeof DOWNLOAD_FORMATS)[number];
+
+/** Path of an article's or a source's export in `format`. */
+export function exportPath(target: { articleId: number } | { sourceSlug: string }, format: DownloadFormat): string {
+  return 'articleId' in target ? `${articlePath(target.articleId)}/export.${format}` : `${sourcePath(target.sourceSlug)}/export.${format}`;
+}

@@ -25,7 +25,8 @@ export const XSS = {
 
 const noValidators = { etag: null, lastModified: null, bodySha256: null };
 
-function addVersions(db: Db, articleId: number, versions: Array<{ minutes: number; title: string; text: string; byline?: string }>): void {
+/** Inserts versions of an article through the store (stats from the differ, as the versioner would) and records each capture. */
+export function addVersions(db: Db, articleId: number, versions: Array<{ minutes: number; title: string; text: string; byline?: string }>): void {
   let prev: { title: string; text: string } | null = null;
   for (const v of versions) {
     const stats = prev

@@ -1,30 +1,35 @@
-/** The JSON API under /api: articles, versions, diffs, and adding a URL. */
+/**
+ * The JSON API under /api: articles, versions, diffs, adding a URL, sources and search (routes/api-sources.ts,
+ * routes/api-search.ts), and its OpenAPI description at /api/openapi.json. Reads are open to other origins (CORS).
+ */
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import { splitParagraphs } from '../../differ/index.js';
-import { listVersionSummaries, queryArticles } from '../../store/index.js';
+import { ftsQuery, listVersionSummaries, queryArticles } from '../../store/index.js';
 import { articleJson, articleStatsJson, versionJson, versionSummaryJson } from '../api-json.js';
 import { baseUrlFor } from '../base-url.js';
 import type { WebContext } from '../context.js';
+import { decodeIdCursor, encodeKeyCursor } from '../cursor.js';
 import { computeDiff } from '../diff-view.js';
 import { HttpError } from '../errors.js';
+import { openApiDocument } from '../openapi.js';
 import { parsePositiveInt, queryString, requireArticle, requireDiffRange, requireVersion } from '../params.js';
+import { parseSourceFilter, withSearchErrors } from '../search.js';
 import { requireAdmin, trackUrl } from '../track.js';
+import { apiSearchRouter } from './api-search.js';
+import { apiSourcesRouter } from './api-sources.js';
 
 /** Default and largest page sizes of GET /api/articles. */
 export const API_PAGE = { default: 20, max: 100 } as const;
 
 /** Encodes a keyset cursor (the last article id of a page) as an opaque string. */
 export function encodeCursor(lastId: number): string {
-  return Buffer.from(`a:${lastId}`, 'utf8').toString('base64url');
+  return encodeKeyCursor('a', lastId);
 }
 
 /** Decodes a cursor made by encodeCursor; 400 for anything else. */
 export function decodeCursor(cursor: string): number {
-  const m = /^a:([0-9]{1,10})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  const id = m?.[1] ? parsePositiveInt(m[1]) : null;
-  if (id === null) throw new HttpError(400, 'invalid cursor: use the next_cursor value of the previous page');
-  return id;
+  return decodeIdCursor('a', cursor);
 }
 
 /** Parsed filters of GET /api/articles. */
@@ -32,6 +37,8 @@ export interface ArticleListParams {
   q?: string;
   changedSince?: string;
   minVersions?: number;
+  /** `headline_changed=1`: only articles with a version whose headline changed; `0`: only the others. */
+  headlineChanged?: boolean;
   beforeId?: number;
   limit: number;
 }
@@ -55,6 +62,11 @@ export function parseArticleListParams(query: Record<string, unknown>): ArticleL
     if (!/^[0-9]{1,6}$/.test(minV)) throw new HttpError(400, 'invalid min_versions: expected a non-negative integer');
     out.minVersions = Number(minV);
   }
+  const headline = queryString(query.headline_changed);
+  if (headline !== undefined) {
+    if (headline !== '0' && headline !== '1') throw new HttpError(400, 'invalid headline_changed: expected 1 or 0');
+    out.headlineChanged = headline === '1';
+  }
   const limit = queryString(query.limit);
   if (limit !== undefined) {
     const n = parsePositiveInt(limit);
@@ -73,8 +85,21 @@ export function apiRouter(ctx: WebContext): Router {
   const { db, config } = ctx;
   const router = express.Router();
 
+  // CORS for reads: any origin may GET; preflights are answered for reads only (writes need the admin token and
+  // are not meant for other origins' pages).
   router.use((req, res, next) => {
-    if (req.method === 'GET' || req.method === 'HEAD') res.setHeader('Access-Control-Allow-Origin', '*');
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') {
+      res.setHeader('Access-Control-Allow-Origin', '*');
+      res.setHeader('Access-Control-Expose-Headers', 'ETag, Last-Modified, Location');
+    }
+    if (req.method === 'OPTIONS') {
+      res.setHeader('Access-Control-Allow-Methods', 'GET, HEAD, OPTIONS');
+      res.setHeader('Access-Control-Allow-Headers', 'Accept, Content-Type, If-None-Match, If-Modified-Since');
+      res.setHeader('Access-Control-Max-Age', '86400');
+      res.setHeader('Allow', 'GET, HEAD, OPTIONS');
+      res.status(204).end();
+      return;
+    }
     next();
   });
 
@@ -82,21 +107,34 @@ export function apiRouter(ctx: WebContext): Router {
     const base = baseUrlFor(req, config);
     res.json({
       name: 'Palimpsest API',
+      openapi: `${base}/api/openapi.json`,
       endpoints: {
-        articles: `${base}/api/articles{?q,changed_since,min_versions,limit,cursor}`,
+        articles: `${base}/api/articles{?q,source,changed_since,min_versions,headline_changed,limit,cursor}`,
         article: `${base}/api/articles/{id}`,
         version: `${base}/api/articles/{id}/versions/{n}`,
         diff: `${base}/api/articles/{id}/diff/{a}/{b}`,
         track: `POST ${base}/api/articles {"url": "..."} with Authorization: Bearer <admin token>`,
+        sources: `${base}/api/sources{?limit,cursor}`,
+        source: `${base}/api/sources/{slug}`,
+        add_source: `POST ${base}/api/sources <source definition> with Authorization: Bearer <admin token>`,
+        search: `${base}/api/search{?q,source,limit,cursor}`,
       },
     });
   });
 
+  router.get('/openapi.json', (req, res) => {
+    res.setHeader('Cache-Control', 'public, max-age=300');
+    res.json(openApiDocument(baseUrlFor(req, config)));
+  });
+
   router.get('/articles', (req, res) => {
     const p = parseArticleListParams(req.query as Record<string, unknown>);
-    const rows = queryArticles(db, {
-      search: p.q, changedSince: p.changedSince, minVersions: p.minVersions, beforeId: p.beforeId, limit: p.limit + 1,
-    });
+    const source = parseSourceFilter(db, req.query.source);
+    // q matches the URL or current title (substring), or any version's title or text (full-text search).
+    const rows = withSearchErrors(() => queryArticles(db, {
+      search: p.q, textSearch: p.q === undefined ? undefined : (ftsQuery(p.q) ?? undefined), sourceId: source?.id,
+      changedSince: p.changedSince, minVersions: p.minVersions, headlineChanged: p.headlineChanged, beforeId: p.beforeId, limit: p.limit + 1,
+    }));
     const page = rows.slice(0, p.limit);
     const last = page[page.length - 1];
     const base = baseUrlFor(req, config);
@@ -152,6 +190,9 @@ export function apiRouter(ctx: WebContext): Router {
     if (created) res.status(201).location(`/api/articles/${article.id}`);
     res.json({ article: articleJson(article, base), created });
   });
+
+  router.use('/sources', apiSourcesRouter(ctx, checkBearer));
+  router.use('/search', apiSearchRouter(ctx));
 
   return router;
 }

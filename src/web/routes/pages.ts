@@ -1,12 +1,13 @@
 /** HTML pages: latest changes, an article, one version, and the form to track a URL. */
 import express, { type Router } from 'express';
 import { splitParagraphs } from '../../differ/index.js';
-import { listChanges, listChecks, listVersionSummaries } from '../../store/index.js';
+import { getSource, listChanges, listChecks, listVersionSummaries } from '../../store/index.js';
 import { listRecentArticles } from '../../store/web-queries.js';
 import type { WebContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import { parsePositiveInt, queryString, requireArticle, requireVersion } from '../params.js';
-import { articlePath, diffPath, feedPath, versionPath } from '../paths.js';
+import { downloadLinks, feedLinks } from '../links.js';
+import { articlePath, diffPath, sourcePath, versionPath } from '../paths.js';
 import { ENABLE_WRITES_HINT, requireAdmin, trackUrl } from '../track.js';
 
 /** Changes listed per page on the home page. */
@@ -15,14 +16,8 @@ export const CHANGES_PER_PAGE = 50;
 /** Tracked articles listed on the home page. */
 export const ARTICLES_ON_HOME = 30;
 
-/** The feed discovery links of an article (or of the whole site when `id` is null), for `<head>`. */
-export function feedLinks(id: number | null, title: string): Array<{ type: string; href: string; title: string; label: string }> {
-  return [
-    { type: 'application/rss+xml', href: feedPath(id, 'rss'), title: `${title} (RSS)`, label: 'RSS' },
-    { type: 'application/atom+xml', href: feedPath(id, 'atom'), title: `${title} (Atom)`, label: 'Atom' },
-    { type: 'application/feed+json', href: feedPath(id, 'json'), title: `${title} (JSON Feed)`, label: 'JSON Feed' },
-  ];
-}
+/** The feed discovery links of an article (or of the whole site when `id` is null), for `<head>` (kept here for older importers). */
+export { feedLinks } from '../links.js';
 
 /** Routes of the HTML pages. */
 export function pagesRouter(ctx: WebContext): Router {
@@ -63,8 +58,11 @@ export function pagesRouter(ctx: WebContext): Router {
     })).reverse();
     const checks = listChecks(db, article.id, 10);
     const title = article.title ?? article.url;
+    const source = article.sourceId === null ? null : getSource(db, article.sourceId);
     res.type('html').send(render('article.njk', {
       article, title, versions, checks, includeMinor, minorCount,
+      source: source ? { name: source.name, href: sourcePath(source.slug) } : null,
+      downloads: downloadLinks({ articleId: article.id }),
       maxIntervalS: config.scheduler.maxIntervalS,
       added: queryString(req.query.added) ?? null,
       feeds: feedLinks(article.id, `Palimpsest: changes to ${title}`),

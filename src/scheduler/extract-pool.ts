@@ -1,0 +1,179 @@
+/**
+ * A small pool of worker threads running the extractor, so that a large check does not stall the web server that
+ * shares the process (`serve`): extracting a big page takes tens of milliseconds of CPU during which the event loop
+ * would answer nobody. The workers run the compiled extractor (dist/); where it is not available (jest running the
+ * TypeScript sources) or a worker cannot start, extraction runs in the calling thread exactly as before.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { extract, type Extracted, type SiteRule } from '../extractor/index.js';
+
+/** A page sent to a worker. */
+export interface ExtractRequest {
+  id: number;
+  html: string;
+  url: string;
+  rules?: readonly SiteRule[];
+}
+
+/** A worker's answer: the extraction, or the message of what the extractor threw. */
+export type ExtractResponse = { id: number; ok: true; value: Extracted } | { id: number; ok: false; message: string };
+
+/** Extraction off the main thread. */
+export interface ExtractPool {
+  /** 'worker' while extraction runs in worker threads; 'inline' when it runs in the calling thread. */
+  readonly mode: 'worker' | 'inline';
+  /** Most worker threads (0 inline). */
+  readonly size: number;
+  /** Extracts a page like `extract` from src/extractor (errors are thrown as they would be there). */
+  extract(html: string, url: string, options?: { rules?: readonly SiteRule[] }): Promise<Extracted>;
+  /** Stops the workers; pages still queued are rejected. */
+  close(): Promise<void>;
+}
+
+/** Options of createExtractPool. */
+export interface ExtractPoolOptions {
+  /** Worker threads (default: CPU cores - 1, at least 1); 0 extracts in the calling thread. */
+  size?: number;
+  /** The worker script (default: extract-worker.js beside this module, when it exists). */
+  script?: string | null;
+  /** Told when workers fail and the pool falls back to extracting in the calling thread. */
+  onFallback?: (reason: string) => void;
+}
+
+/** Threads that leave one core to the main thread (web, fetching, database). */
+export function defaultExtractThreads(): number {
+  return Math.max(1, os.availableParallelism() - 1);
+}
+
+/** The compiled worker script beside this module, or null when running from TypeScript sources. */
+export function extractWorkerScript(): string | null {
+  const file = fileURLToPath(new URL('./extract-worker.js', import.meta.url));
+  return fs.existsSync(file) ? file : null;
+}
+
+interface Task {
+  request: ExtractRequest;
+  resolve: (e: Extracted) => void;
+  reject: (err: Error) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  ready: boolean;
+  task: Task | null;
+}
+
+/** Creates the pool; workers start on the first pages, not before. */
+export function createExtractPool(opts: ExtractPoolOptions = {}): ExtractPool {
+  const size = opts.size ?? defaultExtractThreads();
+  const script = opts.script === undefined ? extractWorkerScript() : opts.script;
+  if (size < 1 || !script) return inlinePool();
+  const slots: Slot[] = [];
+  const queue: Task[] = [];
+  let nextId = 1;
+  let broken: string | null = null;
+  let closed = false;
+
+  const inline = (t: Task): void => {
+    try {
+      t.resolve(extract(t.request.html, t.request.url, { rules: t.request.rules }));
+    } catch (err) {
+      t.reject(err as Error);
+    }
+  };
+
+  const fallBack = (reason: string): void => {
+    if (broken) return;
+    broken = reason;
+    opts.onFallback?.(reason);
+    for (const s of slots.splice(0)) {
+      if (s.task) inline(s.task);
+      void s.worker.terminate();
+    }
+    for (const t of queue.splice(0)) inline(t);
+  };
+
+  const dispatch = (): void => {
+    while (queue.length > 0) {
+      const slot = slots.find((s) => s.ready && !s.task) ?? (slots.length < size ? spawn() : null);
+      if (!slot || !slot.ready) return;
+      const task = queue.shift() as Task;
+      slot.task = task;
+      slot.worker.ref();
+      slot.worker.postMessage(task.request);
+    }
+  };
+
+  const spawn = (): Slot => {
+    const slot: Slot = { worker: new Worker(script), ready: false, task: null };
+    slots.push(slot);
+    slot.worker.on('message', (m: ExtractResponse | { ready: true }) => {
+      if ('ready' in m) {
+        slot.ready = true;
+        slot.worker.unref();
+      } else {
+        const task = slot.task;
+        slot.task = null;
+        slot.worker.unref();
+        if (task) {
+          if (m.ok) task.resolve(m.value);
+          else task.reject(new Error(m.message)); // the extractor's message, unchanged
+        }
+      }
+      dispatch();
+    });
+    slot.worker.on('error', (err) => {
+      // The extractor's own exceptions come back as messages; an 'error' means the worker itself broke.
+      if (!slot.ready) return fallBack(`scheduler: extraction worker failed to start: ${err.message}`);
+      const task = slot.task;
+      slot.task = null;
+      task?.reject(new Error(`scheduler: extraction worker crashed: ${err.message}`));
+    });
+    slot.worker.on('exit', () => {
+      const i = slots.indexOf(slot);
+      if (i >= 0) slots.splice(i, 1);
+      if (closed || broken) return;
+      if (!slot.ready) return fallBack('scheduler: extraction worker exited before it was ready');
+      slot.task?.reject(new Error('scheduler: extraction worker exited'));
+      dispatch();
+    });
+    return slot;
+  };
+
+  return {
+    get mode() {
+      return broken ? 'inline' : 'worker';
+    },
+    size,
+    extract(html, url, options) {
+      return new Promise<Extracted>((resolve, reject) => {
+        const task: Task = { request: { id: nextId++, html, url, ...(options?.rules ? { rules: options.rules } : {}) }, resolve, reject };
+        if (closed) return reject(new Error('scheduler: the extraction pool is closed'));
+        if (broken) return inline(task);
+        queue.push(task);
+        dispatch();
+      });
+    },
+    async close() {
+      closed = true;
+      for (const t of queue.splice(0)) t.reject(new Error('scheduler: the extraction pool is closed'));
+      await Promise.all(slots.splice(0).map((s) => {
+        s.task?.reject(new Error('scheduler: the extraction pool is closed'));
+        return s.worker.terminate();
+      }));
+    },
+  };
+}
+
+/** The fallback: extraction in the calling thread, behind the same interface. */
+function inlinePool(): ExtractPool {
+  return {
+    mode: 'inline',
+    size: 0,
+    extract: async (html, url, options) => extract(html, url, options),
+    close: async () => undefined,
+  };
+}

@@ -1,0 +1,24 @@
+/** Full-text search in the JSON API (mounted at /api/search). */
+import express, { type Router } from 'express';
+import { baseUrlFor } from '../base-url.js';
+import type { WebContext } from '../context.js';
+import { HttpError } from '../errors.js';
+import { queryString } from '../params.js';
+import { parseLimit, parseSearchText, parseSourceFilter, runSearch, SEARCH_PAGE, searchHitJson } from '../search.js';
+
+/** Routes of /api/search. */
+export function apiSearchRouter(ctx: WebContext): Router {
+  const router = express.Router();
+
+  router.get('/', (req, res) => {
+    const text = parseSearchText(req.query.q);
+    if (!text) throw new HttpError(400, 'invalid q: give the words to search for, e.g. q=minister');
+    const source = parseSourceFilter(ctx.db, req.query.source);
+    const limit = parseLimit(req.query.limit, SEARCH_PAGE.default, SEARCH_PAGE.max);
+    const page = runSearch(ctx.db, text, { source, cursor: queryString(req.query.cursor), limit });
+    const base = baseUrlFor(req, ctx.config);
+    res.json({ q: text.q, results: page.hits.map((h) => searchHitJson(h, base)), next_cursor: page.nextCursor });
+  });
+
+  return router;
+}

@@ -1,0 +1,63 @@
+/** The sources part of the JSON API (mounted at /api/sources): list, one, and adding a source with the admin token. */
+import express, { type RequestHandler, type Router } from 'express';
+import { getSourceSummary, listSourceSummariesPage } from '../../store/index.js';
+import { createSource } from '../../sources/manage.js';
+import { SourceConfigError } from '../../sources/schema.js';
+import { baseUrlFor } from '../base-url.js';
+import type { WebContext } from '../context.js';
+import { decodeSlugCursor, encodeKeyCursor } from '../cursor.js';
+import { HttpError } from '../errors.js';
+import { queryString, requireSource } from '../params.js';
+import { parseLimit } from '../search.js';
+import { sourceJson } from '../source-json.js';
+
+/** Default and largest page sizes of GET /api/sources. */
+export const SOURCES_PAGE = { default: 50, max: 200 } as const;
+
+/** Days of "new articles per day" in source summaries. */
+export const SOURCE_DAYS = 7;
+
+/** Routes of /api/sources; `checkBearer` is the API's admin-token check. */
+export function apiSourcesRouter(ctx: WebContext, checkBearer: RequestHandler): Router {
+  const { db, config } = ctx;
+  const router = express.Router();
+
+  router.get('/', (req, res) => {
+    const limit = parseLimit(req.query.limit, SOURCES_PAGE.default, SOURCES_PAGE.max);
+    const cursor = queryString(req.query.cursor);
+    const rows = listSourceSummariesPage(db, ctx.now(), { afterSlug: cursor === undefined ? undefined : decodeSlugCursor(cursor), limit: limit + 1 }, SOURCE_DAYS);
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    const base = baseUrlFor(req, config);
+    res.json({
+      sources: page.map((s) => sourceJson(s, base)),
+      next_cursor: rows.length > limit && last ? encodeKeyCursor('s', last.slug) : null,
+    });
+  });
+
+  router.get('/:slug', (req, res) => {
+    const source = requireSource(db, req.params.slug);
+    const summary = getSourceSummary(db, source.slug, ctx.now(), SOURCE_DAYS);
+    if (!summary) throw new HttpError(404, `no source with slug ${JSON.stringify(source.slug)}`);
+    res.json({ source: sourceJson(summary, baseUrlFor(req, config)) });
+  });
+
+  router.post('/', checkBearer, express.json({ limit: '64kb', strict: true }), (req, res) => {
+    if (!req.is('application/json')) {
+      throw new HttpError(415, 'expected a JSON source definition {"name": ..., "kind": ..., "urls": [...]} with Content-Type: application/json');
+    }
+    let created;
+    try {
+      created = createSource(db, req.body, ctx.now());
+    } catch (err) {
+      if (err instanceof SourceConfigError) throw new HttpError(400, err.message);
+      throw err;
+    }
+    const summary = getSourceSummary(db, created.slug, ctx.now(), SOURCE_DAYS);
+    if (!summary) throw new HttpError(500, 'the new source vanished');
+    res.status(201).location(`/api/sources/${encodeURIComponent(created.slug)}`);
+    res.json({ source: sourceJson(summary, baseUrlFor(req, config)) });
+  });
+
+  return router;
+}

@@ -1,0 +1,65 @@
+/** HTML pages of sources: /sources (every source with its figures) and /sources/:slug (settings, articles, changes). */
+import express, { type Router } from 'express';
+import { getSourceSummary, listChanges, listSourceSummaries, queryArticles } from '../../store/index.js';
+import type { WebContext } from '../context.js';
+import { HttpError } from '../errors.js';
+import { parsePositiveInt, queryString, requireSource } from '../params.js';
+import { downloadLinks, sourceFeedLinks } from '../links.js';
+import { articlePath, diffPath, sourcePath } from '../paths.js';
+import { sourceSettings, sourceUrls } from '../source-json.js';
+import { SOURCE_DAYS } from './api-sources.js';
+
+/** Articles listed per page on a source's page. */
+export const SOURCE_ARTICLES_PER_PAGE = 50;
+
+/** Changes listed on a source's page. */
+export const SOURCE_CHANGES = 20;
+
+/** The largest daily count (at least 1, the scale of the per-day bars). */
+function maxOf(days: Array<{ count: number }>): number {
+  return Math.max(1, ...days.map((d) => d.count));
+}
+
+/** Routes of the source pages. */
+export function sourcesRouter(ctx: WebContext): Router {
+  const { db, render } = ctx;
+  const router = express.Router();
+
+  router.get('/sources', (_req, res) => {
+    const sources = listSourceSummaries(db, ctx.now(), SOURCE_DAYS).map((s) => ({
+      ...s, href: sourcePath(s.slug), urls: sourceUrls(s), maxPerDay: maxOf(s.newPerDay),
+    }));
+    res.type('html').send(render('sources.njk', { sources, days: SOURCE_DAYS }));
+  });
+
+  router.get('/sources/:slug', (req, res) => {
+    const found = requireSource(db, req.params.slug);
+    const source = getSourceSummary(db, found.slug, ctx.now(), SOURCE_DAYS);
+    if (!source) throw new HttpError(404, `no source with slug ${JSON.stringify(found.slug)}`);
+    const rawBefore = queryString(req.query.before);
+    const before = rawBefore === undefined ? undefined : parsePositiveInt(rawBefore);
+    if (before === null) throw new HttpError(400, 'invalid "before" parameter: expected a positive integer');
+    const rows = queryArticles(db, { sourceId: source.id, beforeId: before, limit: SOURCE_ARTICLES_PER_PAGE + 1 });
+    const page = rows.slice(0, SOURCE_ARTICLES_PER_PAGE);
+    const last = page[page.length - 1];
+    const home = sourcePath(source.slug);
+    const changes = listChanges(db, { sourceId: source.id, changesOnly: true, limit: SOURCE_CHANGES }).map((c) => ({
+      ...c, articleHref: articlePath(c.articleId), href: diffPath(c.articleId, c.number - 1, c.number),
+    }));
+    res.type('html').send(render('source.njk', {
+      source,
+      settings: sourceSettings(source),
+      maxPerDay: maxOf(source.newPerDay),
+      articles: page.map((a) => ({ ...a, href: articlePath(a.id) })),
+      changes,
+      paged: before !== undefined,
+      firstHref: `${home}#articles`,
+      older: rows.length > SOURCE_ARTICLES_PER_PAGE && last ? `${home}?before=${last.id}#articles` : null,
+      feeds: sourceFeedLinks(source.slug, source.name),
+      downloads: downloadLinks({ sourceSlug: source.slug }),
+      apiHref: `/api/sources/${encodeURIComponent(source.slug)}`,
+    }));
+  });
+
+  return router;
+}
