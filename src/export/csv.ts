@@ -33,7 +33,7 @@ const STAT_COLUMNS: ReadonlyArray<[string, string]> = [
 export const CSV_COLUMNS: readonly string[] = [
   'article_id', 'url', 'source', 'version', 'captured_at', 'published_at', 'title', 'byline', 'word_count',
   'words_added', 'words_removed', ...STAT_COLUMNS.map(([, c]) => c), 'content_hash', 'extractor_version',
-  'http_status', 'body_sha256',
+  'http_status', 'body_sha256', 'change_kind', 'minor_reason',
 ];
 
 /** One field, quoted per RFC 4180 when needed; null and undefined become an empty field. */
@@ -60,7 +60,7 @@ function versionCells(a: ArticleRow, v: VersionRow): Cell[] {
   return [
     a.id, a.url, a.source_slug, v.number, v.captured_at, v.published_at, v.title, v.byline, countWords(v.text),
     diffed ? v.words_added : null, diffed ? v.words_removed : null, ...STAT_COLUMNS.map(([k]) => statCell(stats, k)),
-    v.content_hash, v.extractor_version, v.http_status, v.body_sha256,
+    v.content_hash, v.extractor_version, v.http_status, v.body_sha256, v.change_kind, v.minor_reason,
   ];
 }
 

@@ -79,15 +79,20 @@ export const versionSchema = z.object({
   metadata: jsonObject,
   /** Index into the article's `responses`, or null. */
   response: count.nullable(),
+  /** 'initial', 'substantive' or 'minor' (absent in exports made before version classes: derived from the number). */
+  changeKind: z.enum(['initial', 'substantive', 'minor']).optional(),
+  minorReason: nullableString.optional(),
 });
 
 /** One entry of an article's check log. */
 export const checkSchema = z.object({
   checkedAt: z.string(),
-  outcome: z.enum(['new_version', 'unchanged', 'not_modified', 'error', 'blocked']),
+  outcome: z.enum(['new_version', 'unchanged', 'not_modified', 'error', 'blocked', 'flipflop', 'rejected']),
   httpStatus: z.number().int().nullable(),
   error: nullableString,
   durationMs: z.number().int().nullable(),
+  /** Content hash of the capture, when the check extracted one. */
+  contentHash: nullableString.optional(),
 });
 
 /** An article line. */

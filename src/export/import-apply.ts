@@ -83,9 +83,10 @@ export function applyArticle(db: Db, a: ArticleLine, counts: Inserted): void {
       content_hash: v.contentHash, captured_at: v.capturedAt, response_id: v.response === null ? null : responseIds[v.response]!,
       extractor_version: v.extractorVersion, words_added: v.wordsAdded, words_removed: v.wordsRemoved,
       stats: v.stats === null ? null : JSON.stringify(v.stats), metadata: JSON.stringify(v.metadata),
+      change_kind: v.changeKind ?? (v.number === 1 ? 'initial' : 'substantive'), minor_reason: v.minorReason ?? null,
     });
   }
-  for (const c of a.checks) insertCheck(db, articleId, c.checkedAt, c.outcome, c.httpStatus, c.error, c.durationMs);
+  for (const c of a.checks) insertCheck(db, articleId, c.checkedAt, c.outcome, c.httpStatus, c.error, c.durationMs, c.contentHash ?? null);
   counts.articles++;
   counts.versions += a.versions.length;
   counts.responses += a.responses.length;

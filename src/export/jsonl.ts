@@ -54,6 +54,7 @@ export function versionEntry(v: VersionRow, responseIndex: Map<number, number>):
     contentHash: v.content_hash, extractorVersion: v.extractor_version, wordsAdded: v.words_added, wordsRemoved: v.words_removed,
     stats: parseObject(v.stats), metadata: parseObject(v.metadata) ?? {},
     response: v.response_id === null ? null : (responseIndex.get(v.response_id) ?? null),
+    changeKind: v.change_kind, minorReason: v.minor_reason,
   };
 }
 
@@ -68,7 +69,10 @@ export function responseEntry(r: ResponseRow): ResponseEntry {
 }
 
 function checkEntry(c: CheckRow): CheckEntryLine {
-  return { checkedAt: c.checked_at, outcome: c.outcome as CheckEntryLine['outcome'], httpStatus: c.http_status, error: c.error, durationMs: c.duration_ms };
+  return {
+    checkedAt: c.checked_at, outcome: c.outcome as CheckEntryLine['outcome'], httpStatus: c.http_status, error: c.error,
+    durationMs: c.duration_ms, contentHash: c.content_hash,
+  };
 }
 
 /**

@@ -66,6 +66,8 @@ export interface VersionRow {
   words_removed: number;
   stats: string | null;
   metadata: string;
+  change_kind: 'initial' | 'substantive' | 'minor';
+  minor_reason: string | null;
   http_status: number | null;
   body_sha256: string | null;
 }
@@ -97,6 +99,7 @@ export interface CheckRow {
   http_status: number | null;
   error: string | null;
   duration_ms: number | null;
+  content_hash: string | null;
 }
 
 const SCOPE = '(@articleId IS NULL OR a.id = @articleId) AND (@sourceId IS NULL OR a.source_id = @sourceId)';
@@ -136,7 +139,8 @@ export function findSourceId(db: Db, slug: string): number | null {
 /** Up to `limit` versions of an article with number above `afterNumber`, texts included, oldest first. */
 export function listVersionsPage(db: Db, articleId: number, afterNumber: number, limit: number): VersionRow[] {
   return stmt(db, `SELECT v.id, v.number, v.title, v.byline, v.published_at, v.text, v.content_hash, v.captured_at, v.response_id,
-      v.extractor_version, v.words_added, v.words_removed, v.stats, v.metadata, r.status AS http_status, r.body_sha256
+      v.extractor_version, v.words_added, v.words_removed, v.stats, v.metadata, v.change_kind, v.minor_reason,
+      r.status AS http_status, r.body_sha256
     FROM versions v LEFT JOIN responses r ON r.id = v.response_id
     WHERE v.article_id = ? AND v.number > ? ORDER BY v.number LIMIT ?`).all(articleId, afterNumber, limit) as VersionRow[];
 }
@@ -158,7 +162,7 @@ export function getResponseHead(db: Db, id: number): ResponseHead | null {
 
 /** Up to `limit` checks of an article with id above `afterId`, oldest first. */
 export function listChecksPage(db: Db, articleId: number, afterId: number, limit: number): CheckRow[] {
-  return stmt(db, `SELECT id, checked_at, outcome, http_status, error, duration_ms FROM checks
+  return stmt(db, `SELECT id, checked_at, outcome, http_status, error, duration_ms, content_hash FROM checks
     WHERE article_id = ? AND id > ? ORDER BY id LIMIT ?`).all(articleId, afterId, limit) as CheckRow[];
 }
 
@@ -223,14 +227,16 @@ export interface NewVersionRow {
   words_removed: number;
   stats: string | null;
   metadata: string;
+  change_kind: 'initial' | 'substantive' | 'minor';
+  minor_reason: string | null;
 }
 
 /** Inserts a version with an explicit number (the store's insertVersion numbers them itself). */
 export function insertVersionRow(db: Db, v: NewVersionRow): void {
   stmt(db, `INSERT INTO versions (article_id, number, title, byline, published_at, text, content_hash, captured_at, response_id,
-      extractor_version, words_added, words_removed, stats, metadata)
+      extractor_version, words_added, words_removed, stats, metadata, change_kind, minor_reason)
     VALUES (@article_id, @number, @title, @byline, @published_at, @text, @content_hash, @captured_at, @response_id,
-      @extractor_version, @words_added, @words_removed, @stats, @metadata)`).run(v);
+      @extractor_version, @words_added, @words_removed, @stats, @metadata, @change_kind, @minor_reason)`).run(v);
 }
 
 /** Marks a point inside the import's transaction that one line's inserts can be rolled back to. */
