@@ -130,8 +130,11 @@ describe('palimpsest CLI', () => {
     expect(r.stderr).toContain('PALIMPSEST_PORT=abc is not a number');
   });
 
-  it('serve answers / and /healthz, and stops on SIGTERM', async () => {
-    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--no-scheduler', '--log-level', 'silent'], {
+  it.each([
+    ['palimpsest serve', [CLI, 'serve']],
+    ['npm start (scripts/start.mjs)', [path.resolve('scripts/start.mjs')]],
+  ])('%s answers / and /healthz, and stops on SIGTERM', async (_name, entry) => {
+    const child = spawn(process.execPath, [...entry, '--port', '0', '--no-scheduler', '--log-level', 'silent'], {
       env: { ...process.env, PALIMPSEST_CONFIG: '', PALIMPSEST_DB: db },
     });
     const url = await new Promise<string>((resolve, reject) => {
@@ -150,12 +153,15 @@ describe('palimpsest CLI', () => {
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
       }).on('error', reject);
     });
-    const home = await get('/');
-    expect(home.status).toBe(200);
-    expect(home.body).toContain('news.example');
-    expect((await get('/healthz')).status).toBe(200);
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-    child.kill('SIGTERM');
+    try {
+      const home = await get('/');
+      expect(home.status).toBe(200);
+      expect(home.body).toContain('Latest changes');
+      expect((await get('/healthz')).status).toBe(200);
+    } finally {
+      child.kill('SIGTERM'); // also when an assertion failed, so no server outlives the test
+    }
     expect(await exited).toBe(0);
   });
 });

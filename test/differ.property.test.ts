@@ -45,7 +45,7 @@ const versionPair = fc
     return [a, { title: titleWords.length > 0 ? titleWords.join(' ') : a.title, paragraphs: paras }];
   });
 
-const RUNS = { numRuns: 300 };
+const RUNS = { numRuns: 200 };
 
 /** Checks everything that must hold for any diff of (a, b). */
 function checkDiff(d: ArticleDiff, a: ArticleVersion, b: ArticleVersion): void {
@@ -292,7 +292,7 @@ describe('differ properties', () => {
         const text = chars.join('');
         expect(sentenceRanges(text)).toEqual(intlSentenceRanges(text));
       }),
-      { numRuns: 3000 },
+      { numRuns: 2000 },
     );
   });
 });

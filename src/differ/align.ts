@@ -51,6 +51,14 @@ export function alignParagraphs(ws: Workspace): Alignment {
   const bToA = exact.bToA;
   forEachGap(aToB, bToA, (aLo, aHi, bLo, bHi) => {
     if (aLo === aHi || bLo === bHi) return;
+    if (aHi - aLo === 1 && bHi - bLo === 1) {
+      // One paragraph on each side (a paragraph edited in place, the commonest gap): no matching to do.
+      if (ws.old.normalized(aLo) === ws.new.normalized(bLo)) {
+        aToB[aLo] = bLo;
+        bToA[bLo] = aLo;
+      }
+      return;
+    }
     const m = matchByKey(ws, (side, i) => side.normalized(i), aLo, aHi, bLo, bHi);
     for (let i = aLo; i < aHi; i++) {
       const j = m.aToB[i - aLo] as number;
@@ -122,20 +130,74 @@ function matchByKey(
   bLo: number,
   bHi: number,
 ): Matching {
-  const ids = new Map<string, number>();
-  const idOf = (s: string): number => {
-    let id = ids.get(s);
-    if (id === undefined) {
-      id = ids.size;
-      ids.set(s, id);
-    }
-    return id;
-  };
+  const ids = new StringIds();
+  const idOf = (s: string): number => ids.id(s);
   const a = new Int32Array(aHi - aLo);
   for (let i = aLo; i < aHi; i++) a[i - aLo] = idOf(key(ws.old, i));
   const b = new Int32Array(bHi - bLo);
   for (let j = bLo; j < bHi; j++) b[j - bLo] = idOf(key(ws.new, j));
   return histogramMatch(a, b);
+}
+
+/**
+ * Numbers distinct strings 0, 1, 2, ... in order of first sight. Paragraphs run to hundreds of characters and
+ * a Map keyed by them hashes every character of every one; here the key is a hash of the length and about 17
+ * characters spread over the string, and equal hashes are told apart by comparing the strings (native and
+ * fast, and only needed when they are equal or collide). A bucket that collects many distinct strings (text
+ * built to collide) falls back to a Map of its own, so the cost stays linear.
+ */
+class StringIds {
+  private readonly strings: string[] = [];
+  /** Sample hash -> id of the first string with it, or the list of ids of all strings with it. */
+  private readonly buckets = new Map<number, number | number[]>();
+  /** Buckets that grew past BUCKET_LIMIT: exact lookup by string. */
+  private readonly crowded = new Map<number, Map<string, number>>();
+
+  id(s: string): number {
+    const h = sampleHash(s);
+    const bucket = this.buckets.get(h);
+    if (bucket === undefined) {
+      this.buckets.set(h, this.strings.length);
+      return this.push(s);
+    }
+    if (typeof bucket === 'number') {
+      if (this.strings[bucket] === s) return bucket;
+      this.buckets.set(h, [bucket, this.strings.length]);
+      return this.push(s);
+    }
+    if (bucket.length > BUCKET_LIMIT) {
+      let exact = this.crowded.get(h);
+      if (!exact) {
+        exact = new Map();
+        for (const id of bucket) exact.set(this.strings[id] as string, id);
+        this.crowded.set(h, exact);
+      }
+      const known = exact.get(s);
+      if (known !== undefined) return known;
+      exact.set(s, this.strings.length);
+      return this.push(s);
+    }
+    for (const id of bucket) if (this.strings[id] === s) return id;
+    bucket.push(this.strings.length);
+    return this.push(s);
+  }
+
+  private push(s: string): number {
+    this.strings.push(s);
+    return this.strings.length - 1;
+  }
+}
+
+const BUCKET_LIMIT = 8;
+
+/** Hash of the length of `s` and of about 17 of its characters (all of them for short strings). */
+function sampleHash(s: string): number {
+  const n = s.length;
+  let h = Math.imul(n, 0x9e3779b1);
+  const step = n > 32 ? n >> 4 : 1;
+  for (let k = 0; k < n; k += step) h = Math.imul(h ^ s.charCodeAt(k), 0x01000193);
+  if (n > 0) h = Math.imul(h ^ s.charCodeAt(n - 1), 0x01000193);
+  return h;
 }
 
 /** Calls `fn` for each maximal run of unmatched paragraphs between two matched ones (either side may be empty, not both). */
@@ -155,7 +217,7 @@ function forEachGap(aToB: Int32Array, bToA: Int32Array, fn: (aLo: number, aHi: n
 function exactMoves(ws: Workspace, aToB: Int32Array, bToA: Int32Array, movedOld: Uint8Array, movedNew: Uint8Array): Link[] {
   const byKey = new Map<string, number[]>();
   for (let i = 0; i < aToB.length; i++) {
-    if (aToB[i] !== -1 || ws.old.wordCount(i) < MOVE_MIN_WORDS) continue;
+    if (aToB[i] !== -1) continue;
     const k = ws.old.normalized(i);
     const list = byKey.get(k);
     if (list) list.push(i);
@@ -166,8 +228,8 @@ function exactMoves(ws: Workspace, aToB: Int32Array, bToA: Int32Array, movedOld:
   for (let j = 0; j < bToA.length; j++) {
     if (bToA[j] !== -1) continue;
     const list = byKey.get(ws.new.normalized(j));
-    const i = list?.shift();
-    if (i === undefined) continue;
+    if (!list || list.length === 0 || ws.new.wordCount(j) < MOVE_MIN_WORDS) continue;
+    const i = list.shift() as number;
     movedOld[i] = 1;
     movedNew[j] = 1;
     moves.push({ kind: 'move', a: i, aCount: 1, b: j, bCount: 1 });

@@ -5,6 +5,7 @@
  * police uniforms") where chance overlap between unrelated paragraphs only shares scattered common words.
  */
 import { intersectionSize, similarPairs, type SimilarPair } from './similarity.js';
+import { takeInt32 } from './pool.js';
 import type { Side, Workspace } from './workspace.js';
 
 /** Dice similarity above which a pair qualifies on words alone. */
@@ -81,44 +82,68 @@ function phraseCache(ws: Workspace): { old: (i: number) => Phrases; new: (j: num
   return { old: (i) => get(olds, ws.old, i), new: (j) => get(news, ws.new, j) };
 }
 
+/** The hash of every run of PHRASE_WORDS words of a paragraph (as in phrasesOf, unsorted; from the diff's pool). */
+function phraseHashes(side: Side, i: number, ws: Workspace): Int32Array {
+  const tokens = side.tokens(i);
+  const words = takeInt32(tokens.length);
+  let n = 0;
+  for (let k = 0; k < tokens.length; k++) {
+    const id = tokens[k] as number;
+    if (ws.interner.isWord(id)) words[n++] = id;
+  }
+  const runs = Math.max(0, Math.min(n - PHRASE_WORDS + 1, POS));
+  const hashes = takeInt32(runs);
+  for (let k = 0; k < runs; k++) {
+    let h = 0x811c9dc5;
+    for (let m = 0; m < PHRASE_WORDS; m++) h = Math.imul(h ^ (words[k + m] as number), 0x01000193);
+    hashes[k] = h;
+  }
+  return hashes;
+}
+
 /** Pairs (indices into oldRest/newRest) sharing a phrase, with Dice >= PAIR_MIN_SIM_PHRASE. */
 function phrasePairs(ws: Workspace, phrases: ReturnType<typeof phraseCache>, oldRest: readonly number[], newRest: readonly number[]): SimilarPair[] {
-  // One sorted array of hash * 2^20 + (index into newRest) over all new paragraphs' phrases.
+  // An open-addressing table from phrase hash to the list of new paragraphs (indices into newRest) holding it.
+  const newHashes = newRest.map((j) => phraseHashes(ws.new, j, ws));
   let total = 0;
-  for (const j of newRest) total += phrases.new(j).keys.length;
-  const index = new Float64Array(total);
-  let at = 0;
-  newRest.forEach((j, local) => {
-    for (const key of phrases.new(j).keys) index[at++] = hashOf(key) * POS + local;
-  });
-  index.sort();
-  const lowerBound = (x: number): number => {
-    let lo = 0;
-    let hi = index.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((index[mid] as number) < x) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+  for (const hs of newHashes) total += hs.length;
+  let size = 16;
+  while (size < 2 * total) size *= 2;
+  const mask = size - 1;
+  const slotHash = takeInt32(size);
+  const slotHead = takeInt32(size).fill(0);
+  const entryNew = takeInt32(total);
+  const entryNext = takeInt32(total);
+  const slotOf = (h: number): number => {
+    let slot = (h ^ (h >>> 15)) & mask;
+    while (slotHead[slot] !== 0 && slotHash[slot] !== h) slot = (slot + 1) & mask;
+    return slot;
   };
+  let entries = 0;
+  newHashes.forEach((hs, local) => {
+    for (let k = 0; k < hs.length; k++) {
+      const h = hs[k] as number;
+      const slot = slotOf(h);
+      slotHash[slot] = h;
+      entryNew[entries] = local;
+      entryNext[entries] = (slotHead[slot] as number) - 1;
+      slotHead[slot] = ++entries;
+    }
+  });
   const out: SimilarPair[] = [];
-  const seen = new Int32Array(newRest.length).fill(-1);
+  const seen = takeInt32(newRest.length).fill(-1);
+  const touched: number[] = [];
   oldRest.forEach((i, li) => {
-    const touched: number[] = [];
-    const pa = phrases.old(i);
-    let lastHash = -1;
-    for (const key of pa.keys) {
-      const h = hashOf(key);
-      if (h === lastHash) continue;
-      lastHash = h;
-      for (let k = lowerBound(h * POS); k < index.length && hashOf(index[k] as number) === h; k++) {
-        const lj = (index[k] as number) % POS;
+    const hs = phraseHashes(ws.old, i, ws);
+    for (let k = 0; k < hs.length; k++) {
+      for (let e = (slotHead[slotOf(hs[k] as number)] as number) - 1; e >= 0; e = entryNext[e] as number) {
+        const lj = entryNew[e] as number;
         if (seen[lj] === li) continue;
         seen[lj] = li;
         touched.push(lj);
       }
     }
+    if (touched.length === 0) return;
     touched.sort((x, y) => x - y);
     const a = ws.old.wordSet(i);
     for (const lj of touched) {
@@ -126,8 +151,9 @@ function phrasePairs(ws: Workspace, phrases: ReturnType<typeof phraseCache>, old
       const b = ws.new.wordSet(j);
       const common = intersectionSize(a, b);
       const sim = (2 * common) / (a.length + b.length);
-      if (sim >= PAIR_MIN_SIM_PHRASE && sharesPhrase(pa, phrases.new(j))) out.push({ i: li, j: lj, sim, common });
+      if (sim >= PAIR_MIN_SIM_PHRASE && sharesPhrase(phrases.old(i), phrases.new(j))) out.push({ i: li, j: lj, sim, common });
     }
+    touched.length = 0;
   });
   return out;
 }

@@ -5,6 +5,7 @@
  * which is why the paragraph level uses it instead of plain Myers.
  */
 import { diffSequences } from './myers.js';
+import { patienceAnchors } from './patience.js';
 
 /** Result of {@link histogramMatch}: for each index the matched index on the other side, or -1. */
 export interface Matching {
@@ -15,7 +16,12 @@ export interface Matching {
 /** Elements occurring more often than this in a region are not used as anchors; such regions fall back to Myers. */
 const MAX_CHAIN = 64;
 
-/** Matches equal elements of `a` and `b` in order (an increasing matching; not necessarily a longest one). */
+/**
+ * Matches equal elements of `a` and `b` in order (an increasing matching; not necessarily a longest one).
+ * Elements unique on both sides that appear in the same order (patience anchors) are matched first in
+ * O(n log n), so that on long texts with scattered edits the histogram recursion only runs in the small
+ * stretches between them.
+ */
 export function histogramMatch(a: Int32Array, b: Int32Array): Matching {
   const aToB = new Int32Array(a.length).fill(-1);
   const bToA = new Int32Array(b.length).fill(-1);
@@ -23,7 +29,15 @@ export function histogramMatch(a: Int32Array, b: Int32Array): Matching {
     aToB[i] = j;
     bToA[j] = i;
   };
-  const stack: number[] = [0, a.length, 0, b.length];
+  const stack: number[] = [];
+  let i0 = 0;
+  let j0 = 0;
+  for (const [i, j] of [...patienceAnchors(a, b), [a.length, b.length] as [number, number]]) {
+    if (i < a.length) link(i, j);
+    if (i > i0 || j > j0) stack.push(i0, i, j0, j);
+    i0 = i + 1;
+    j0 = j + 1;
+  }
   while (stack.length > 0) {
     let bHi = stack.pop() as number;
     let bLo = stack.pop() as number;

@@ -35,6 +35,15 @@ export class IdTable {
     this.values[id] = value;
   }
 
+  /** Sets bits `bits` in the value of `id`. */
+  or(id: number, bits: number): void {
+    if (this.stamps[id] === this.generation) this.values[id] = (this.values[id] as number) | bits;
+    else {
+      this.stamps[id] = this.generation;
+      this.values[id] = bits;
+    }
+  }
+
   /** Adds `delta` to the value of `id` and returns the new value. */
   add(id: number, delta: number): number {
     const v = this.get(id) + delta;

@@ -25,16 +25,41 @@ export function diffSequences(a: Int32Array, b: Int32Array, del: Uint8Array, ins
   const n = a.length;
   const m = b.length;
   if (del.length !== n || ins.length !== m) throw new Error('differ: flag arrays must match the sequence lengths');
-  const maxCost = Math.max(1, Math.floor(opts.maxCost ?? Math.max(256, Math.sqrt(n + m))));
-  // Diagonal k = i - j lies in [-m, n]; k - 1 and k + 1 are read too.
-  const size = n + m + 3;
-  const kvdf = new Int32Array(size);
-  const kvdb = new Int32Array(size);
-  const off = m + 1;
-  const split = new Int32Array(4);
+  diffRange(a, 0, n, b, 0, m, del, ins, Math.max(1, Math.floor(opts.maxCost ?? Math.max(256, Math.sqrt(n + m)))));
+}
+
+/** Search vectors and stack of {@link diffRange}, reused from call to call (the differ is synchronous and never nests them). */
+let kvdf = new Int32Array(256);
+let kvdb = new Int32Array(256);
+const split = new Int32Array(4);
+const stack: number[] = [];
+
+/**
+ * {@link diffSequences} on a[aLo, aHi) and b[bLo, bHi), flagging in `del` and `ins` at the same (absolute)
+ * indices as `a` and `b`; the flags of the two ranges must be zero. `maxCost` is at least 1.
+ */
+export function diffRange(
+  a: Int32Array,
+  aLo: number,
+  aHi: number,
+  b: Int32Array,
+  bLo: number,
+  bHi: number,
+  del: Uint8Array,
+  ins: Uint8Array,
+  maxCost: number,
+): void {
+  // Diagonal k = i - j lies in [aLo - bHi, aHi - bLo]; k - 1 and k + 1 are read too.
+  const size = aHi - aLo + (bHi - bLo) + 3;
+  if (kvdf.length < size) {
+    kvdf = new Int32Array(Math.max(size, 2 * kvdf.length));
+    kvdb = new Int32Array(kvdf.length);
+  }
+  const off = bHi - aLo + 1;
   // Explicit stack of [off1, lim1, off2, lim2, needMin] so that deep recursion cannot overflow the JS stack.
-  const stack: number[] = [0, n, 0, m, 0];
-  while (stack.length > 0) {
+  const base = stack.length;
+  stack.push(aLo, aHi, bLo, bHi, 0);
+  while (stack.length > base) {
     const needMin = stack.pop() as number;
     let lim2 = stack.pop() as number;
     let off2 = stack.pop() as number;

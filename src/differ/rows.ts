@@ -46,7 +46,7 @@ export function buildRows(ws: Workspace, alignment: Alignment): BuiltRows {
       out.newWords += words;
       const move = moveOfNew.get(ni);
       if (move) {
-        const d = diffTokenIds(ws.old.tokens(move.a), ws.new.tokens(ni), ws.interner);
+        const d = diffTokenIds(ws.old.tokens(move.a), ws.new.tokens(ni), ws.interner, ws.old.source(move.a), ws.new.source(ni));
         out.wordsAdded += d.wordsAdded;
         out.wordsRemoved += d.wordsRemoved;
         const left = ws.old.text(move.a);
@@ -67,7 +67,7 @@ export function buildRows(ws: Workspace, alignment: Alignment): BuiltRows {
     } else {
       const left = joined(ws.old, link.a, link.aCount, ws.separator);
       const right = joined(ws.new, link.b, link.bCount, ws.separator);
-      const d = diffTokenIds(left.ids, right.ids, ws.interner);
+      const d = diffTokenIds(left.ids, right.ids, ws.interner, left, right);
       out.wordsAdded += d.wordsAdded;
       out.wordsRemoved += d.wordsRemoved;
       for (let k = 0; k < link.aCount; k++) out.oldWords += ws.old.wordCount(link.a + k);
@@ -85,9 +85,9 @@ export function buildRows(ws: Workspace, alignment: Alignment): BuiltRows {
   return out;
 }
 
-/** The text and token ids of `count` paragraphs from `start` joined by the paragraph separator. */
-function joined(side: Side, start: number, count: number, separator: number): { text: string; ids: Int32Array } {
-  if (count === 1) return { text: side.text(start), ids: side.tokens(start) };
+/** The text, token ids and token offsets of `count` paragraphs from `start` joined by the paragraph separator. */
+function joined(side: Side, start: number, count: number, separator: number): { text: string; ids: Int32Array; starts: Int32Array } {
+  if (count === 1) return { text: side.text(start), ids: side.tokens(start), starts: side.tokenStarts(start) };
   const texts: string[] = [];
   const parts: Int32Array[] = [];
   let length = count - 1;
@@ -98,13 +98,23 @@ function joined(side: Side, start: number, count: number, separator: number): { 
     length += ids.length;
   }
   const ids = new Int32Array(length);
+  const starts = new Int32Array(length + 1);
   let at = 0;
+  let offset = 0;
   parts.forEach((p, k) => {
-    if (k > 0) ids[at++] = separator;
+    if (k > 0) {
+      starts[at] = offset;
+      ids[at++] = separator;
+      offset += PARAGRAPH_SEPARATOR.length;
+    }
     ids.set(p, at);
+    const own = side.tokenStarts(start + k);
+    for (let t = 0; t < p.length; t++) starts[at + t] = offset + (own[t] as number);
     at += p.length;
+    offset += (texts[k] as string).length;
   });
-  return { text: texts.join(PARAGRAPH_SEPARATOR), ids };
+  starts[length] = offset;
+  return { text: texts.join(PARAGRAPH_SEPARATOR), ids, starts };
 }
 
 /** Renumbers moveIds 1, 2, ... in order of first appearance in `rows` (keeps them deterministic and orientation-free). */

@@ -54,42 +54,66 @@ function classOf(c: number): number {
 const isSATerm = (k: number): boolean => k === ATERM || k === STERM;
 const isParaSep = (k: number): boolean => k === SEP || k === CR || k === LF;
 
-/** Break positions (offsets where a new sentence starts, excluding 0 and the end), or null when `text` needs Intl.Segmenter. */
-function fastBreaks(text: string): number[] | null {
-  const n = text.length;
-  const cls = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const k = classOf(text.charCodeAt(i));
-    if (k === UNSUPPORTED) return null;
-    cls[i] = k;
+/** Matches a character whose class is not known here (the text then goes to Intl.Segmenter): a native scan. */
+const UNSUPPORTED_CHAR = (() => {
+  const known: number[] = [];
+  for (let c = 0; c < LIMIT; c++) if (table[c] !== UNSUPPORTED) known.push(c);
+  known.push(0x2013, 0x2014);
+  for (let c = 0x2018; c <= 0x201f; c++) known.push(c);
+  let set = '';
+  const hex = (c: number): string => `\\u${c.toString(16).padStart(4, '0')}`;
+  for (let k = 0; k < known.length; ) {
+    let e = k;
+    while (e + 1 < known.length && known[e + 1] === (known[e] as number) + 1) e++;
+    set += e > k ? `${hex(known[k] as number)}-${hex(known[e] as number)}` : hex(known[k] as number);
+    k = e + 1;
   }
+  return new RegExp(`[^${set}]`);
+})();
+
+/** The characters a sentence can end at: SATerm (. ! ?) and ParaSep (CR, LF, NEL). */
+const TERMINATOR = /[.!?\r\n\u0085]/g;
+
+/** Class of the (supported) character at `i`. */
+function classAt(text: string, i: number): number {
+  return classOf(text.charCodeAt(i));
+}
+
+/**
+ * Break positions (offsets where a new sentence starts, excluding 0 and the end), or null when `text` needs
+ * Intl.Segmenter. Breaks only happen at terminators, so the rules are applied at those alone, found by a
+ * native regex search; the characters between them are never looked at one by one.
+ */
+function fastBreaks(text: string): number[] | null {
+  if (UNSUPPORTED_CHAR.test(text)) return null;
+  const n = text.length;
   const breaks: number[] = [];
   let i = 0;
   while (i < n) {
-    const k = cls[i] as number;
+    TERMINATOR.lastIndex = i;
+    const m = TERMINATOR.exec(text);
+    if (m === null) break;
+    i = m.index;
+    const k = classAt(text, i);
     if (isParaSep(k)) {
       // SB3: CR x LF; SB4: break after a paragraph separator.
-      const end = k === CR && cls[i + 1] === LF ? i + 2 : i + 1;
+      const end = k === CR && i + 1 < n && classAt(text, i + 1) === LF ? i + 2 : i + 1;
       if (end < n) breaks.push(end);
       i = end;
       continue;
     }
-    if (!isSATerm(k)) {
-      i++;
-      continue;
-    }
     // SB6: ATerm x Numeric; SB7: (Upper|Lower) ATerm x Upper.
-    const next = i + 1 < n ? (cls[i + 1] as number) : -1;
-    if (k === ATERM && (next === NUMERIC || (next === UPPER && i > 0 && (cls[i - 1] === UPPER || cls[i - 1] === LOWER)))) {
+    const next = i + 1 < n ? classAt(text, i + 1) : -1;
+    if (k === ATERM && (next === NUMERIC || (next === UPPER && i > 0 && (classAt(text, i - 1) === UPPER || classAt(text, i - 1) === LOWER)))) {
       i++;
       continue;
     }
     // SB9, SB10: no break inside SATerm Close* Sp*.
     let p = i + 1;
-    while (p < n && cls[p] === CLOSE) p++;
-    while (p < n && cls[p] === SP) p++;
+    while (p < n && classAt(text, p) === CLOSE) p++;
+    while (p < n && classAt(text, p) === SP) p++;
     if (p >= n) break;
-    const after = cls[p] as number;
+    const after = classAt(text, p);
     // SB8a: SATerm Close* Sp* x (SContinue | SATerm).
     if (after === SCONTINUE || isSATerm(after)) {
       i = p;
@@ -99,18 +123,18 @@ function fastBreaks(text: string): number[] | null {
     if (k === ATERM) {
       let q = p;
       while (q < n) {
-        const c = cls[q] as number;
+        const c = classAt(text, q);
         if (c === UPPER || c === LOWER || isParaSep(c) || isSATerm(c)) break;
         q++;
       }
-      if (q < n && cls[q] === LOWER) {
+      if (q < n && classAt(text, q) === LOWER) {
         i = p;
         continue;
       }
     }
     // SB11: break after SATerm Close* Sp* ParaSep?.
     if (isParaSep(after)) {
-      const end = after === CR && cls[p + 1] === LF ? p + 2 : p + 1;
+      const end = after === CR && p + 1 < n && classAt(text, p + 1) === LF ? p + 2 : p + 1;
       if (end < n) breaks.push(end);
       i = end;
       continue;

@@ -1,16 +1,16 @@
 /**
  * Sentence-level edit actions (NewsEdits taxonomy: addition, deletion, edit, move) derived from the rows.
  *
- * Sentences come from `Intl.Segmenter` (sentence granularity), per paragraph, and only for rows that are
- * not unchanged: an unchanged paragraph has only unchanged sentences. Inside a changed or moved row the
- * sentences are aligned like paragraphs are (equal ones by Myers on interned sentences, then similar ones
- * paired in order: 'edited'). Whatever is left, plus the sentences of added and removed paragraphs, is
+ * Sentences are cut as `Intl.Segmenter` (sentence granularity) cuts them (see segment.ts), per paragraph,
+ * and only for rows that are not unchanged: an unchanged paragraph has only unchanged sentences. Inside a
+ * changed or moved row the sentences are aligned like paragraphs are (equal ones by Myers on interned
+ * sentences, then similar ones paired in order: 'edited'). Whatever is left, plus the sentences of added and removed paragraphs, is
  * matched across the whole article: the same sentence elsewhere, or a mutually most similar one, is 'moved';
  * the rest is 'added' or 'deleted'. Sentences of a moved paragraph are 'moved'.
  */
-import { diffSequences } from './myers.js';
+import { diffRange } from './myers.js';
 import { heaviestChain, similarPairs, wordSet, type SimilarPair } from './similarity.js';
-import { diffTokenIds } from './worddiff.js';
+import { diffTokenIds, type TokenSource } from './worddiff.js';
 import type { DiffRow, SentenceAction, SentencePosition } from './types.js';
 import { sentenceRanges } from './segment.js';
 import { collapseWhitespace, type SideName, type Workspace } from './workspace.js';
@@ -31,15 +31,24 @@ interface Sentence {
   /** Token ids of `text` and its word set, computed only when the sentence has to be compared or diffed. */
   ids: Int32Array | undefined;
   set: Int32Array | undefined;
+  /** Where the tokens of `ids` come from (set with `ids`). */
+  source: TokenSource | undefined;
 }
 
 /** The sentences of paragraph `index` of one side. */
 function sentencesOf(ws: Workspace, side: SideName, index: number): Sentence[] {
-  const text = ws.side(side).text(index);
-  return sentenceRanges(text).map(([start, end], sentence) => {
+  const own = ws.side(side);
+  const text = own.text(index);
+  // In a paragraph whose whitespace is already regular (the usual case), every trimmed sentence is its own key.
+  const regular = own.normalized(index) === text;
+  const ranges = sentenceRanges(text);
+  const out: Sentence[] = new Array<Sentence>(ranges.length);
+  for (let k = 0; k < ranges.length; k++) {
+    const [start, end] = ranges[k] as [number, number];
     const s = text.slice(start, end);
-    return { at: { paragraph: index, sentence }, side, text: s, start, end, key: collapseWhitespace(s), ids: undefined, set: undefined };
-  });
+    out[k] = { at: { paragraph: index, sentence: k }, side, text: s, start, end, key: regular ? s : collapseWhitespace(s), ids: undefined, set: undefined, source: undefined };
+  }
+  return out;
 }
 
 /**
@@ -54,7 +63,14 @@ function idsOf(ws: Workspace, s: Sentence): Int32Array {
   const starts = side.tokenStarts(s.at.paragraph);
   const lo = lowerBound(starts, s.start);
   const hi = lowerBound(starts, s.end);
-  s.ids = starts[lo] === s.start && starts[hi] === s.end ? tokens.subarray(lo, hi) : ws.interner.internText(s.text);
+  if (starts[lo] === s.start && starts[hi] === s.end) {
+    s.ids = tokens.subarray(lo, hi);
+    s.source = { text: side.text(s.at.paragraph), starts: starts.subarray(lo, hi + 1) };
+  } else {
+    const t = ws.interner.internTokens(s.text);
+    s.ids = t.ids;
+    s.source = { text: s.text, starts: t.starts };
+  }
   return s.ids;
 }
 
@@ -117,9 +133,13 @@ export function computeSentenceActions(ws: Workspace, rows: readonly DiffRow[]):
 
 function action(kind: SentenceAction['action'], ws: Workspace, o: Sentence | null, n: Sentence | null): SentenceAction {
   const a: SentenceAction = { action: kind, old: o?.text ?? null, new: n?.text ?? null, oldAt: o?.at ?? null, newAt: n?.at ?? null };
-  if (o && n && (kind === 'edited' || o.key !== n.key)) a.ops = diffTokenIds(idsOf(ws, o), idsOf(ws, n), ws.interner).ops;
+  if (o && n && (kind === 'edited' || o.key !== n.key)) a.ops = diffTokenIds(idsOf(ws, o), idsOf(ws, n), ws.interner, o.source, n.source).ops;
   return a;
 }
+
+/** Sentence key ids and change flags of {@link alignWithinRow} (old sentences first, then new), reused from row to row. */
+let keyBuf = new Int32Array(64);
+let flagBuf = new Uint8Array(64);
 
 /** Aligns the sentences of one changed or moved row; unmatched ones go to the loose lists. */
 function alignWithinRow(
@@ -131,24 +151,42 @@ function alignWithinRow(
   looseOld: Sentence[],
   looseNew: Sentence[],
 ): void {
-  const keys = new Map<string, number>();
-  const idOf = (s: Sentence): number => {
-    let id = keys.get(s.key);
-    if (id === undefined) {
-      id = keys.size;
-      keys.set(s.key, id);
+  const n = left.length;
+  const m = right.length;
+  if (keyBuf.length < n + m) {
+    keyBuf = new Int32Array(2 * (n + m));
+    flagBuf = new Uint8Array(keyBuf.length);
+  }
+  // Equal keys get equal ids (Myers only compares them): the index of the first sentence with that key.
+  const a = keyBuf;
+  const b = keyBuf.subarray(n);
+  const all = (k: number): Sentence => (k < n ? left[k] : right[k - n]) as Sentence;
+  const keys = n + m > 16 ? new Map<string, number>() : null;
+  for (let k = 0; k < n + m; k++) {
+    const key = all(k).key;
+    let id = k;
+    if (keys) {
+      const known = keys.get(key);
+      if (known === undefined) keys.set(key, k);
+      else id = known;
+    } else {
+      for (let q = 0; q < k; q++) {
+        if (all(q).key === key) {
+          id = q;
+          break;
+        }
+      }
     }
-    return id;
-  };
-  const a = Int32Array.from(left, idOf);
-  const b = Int32Array.from(right, idOf);
-  const del = new Uint8Array(a.length);
-  const ins = new Uint8Array(b.length);
-  diffSequences(a, b, del, ins);
+    keyBuf[k] = id;
+  }
+  const del = flagBuf;
+  const ins = flagBuf.subarray(n);
+  flagBuf.fill(0, 0, n + m);
+  diffRange(a, 0, n, b, 0, m, del, ins, Math.max(256, Math.floor(Math.sqrt(n + m))));
   let i = 0;
   let j = 0;
-  while (i < a.length || j < b.length) {
-    if (i < a.length && j < b.length && !del[i] && !ins[j]) {
+  while (i < n || j < m) {
+    if (i < n && j < m && !del[i] && !ins[j]) {
       if (moved) actions.push(action('moved', ws, left[i] as Sentence, right[j] as Sentence));
       i++;
       j++;
@@ -156,8 +194,8 @@ function alignWithinRow(
     }
     const gapOld: Sentence[] = [];
     const gapNew: Sentence[] = [];
-    while (i < a.length && del[i]) gapOld.push(left[i++] as Sentence);
-    while (j < b.length && ins[j]) gapNew.push(right[j++] as Sentence);
+    while (i < n && del[i]) gapOld.push(left[i++] as Sentence);
+    while (j < m && ins[j]) gapNew.push(right[j++] as Sentence);
     const chain =
       gapOld.length > 0 && gapNew.length > 0
         ? heaviestChain(
@@ -241,20 +279,29 @@ function matchLoose(ws: Workspace, looseOld: Sentence[], looseNew: Sentence[], a
  * for deletions); within a row deletions come first, then by sentence position.
  */
 export function orderActions(actions: SentenceAction[], rows: readonly DiffRow[]): SentenceAction[] {
-  const oldRow = new Map<number, number>();
-  const newRow = new Map<number, number>();
+  if (actions.length === 0) return actions;
+  // Row of every paragraph (+ 1; 0 when none), indexed by paragraph.
+  let maxOld = 0;
+  let maxNew = 0;
+  for (const row of rows) {
+    if (row.leftIndex !== null) maxOld = Math.max(maxOld, row.leftIndex + (row.leftCount ?? 1));
+    if (row.rightIndex !== null) maxNew = Math.max(maxNew, row.rightIndex + (row.rightCount ?? 1));
+  }
+  const oldRows = new Int32Array(maxOld);
+  const newRows = new Int32Array(maxNew);
   rows.forEach((row, r) => {
     if (row.leftIndex !== null && row.kind !== 'moved-to' && row.kind !== 'added') {
-      for (let k = 0; k < (row.leftCount ?? 1); k++) oldRow.set(row.leftIndex + k, r);
+      for (let k = 0; k < (row.leftCount ?? 1); k++) oldRows[row.leftIndex + k] = r + 1;
     }
     if (row.rightIndex !== null && row.kind !== 'moved-from' && row.kind !== 'removed') {
-      for (let k = 0; k < (row.rightCount ?? 1); k++) newRow.set(row.rightIndex + k, r);
+      for (let k = 0; k < (row.rightCount ?? 1); k++) newRows[row.rightIndex + k] = r + 1;
     }
   });
+  const rowOf = (table: Int32Array, paragraph: number): number => (paragraph >= 0 && paragraph < table.length ? (table[paragraph] as number) : 0) - 1;
   const keyOf = (a: SentenceAction): number[] =>
     a.newAt
-      ? [newRow.get(a.newAt.paragraph) ?? -1, 1, a.newAt.paragraph, a.newAt.sentence]
-      : [oldRow.get(a.oldAt?.paragraph ?? -1) ?? -1, 0, a.oldAt?.paragraph ?? -1, a.oldAt?.sentence ?? -1];
+      ? [rowOf(newRows, a.newAt.paragraph), 1, a.newAt.paragraph, a.newAt.sentence]
+      : [rowOf(oldRows, a.oldAt?.paragraph ?? -1), 0, a.oldAt?.paragraph ?? -1, a.oldAt?.sentence ?? -1];
   const keyed = actions.map((a) => ({ a, k: keyOf(a) }));
   keyed.sort((x, y) => {
     for (let i = 0; i < x.k.length; i++) {

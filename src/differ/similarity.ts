@@ -4,8 +4,9 @@
  */
 import { IdTable } from './idtable.js';
 import type { Interner } from './intern.js';
+import { takeInt32 } from './pool.js';
 
-/** The distinct word-token ids of `ids` (whitespace and punctuation left out), sorted ascending. */
+/** The distinct word-token ids of `ids` (whitespace and punctuation left out), sorted ascending (from the diff's pool). */
 export function wordSet(ids: Int32Array, interner: Interner): Int32Array {
   if (scratch.length < ids.length) scratch = new Int32Array(Math.max(ids.length, 2 * scratch.length));
   let n = 0;
@@ -13,7 +14,9 @@ export function wordSet(ids: Int32Array, interner: Interner): Int32Array {
   const sorted = scratch.subarray(0, n).sort();
   let u = 0;
   for (let k = 0; k < n; k++) if (k === 0 || sorted[k] !== sorted[k - 1]) sorted[u++] = sorted[k] as number;
-  return sorted.slice(0, u);
+  const out = takeInt32(u);
+  for (let k = 0; k < u; k++) out[k] = sorted[k] as number;
+  return out;
 }
 
 /** Reused buffer of wordSet (the differ is synchronous, so one buffer is enough). */
@@ -150,29 +153,30 @@ export function similarPairs(left: readonly Int32Array[], right: readonly Int32A
   };
   let maxDf = 0;
   for (const d of df) if (d > maxDf) maxDf = d;
-  const bucketStart = new Int32Array(maxDf + 2);
+  const bucketStart = takeInt32(maxDf + 2).fill(0);
   for (const d of df) bump(bucketStart, d + 1);
   for (let d = 1; d <= maxDf + 1; d++) bucketStart[d] = (bucketStart[d] as number) + (bucketStart[d - 1] as number);
-  const rankOfLocal = new Int32Array(words.length);
+  const rankOfLocal = takeInt32(words.length);
   df.forEach((d, l) => {
     rankOfLocal[l] = bump(bucketStart, d);
   });
   const rankOf = (w: number): number => rankOfLocal[local.get(w) - 1] as number;
   const prefixOf = (set: Int32Array): Int32Array => {
     const need = Math.max(1, Math.ceil((minSim * set.length) / (2 - minSim) - 1e-9));
-    const ranks = new Int32Array(set.length);
+    const ranks = takeInt32(set.length);
     for (let k = 0; k < set.length; k++) ranks[k] = rankOf(set[k] as number);
     return ranks.sort().subarray(0, Math.max(0, set.length - need + 1));
   };
   // Postings of the right-hand prefixes, by word rank, in compressed form (offsets + flat arrays holding the
   // block and the word's position in that block's rarity order).
   const rightPrefixes = right.map(prefixOf);
-  const postStart = new Int32Array(words.length + 1);
+  const postStart = takeInt32(words.length + 1).fill(0);
   for (const p of rightPrefixes) for (const r of p) bump(postStart, r + 1);
   for (let r = 0; r < words.length; r++) postStart[r + 1] = (postStart[r + 1] as number) + (postStart[r] as number);
-  const fill = postStart.slice(0, words.length);
-  const postJ = new Int32Array(postStart[words.length] as number);
-  const postY = new Int32Array(postJ.length);
+  const fill = takeInt32(words.length);
+  fill.set(postStart.subarray(0, words.length));
+  const postJ = takeInt32(postStart[words.length] as number);
+  const postY = takeInt32(postJ.length);
   rightPrefixes.forEach((p, j) => {
     p.forEach((r, y) => {
       const k = bump(fill, r);
@@ -180,7 +184,7 @@ export function similarPairs(left: readonly Int32Array[], right: readonly Int32A
       postY[k] = y;
     });
   });
-  const seen = new Int32Array(right.length).fill(-1);
+  const seen = takeInt32(right.length).fill(-1);
   const touched: number[] = [];
   const out: SimilarPair[] = [];
   left.forEach((set, i) => {
@@ -211,17 +215,32 @@ export function similarPairs(left: readonly Int32Array[], right: readonly Int32A
   return out;
 }
 
+/** Scratch arrays of heaviestChain, reused from call to call. */
+let chainW = new Float64Array(64);
+let chainP = new Int32Array(64);
+let chainPrev = new Int32Array(64);
+let chainScore = new Float64Array(64);
+
 /**
  * The heaviest chain of pairs increasing in both i and j (weight = shared words), i.e. a monotone
  * pairing of two block lists. `pairs` must be sorted by i then j. Returns the chosen pairs in order.
  */
 export function heaviestChain(pairs: readonly SimilarPair[], rightLength: number): SimilarPair[] {
   if (pairs.length === 0) return [];
+  if (pairs.length === 1) return [pairs[0] as SimilarPair];
   // Fenwick tree over j holding (best chain weight ending at j, index of its last pair).
-  const treeW = new Float64Array(rightLength + 1);
-  const treeP = new Int32Array(rightLength + 1).fill(-1);
-  const prev = new Int32Array(pairs.length).fill(-1);
-  const score = new Float64Array(pairs.length);
+  if (chainW.length < rightLength + 1) {
+    chainW = new Float64Array(Math.max(rightLength + 1, 2 * chainW.length));
+    chainP = new Int32Array(chainW.length);
+  }
+  if (chainPrev.length < pairs.length) {
+    chainPrev = new Int32Array(Math.max(pairs.length, 2 * chainPrev.length));
+    chainScore = new Float64Array(chainPrev.length);
+  }
+  const treeW = chainW.fill(0, 0, rightLength + 1);
+  const treeP = chainP.fill(-1, 0, rightLength + 1);
+  const prev = chainPrev.fill(-1, 0, pairs.length);
+  const score = chainScore;
   let bestEnd = -1;
   let best = -1;
   let start = 0;

@@ -76,18 +76,48 @@ let wordSegmenter: Intl.Segmenter | undefined;
 const ASCII = new Uint8Array(128);
 for (let c = 0; c < 128; c++) ASCII[c] = classify(String.fromCharCode(c));
 
+/** Kind of a token in FlaggedTokens: punctuation or symbol. */
+export const TOKEN_OTHER = 0;
+/** Kind of a token in FlaggedTokens: a word (holds a letter or digit). */
+export const TOKEN_WORD = 1;
+/** Kind of a token in FlaggedTokens: a run of whitespace. */
+export const TOKEN_SPACE = 2;
+
+/** FNV-1a offset basis and prime: the token hash is FNV-1a over the UTF-16 code units of the token. */
+export const HASH_SEED = 0x811c9dc5;
+export const HASH_PRIME = 0x01000193;
+
 /**
- * Scans `text` into tokens. When `ends` is given, pushes the end offset of every token (negated minus one
- * for word tokens, so `-e - 1`); always returns the number of word tokens. One function for both uses keeps
+ * What {@link scan} records, reused from call to call (the differ is synchronous and reads them before the next
+ * scan): for every token its end offset, kind (TOKEN_*) and hash (FNV-1a of its code units, so the interner
+ * need not read the token again). A token holds at least one code unit, so `text.length` entries are enough.
+ */
+let endsBuf = new Int32Array(1024);
+let kindsBuf = new Uint8Array(1024);
+let hashesBuf = new Int32Array(1024);
+
+/**
+ * Scans `text` into tokens. When `record` is set, writes every token's end, kind and hash to the buffers and
+ * returns the number of tokens; otherwise returns the number of word tokens. One function for both uses keeps
  * the rules in one place; no callbacks keep it fast.
  */
-function scan(text: string, ends: number[] | null): number {
+function scan(text: string, record: boolean): number {
   const n = text.length;
+  if (record && endsBuf.length < n) {
+    endsBuf = new Int32Array(Math.max(n, 2 * endsBuf.length));
+    kindsBuf = new Uint8Array(endsBuf.length);
+    hashesBuf = new Int32Array(endsBuf.length);
+  }
+  const ends = endsBuf;
+  const kinds = kindsBuf;
+  const hashes = hashesBuf;
+  let count = 0;
   let words = 0;
   let i = 0;
   while (i < n) {
     const start = i;
     const c0 = text.charCodeAt(i);
+    let h = Math.imul(HASH_SEED ^ c0, HASH_PRIME);
     let k: number;
     if (c0 < 128) {
       k = ASCII[c0] as number;
@@ -95,15 +125,21 @@ function scan(text: string, ends: number[] | null): number {
     } else {
       const cw = charAt(text, i);
       k = cw >> 2;
+      if ((cw & 3) === 2) h = Math.imul(h ^ text.charCodeAt(i + 1), HASH_PRIME);
       i += cw & 3;
     }
     if (k === SPACE) {
       while (i < n) {
         const c = text.charCodeAt(i);
         if ((c < 128 ? ASCII[c] : classOfUnit(c)) !== SPACE) break;
+        h = Math.imul(h ^ c, HASH_PRIME);
         i++;
       }
-      ends?.push(i);
+      if (record) {
+        ends[count] = i;
+        kinds[count] = TOKEN_SPACE;
+        hashes[count++] = h;
+      }
     } else if (k === LETTER || k === DIGIT || k === MARK) {
       let hasLetterOrDigit = k !== MARK;
       while (i < n) {
@@ -118,13 +154,15 @@ function scan(text: string, ends: number[] | null): number {
         }
         if (nk !== LETTER && nk !== DIGIT && nk !== MARK) break;
         if (nk !== MARK) hasLetterOrDigit = true;
+        h = Math.imul(h ^ c, HASH_PRIME);
+        if (width === 2) h = Math.imul(h ^ text.charCodeAt(i + 1), HASH_PRIME);
         i += width;
       }
-      if (hasLetterOrDigit) {
-        words++;
-        ends?.push(-i - 1);
-      } else {
-        ends?.push(i);
+      if (hasLetterOrDigit) words++;
+      if (record) {
+        ends[count] = i;
+        kinds[count] = hasLetterOrDigit ? TOKEN_WORD : TOKEN_OTHER;
+        hashes[count++] = h;
       }
     } else if (k === NOSPACE) {
       while (i < n) {
@@ -134,25 +172,24 @@ function scan(text: string, ends: number[] | null): number {
       }
       wordSegmenter ??= new Intl.Segmenter('en', { granularity: 'word' });
       for (const seg of wordSegmenter.segment(text.slice(start, i))) {
-        const end = start + seg.index + seg.segment.length;
-        if (RE_WORDLIKE.test(seg.segment)) {
-          words++;
-          ends?.push(-end - 1);
-        } else {
-          ends?.push(end);
+        const word = RE_WORDLIKE.test(seg.segment);
+        if (word) words++;
+        if (record) {
+          let sh = HASH_SEED;
+          for (let q = 0; q < seg.segment.length; q++) sh = Math.imul(sh ^ seg.segment.charCodeAt(q), HASH_PRIME);
+          ends[count] = start + seg.index + seg.segment.length;
+          kinds[count] = word ? TOKEN_WORD : TOKEN_OTHER;
+          hashes[count++] = sh;
         }
       }
-    } else {
-      ends?.push(i);
+    } else if (record) {
+      ends[count] = i;
+      kinds[count] = TOKEN_OTHER;
+      hashes[count++] = h;
     }
   }
-  return words;
+  return record ? count : words;
 }
-
-/** Kind of a token in FlaggedTokens. */
-export const TOKEN_OTHER = 0;
-export const TOKEN_WORD = 1;
-export const TOKEN_SPACE = 2;
 
 /** Tokens of a text with the kind of each (TOKEN_WORD, TOKEN_SPACE or TOKEN_OTHER). */
 export interface FlaggedTokens {
@@ -162,25 +199,33 @@ export interface FlaggedTokens {
 
 /** The tokens of `text` with their kinds (saves re-testing each token). */
 export function tokenizeFlagged(text: string): FlaggedTokens {
-  const ends: number[] = [];
-  scan(text, ends);
-  const tokens = new Array<string>(ends.length);
-  const kinds = new Uint8Array(ends.length);
+  const count = scan(text, true);
+  const tokens = new Array<string>(count);
+  const kinds = kindsBuf.slice(0, count);
   let start = 0;
-  for (let t = 0; t < ends.length; t++) {
-    const e = ends[t] as number;
-    let end = e;
-    if (e < 0) {
-      end = -e - 1;
-      kinds[t] = TOKEN_WORD;
-    } else {
-      const c = text.charCodeAt(start);
-      if ((c < 128 ? ASCII[c] : classOfUnit(c)) === SPACE) kinds[t] = TOKEN_SPACE;
-    }
+  for (let t = 0; t < count; t++) {
+    const end = endsBuf[t] as number;
     tokens[t] = text.slice(start, end);
     start = end;
   }
   return { tokens, kinds };
+}
+
+/** The tokens of a text as {@link scanTokens} leaves them: valid until the next scan. */
+export interface ScannedTokens {
+  count: number;
+  /** End offset of every token (it starts where the previous one ends). */
+  ends: Int32Array;
+  /** TOKEN_* kind of every token. */
+  kinds: Uint8Array;
+  /** FNV-1a hash (HASH_SEED, HASH_PRIME) of the code units of every token. */
+  hashes: Int32Array;
+}
+
+/** Token boundaries, kinds and hashes of `text`, without creating the token strings (in buffers reused by the next call). */
+export function scanTokens(text: string): ScannedTokens {
+  const count = scan(text, true);
+  return { count, ends: endsBuf, kinds: kindsBuf, hashes: hashesBuf };
 }
 
 /** The tokens of `text`; `tokens.join('') === text` always holds. */
@@ -189,13 +234,123 @@ export function tokenize(text: string): string[] {
 }
 
 /**
- * The number of word tokens in `text` (same count as `tokenize(text).filter(isWordToken).length`). A tight
- * state machine: it counts every unchanged paragraph of every diff, so it is the differ's hottest loop.
- * Text with scripts written without spaces goes through the full scanner (their words need Intl.Segmenter).
+ * The number of word tokens in `text` (same count as `tokenize(text).filter(isWordToken).length`). It counts
+ * every unchanged paragraph of every diff, so it is the differ's hottest loop: longer texts are first encoded
+ * to UTF-8 by the engine (native code), then read two bytes at a time through a table that says, for each
+ * pair of ASCII bytes, how many words start in it and whether it ends inside a word. Other bytes (non-ASCII
+ * characters, connectors such as "_") go through the character-by-character state machine. Text with scripts
+ * written without spaces goes through the full scanner (their words need Intl.Segmenter).
  */
 export function countWords(text: string): number {
+  const len = text.length;
+  if (len < ENCODE_MIN) return countWordsUtf16(text);
+  if (utf8.length < 3 * len) {
+    // Even length, so that the 16-bit view covers every byte pair.
+    utf8 = new Uint8Array(2 * Math.ceil(Math.max(3 * len, 2 * utf8.length) / 2));
+    utf8Pairs = new Uint16Array(utf8.buffer);
+  }
+  const b = utf8;
+  const pairs = utf8Pairs;
+  // Every UTF-16 code unit takes at most 3 bytes, so the whole text fits.
+  const written = encoder.encodeInto(text, b).written;
   let n = 0;
   // 0: outside a word run; 1: in a run of marks only so far; 2: in a run holding a letter or digit.
+  let state = 0;
+  let i = 0;
+  while (i < written) {
+    if ((i & 1) === 0) {
+      // Pairs of bytes through the table. They hold no marks, so a run of marks only (state 1) counts as
+      // outside a word; `shift` picks the count for "inside a word" (2) or not (0).
+      const from = i;
+      let shift = state === 2 ? 2 : 0;
+      while (i + 1 < written) {
+        const t = PAIR[pairs[i >> 1] as number] as number;
+        if ((t & PAIR_SPECIAL) !== 0) break;
+        n += (t >> shift) & 3;
+        shift = (t & PAIR_ENDS_IN_WORD) >> 3;
+        i += 2;
+      }
+      if (i !== from) state = shift === 2 ? 2 : 0;
+      if (i >= written) break;
+    }
+    // One character the slow way.
+    const x = b[i] as number;
+    let k: number;
+    if (x < 0x80) {
+      k = ASCII[x] as number;
+      i++;
+    } else {
+      // A UTF-8 sequence (well formed: the engine wrote it; lone surrogates became U+FFFD, which, like them, is OTHER).
+      let cp: number;
+      if (x < 0xe0) {
+        cp = ((x & 0x1f) << 6) | ((b[i + 1] as number) & 0x3f);
+        i += 2;
+      } else if (x < 0xf0) {
+        cp = ((x & 0x0f) << 12) | (((b[i + 1] as number) & 0x3f) << 6) | ((b[i + 2] as number) & 0x3f);
+        i += 3;
+      } else {
+        cp = ((x & 0x07) << 18) | (((b[i + 1] as number) & 0x3f) << 12) | (((b[i + 2] as number) & 0x3f) << 6) | ((b[i + 3] as number) & 0x3f);
+        i += 4;
+      }
+      if (cp < 0x10000) {
+        k = table[cp] as number;
+        if (k === UNKNOWN) k = classOfUnit(cp);
+      } else {
+        k = classOfCodePoint(cp);
+      }
+    }
+    if (k === LETTER || k === DIGIT) {
+      if (state !== 2) {
+        n++;
+        state = 2;
+      }
+    } else if (k === MARK) {
+      if (state === 0) state = 1;
+    } else if (k === NOSPACE) {
+      return scan(text, false);
+    } else {
+      state = 0;
+    }
+  }
+  return n;
+}
+
+/** Below this length {@link countWords} reads the string directly (encoding it would cost more than it saves). */
+const ENCODE_MIN = 48;
+const encoder = new TextEncoder();
+let utf8 = new Uint8Array(4096);
+let utf8Pairs = new Uint16Array(utf8.buffer);
+
+/**
+ * For each 16-bit value read from the UTF-8 bytes (two bytes, in the platform's byte order): bits 0-1 the
+ * words starting in the pair when the byte before it is outside a word, bits 2-3 the same when it is inside
+ * one, PAIR_ENDS_IN_WORD when the second byte is a letter or digit, PAIR_SPECIAL when either byte is not ASCII
+ * or is a mark (those need the state machine).
+ */
+const PAIR = new Uint8Array(0x10000);
+/** 16: shifted right by 3 it is the shift (2) that picks the "inside a word" count. */
+const PAIR_ENDS_IN_WORD = 16;
+const PAIR_SPECIAL = 32;
+(() => {
+  const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+  const wordByte = (x: number): boolean => x < 0x80 && (ASCII[x] === LETTER || ASCII[x] === DIGIT);
+  for (let v = 0; v < 0x10000; v++) {
+    const first = littleEndian ? v & 0xff : v >> 8;
+    const second = littleEndian ? v >> 8 : v & 0xff;
+    if (first >= 0x80 || second >= 0x80 || ASCII[first] === MARK || ASCII[second] === MARK) {
+      PAIR[v] = PAIR_SPECIAL;
+      continue;
+    }
+    const w1 = wordByte(first) ? 1 : 0;
+    const w2 = wordByte(second) ? 1 : 0;
+    const startsInSecond = w2 === 1 && w1 === 0 ? 1 : 0;
+    PAIR[v] = (w1 + startsInSecond) | (startsInSecond << 2) | (w2 ? PAIR_ENDS_IN_WORD : 0);
+  }
+})();
+
+/** {@link countWords} reading the UTF-16 code units directly. */
+function countWordsUtf16(text: string): number {
+  let n = 0;
   let state = 0;
   const len = text.length;
   for (let i = 0; i < len; i++) {
@@ -218,7 +373,7 @@ export function countWords(text: string): number {
     } else if (k === MARK) {
       if (state === 0) state = 1;
     } else if (k === NOSPACE) {
-      return scan(text, null);
+      return scan(text, false);
     } else {
       state = 0;
     }

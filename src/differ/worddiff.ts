@@ -1,11 +1,18 @@
 /**
- * Word-level diff of two token-id sequences into WordOps, with word counts. Within each change the deleted
- * text comes before the inserted text, and whitespace or punctuation that happens to be common between two
- * changes is folded into them ("[-the quick-]{+a slow+}" rather than "[-the-]{+a+} [-quick-]{+slow+}").
- * Folding only ever touches non-word tokens, so word counts stay those of the underlying edit script.
+ * Word-level diff of two token-id sequences into WordOps, with word counts.
+ *
+ * The alignment is Myers (minimal, linear space) on the words and punctuation; whitespace is aligned
+ * afterwards between matched tokens. Cost is bounded: Myers gives up minimality past an edit-cost bound, and
+ * pairs above LARGE tokens are first cut at patience anchors (tokens unique on both sides), so no input
+ * takes more than near-linear time; the result is always a complete, valid diff.
+ *
+ * Within each change the deleted text comes before the inserted text, and whitespace or punctuation that
+ * happens to be common between two changes is folded into them ("[-the quick-]{+a slow+}" rather than
+ * "[-the-]{+a+} [-quick-]{+slow+}"). Folding only ever touches non-word tokens, so word counts stay those of
+ * the underlying edit script.
  */
 import type { Interner } from './intern.js';
-import { diffSequences } from './myers.js';
+import { diffRange, diffSequences } from './myers.js';
 import { IdTable } from './idtable.js';
 import { patienceAnchors } from './patience.js';
 import type { WordOp } from './types.js';
@@ -19,52 +26,77 @@ export interface WordDiff {
   wordsRemoved: number;
 }
 
+/**
+ * Where a token sequence comes from: token k of the sequence is `text.slice(starts[k], starts[k + 1])`
+ * (`starts` has one more entry than the sequence). Lets the ops be cut from the text instead of rebuilt token by token.
+ */
+export interface TokenSource {
+  text: string;
+  starts: Int32Array;
+}
+
 /** Common non-word runs up to this many tokens between two changes are folded into them. */
 const FOLD_MAX_TOKENS = 3;
 
-/** A run of the edit script: a[aLo, aHi) and b[bLo, bHi); equal runs have the same length on both sides. */
-interface Run {
-  equal: boolean;
-  aLo: number;
-  aHi: number;
-  bLo: number;
-  bHi: number;
-}
+/** Scratch buffers reused from call to call (the differ is synchronous and never nests word diffs). */
+let delBuf = new Uint8Array(256);
+let insBuf = new Uint8Array(256);
+/** Runs of the edit script, 5 entries each: equal (1/0), aLo, aHi, bLo, bHi; equal runs have the same length on both sides. */
+let runBuf = new Int32Array(5 * 64);
 
-/** Word-diffs token ids `a` (old) against `b` (new); the ops reproduce both token sequences exactly. */
-export function diffTokenIds(a: Int32Array, b: Int32Array, interner: Interner): WordDiff {
-  const del = new Uint8Array(a.length);
-  const ins = new Uint8Array(b.length);
+/**
+ * Word-diffs token ids `a` (old) against `b` (new); the ops reproduce both token sequences exactly. `aSource`
+ * and `bSource`, when given, are the texts the tokens were cut from (same ops, built with fewer allocations).
+ */
+export function diffTokenIds(a: Int32Array, b: Int32Array, interner: Interner, aSource?: TokenSource, bSource?: TokenSource): WordDiff {
+  const n = a.length;
+  const m = b.length;
+  if (delBuf.length < n) delBuf = new Uint8Array(Math.max(n, 2 * delBuf.length));
+  if (insBuf.length < m) insBuf = new Uint8Array(Math.max(m, 2 * insBuf.length));
+  const del = delBuf;
+  const ins = insBuf;
+  del.fill(0, 0, n);
+  ins.fill(0, 0, m);
   markChanges(a, b, interner, del, ins);
-  const runs = foldRuns(toRuns(a.length, b.length, del, ins), a, interner);
+  const runs = foldRuns(toRuns(n, m, del, ins), a, interner);
+  const r = runBuf;
   const ops: WordOp[] = [];
   let wordsAdded = 0;
   let wordsRemoved = 0;
-  const text = (ids: Int32Array, lo: number, hi: number): string => {
-    let s = '';
-    for (let k = lo; k < hi; k++) s += interner.text(ids[k] as number);
-    return s;
-  };
-  const countIn = (ids: Int32Array, lo: number, hi: number): number => {
-    let n = 0;
-    for (let k = lo; k < hi; k++) if (interner.isWord(ids[k] as number)) n++;
-    return n;
-  };
-  for (const r of runs) {
-    if (r.equal) {
-      ops.push({ op: 'equal', text: text(a, r.aLo, r.aHi) });
+  for (let k = 0; k < runs; k += 5) {
+    const aLo = r[k + 1] as number;
+    const aHi = r[k + 2] as number;
+    const bLo = r[k + 3] as number;
+    const bHi = r[k + 4] as number;
+    if (r[k] === 1) {
+      ops.push({ op: 'equal', text: textOf(a, aLo, aHi, interner, aSource) });
       continue;
     }
-    if (r.aHi > r.aLo) {
-      ops.push({ op: 'delete', text: text(a, r.aLo, r.aHi) });
-      wordsRemoved += countIn(a, r.aLo, r.aHi);
+    if (aHi > aLo) {
+      ops.push({ op: 'delete', text: textOf(a, aLo, aHi, interner, aSource) });
+      wordsRemoved += countWordIds(a, aLo, aHi, interner);
     }
-    if (r.bHi > r.bLo) {
-      ops.push({ op: 'insert', text: text(b, r.bLo, r.bHi) });
-      wordsAdded += countIn(b, r.bLo, r.bHi);
+    if (bHi > bLo) {
+      ops.push({ op: 'insert', text: textOf(b, bLo, bHi, interner, bSource) });
+      wordsAdded += countWordIds(b, bLo, bHi, interner);
     }
   }
   return { ops, wordsAdded, wordsRemoved };
+}
+
+/** The text of tokens ids[lo, hi). */
+function textOf(ids: Int32Array, lo: number, hi: number, interner: Interner, source: TokenSource | undefined): string {
+  if (source) return source.text.slice(source.starts[lo] as number, source.starts[hi] as number);
+  let s = '';
+  for (let k = lo; k < hi; k++) s += interner.text(ids[k] as number);
+  return s;
+}
+
+/** Number of word tokens in ids[lo, hi). */
+function countWordIds(ids: Int32Array, lo: number, hi: number, interner: Interner): number {
+  let n = 0;
+  for (let k = lo; k < hi; k++) if (interner.isWord(ids[k] as number)) n++;
+  return n;
 }
 
 /**
@@ -75,25 +107,16 @@ function costBound(n: number): number {
   return Math.max(64, Math.min(1024, Math.floor(2_000_000 / Math.max(1, n))));
 }
 
-/** Positions of the tokens that are not whitespace and have `bit` set in `present`. */
-function anchorable(ids: Int32Array, interner: Interner, present: IdTable, bit: number): Int32Array {
-  const out = new Int32Array(ids.length);
-  let n = 0;
-  for (let k = 0; k < ids.length; k++) {
-    const id = ids[k] as number;
-    if (present.get(id) & bit && !interner.isSpace(id)) out[n++] = k;
-  }
-  return out.subarray(0, n);
-}
-
 /** Which side(s) each token id occurs on (bit 1: old, bit 2: new). */
 const presence = new IdTable();
 
-function gather(ids: Int32Array, positions: Int32Array): Int32Array {
-  const out = new Int32Array(positions.length);
-  for (let k = 0; k < positions.length; k++) out[k] = ids[positions[k] as number] as number;
-  return out;
-}
+/** Positions (in a and b) of the tokens that can match, and those tokens (see markChanges); reused buffers. */
+let posA = new Int32Array(256);
+let posB = new Int32Array(256);
+let seqA = new Int32Array(256);
+let seqB = new Int32Array(256);
+let cdelBuf = new Uint8Array(256);
+let cinsBuf = new Uint8Array(256);
 
 /**
  * Flags deleted and inserted tokens. The alignment is computed on words and punctuation only, and only on
@@ -103,27 +126,55 @@ function gather(ids: Int32Array, positions: Int32Array): Int32Array {
  */
 function markChanges(a: Int32Array, b: Int32Array, interner: Interner, del: Uint8Array, ins: Uint8Array): void {
   presence.reset(interner.size);
-  for (const id of a) presence.set(id, presence.get(id) | 1);
-  for (const id of b) presence.set(id, presence.get(id) | 2);
-  const ca = anchorable(a, interner, presence, 2);
-  const cb = anchorable(b, interner, presence, 1);
-  const cdel = new Uint8Array(ca.length);
-  const cins = new Uint8Array(cb.length);
-  const sa = gather(a, ca);
-  const sb = gather(b, cb);
-  if (ca.length + cb.length > LARGE) diffLarge(sa, sb, cdel, cins);
-  else diffSequences(sa, sb, cdel, cins, { maxCost: costBound(ca.length + cb.length) });
+  for (let k = 0; k < a.length; k++) presence.or(a[k] as number, 1);
+  for (let k = 0; k < b.length; k++) presence.or(b[k] as number, 2);
+  if (posA.length < a.length) {
+    posA = new Int32Array(Math.max(a.length, 2 * posA.length));
+    seqA = new Int32Array(posA.length);
+    cdelBuf = new Uint8Array(posA.length);
+  }
+  if (posB.length < b.length) {
+    posB = new Int32Array(Math.max(b.length, 2 * posB.length));
+    seqB = new Int32Array(posB.length);
+    cinsBuf = new Uint8Array(posB.length);
+  }
+  const ca = posA;
+  const cb = posB;
+  const sa = seqA;
+  const sb = seqB;
+  let na = 0;
+  for (let k = 0; k < a.length; k++) {
+    const id = a[k] as number;
+    if (presence.get(id) & 2 && !interner.isSpace(id)) {
+      ca[na] = k;
+      sa[na++] = id;
+    }
+  }
+  let nb = 0;
+  for (let k = 0; k < b.length; k++) {
+    const id = b[k] as number;
+    if (presence.get(id) & 1 && !interner.isSpace(id)) {
+      cb[nb] = k;
+      sb[nb++] = id;
+    }
+  }
+  const cdel = cdelBuf;
+  const cins = cinsBuf;
+  cdel.fill(0, 0, na);
+  cins.fill(0, 0, nb);
+  if (na + nb > LARGE) diffLarge(sa.subarray(0, na), sb.subarray(0, nb), cdel.subarray(0, na), cins.subarray(0, nb));
+  else diffRange(sa, 0, na, sb, 0, nb, cdel, cins, costBound(na + nb));
   let pa = 0;
   let pb = 0;
   let x = 0;
   let y = 0;
   for (;;) {
-    while (x < ca.length && cdel[x]) x++;
-    while (y < cb.length && cins[y]) y++;
-    const qa = x < ca.length ? (ca[x] as number) : a.length;
-    const qb = y < cb.length ? (cb[y] as number) : b.length;
+    while (x < na && cdel[x]) x++;
+    while (y < nb && cins[y]) y++;
+    const qa = x < na ? (ca[x] as number) : a.length;
+    const qb = y < nb ? (cb[y] as number) : b.length;
     markRegion(a, pa, qa, b, pb, qb, del, ins);
-    if (x >= ca.length || y >= cb.length) break;
+    if (x >= na || y >= nb) break;
     pa = qa + 1;
     pb = qb + 1;
     x++;
@@ -166,53 +217,71 @@ function markRegion(a: Int32Array, aLo: number, aHi: number, b: Int32Array, bLo:
     return;
   }
   if (aHi - aLo === 1 && bHi - bLo === 1 && a[aLo] === b[bLo]) return;
-  const sa = a.subarray(aLo, aHi);
-  const sb = b.subarray(bLo, bHi);
-  diffSequences(sa, sb, del.subarray(aLo, aHi), ins.subarray(bLo, bHi), { maxCost: costBound(sa.length + sb.length) });
+  diffRange(a, aLo, aHi, b, bLo, bHi, del, ins, costBound(aHi - aLo + (bHi - bLo)));
 }
 
-/** Turns change flags into alternating equal and change runs. */
-function toRuns(n: number, m: number, del: Uint8Array, ins: Uint8Array): Run[] {
-  const runs: Run[] = [];
+/** Writes the alternating equal and change runs of the change flags to runBuf; returns the number of entries used. */
+function toRuns(n: number, m: number, del: Uint8Array, ins: Uint8Array): number {
+  // At most one run per token plus one.
+  const need = 5 * (n + m + 1);
+  if (runBuf.length < need) runBuf = new Int32Array(Math.max(need, 2 * runBuf.length));
+  const r = runBuf;
+  let len = 0;
   let i = 0;
   let j = 0;
   while (i < n || j < m) {
     const ai = i;
     const bj = j;
+    let equal = 0;
     if (i < n && j < m && !del[i] && !ins[j]) {
       while (i < n && j < m && !del[i] && !ins[j]) {
         i++;
         j++;
       }
-      runs.push({ equal: true, aLo: ai, aHi: i, bLo: bj, bHi: j });
+      equal = 1;
     } else {
       while (i < n && del[i]) i++;
       while (j < m && ins[j]) j++;
-      runs.push({ equal: false, aLo: ai, aHi: i, bLo: bj, bHi: j });
     }
+    r[len] = equal;
+    r[len + 1] = ai;
+    r[len + 2] = i;
+    r[len + 3] = bj;
+    r[len + 4] = j;
+    len += 5;
   }
-  return runs;
+  return len;
 }
 
-/** Folds short equal runs without words that sit between two changes into one change. */
-function foldRuns(runs: Run[], a: Int32Array, interner: Interner): Run[] {
-  const out: Run[] = [];
-  for (let k = 0; k < runs.length; k++) {
-    const r = runs[k] as Run;
-    const prev = out[out.length - 1];
-    const next = runs[k + 1];
-    if (r.equal && prev && !prev.equal && next && !next.equal && r.aHi - r.aLo <= FOLD_MAX_TOKENS && !hasWord(a, r.aLo, r.aHi, interner)) {
-      prev.aHi = next.aHi;
-      prev.bHi = next.bHi;
-      k++;
+/** Folds (in runBuf) short equal runs without words that sit between two changes into one change; returns the new length. */
+function foldRuns(len: number, a: Int32Array, interner: Interner): number {
+  const r = runBuf;
+  let out = 0;
+  for (let k = 0; k < len; k += 5) {
+    const equal = r[k] === 1;
+    const prev = out - 5;
+    const hasPrevChange = prev >= 0 && r[prev] === 0;
+    const next = k + 5;
+    if (
+      equal &&
+      hasPrevChange &&
+      next < len &&
+      r[next] === 0 &&
+      (r[k + 2] as number) - (r[k + 1] as number) <= FOLD_MAX_TOKENS &&
+      !hasWord(a, r[k + 1] as number, r[k + 2] as number, interner)
+    ) {
+      r[prev + 2] = r[next + 2] as number;
+      r[prev + 4] = r[next + 4] as number;
+      k += 5;
       continue;
     }
-    if (!r.equal && prev && !prev.equal) {
-      prev.aHi = r.aHi;
-      prev.bHi = r.bHi;
+    if (!equal && hasPrevChange) {
+      r[prev + 2] = r[k + 2] as number;
+      r[prev + 4] = r[k + 4] as number;
       continue;
     }
-    out.push({ ...r });
+    if (out !== k) r.copyWithin(out, k, k + 5);
+    out += 5;
   }
   return out;
 }

@@ -4,8 +4,10 @@
  * are not unchanged are ever tokenized, which keeps long, mostly unchanged texts cheap.
  */
 import { sharedInterner, type Interner } from './intern.js';
+import { resetPool } from './pool.js';
 import { countWords } from './tokens.js';
 import { wordSet } from './similarity.js';
+import type { TokenSource } from './worddiff.js';
 
 /** Which version a paragraph belongs to. */
 export type SideName = 'old' | 'new';
@@ -40,8 +42,10 @@ export class Side {
   tokens(i: number): Int32Array {
     let ids = this.ids[i];
     if (!ids) {
-      ids = this.interner.internText(this.text(i));
+      const t = this.interner.internTokens(this.text(i));
+      ids = t.ids;
       this.ids[i] = ids;
+      this.starts[i] = t.starts;
     }
     return ids;
   }
@@ -50,12 +54,15 @@ export class Side {
   tokenStarts(i: number): Int32Array {
     let starts = this.starts[i];
     if (!starts) {
-      const ids = this.tokens(i);
-      starts = new Int32Array(ids.length + 1);
-      for (let k = 0; k < ids.length; k++) starts[k + 1] = (starts[k] as number) + this.interner.text(ids[k] as number).length;
-      this.starts[i] = starts;
+      this.tokens(i);
+      starts = this.starts[i] as Int32Array;
     }
     return starts;
+  }
+
+  /** Paragraph `i` as the source of its tokens (for word diffs that cut their ops from the text). */
+  source(i: number): TokenSource {
+    return { text: this.text(i), starts: this.tokenStarts(i) };
   }
 
   /** Sorted distinct word ids of paragraph `i`. */
@@ -104,6 +111,7 @@ export class Workspace {
   readonly separator: number;
 
   constructor(oldParas: readonly string[], newParas: readonly string[]) {
+    resetPool();
     this.old = new Side(oldParas, this.interner);
     this.new = new Side(newParas, this.interner);
     this.separator = this.interner.id(PARAGRAPH_SEPARATOR);
@@ -117,21 +125,12 @@ export class Workspace {
 
 /** `text` with whitespace runs collapsed to one space and trimmed; returns `text` itself when already so (the common case, no allocation). */
 export function collapseWhitespace(text: string): string {
-  const n = text.length;
-  let prevSpace = true;
-  for (let k = 0; k < n; k++) {
-    const c = text.charCodeAt(k);
-    if (c === 0x20) {
-      if (prevSpace) return text.replace(/\s+/g, ' ').trim();
-      prevSpace = true;
-    } else if (c <= 0x0d || c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff) {
-      return text.replace(/\s+/g, ' ').trim();
-    } else {
-      prevSpace = false;
-    }
-  }
-  return prevSpace && n > 0 ? text.replace(/\s+/g, ' ').trim() : text;
+  // A native regex test finds the rare text that needs work faster than a loop over its characters.
+  return IRREGULAR_SPACE.test(text) ? text.replace(/\s+/g, ' ').trim() : text;
 }
+
+/** Whitespace other than single inner spaces. */
+const IRREGULAR_SPACE = /[^\S ]|  |^ | $/;
 
 /** Text between the paragraphs of a row that spans several paragraphs (a split or a merge). */
 export const PARAGRAPH_SEPARATOR = '\n\n';

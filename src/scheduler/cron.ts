@@ -102,6 +102,8 @@ export function startScheduler(deps: CheckDeps, log: Logger, opts: SchedulerOpti
       ...summary, sourcesPolled: polled.length, newArticles: polled.reduce((n, r) => n + r.new, 0), spread,
       durationMs: Math.round(performance.now() - t0),
     };
+    // Counted before the summary is logged, so whoever reads the log line finds the tick counted.
+    metrics?.ticked(tick.checked > 0 ? 'done' : 'idle');
     const fields = {
       checked: tick.checked, newVersions: tick.newVersions, unchanged: tick.unchanged, errors: tick.errors,
       sourcesPolled: tick.sourcesPolled, newArticles: tick.newArticles, spread, durationMs: tick.durationMs,
@@ -119,9 +121,7 @@ export function startScheduler(deps: CheckDeps, log: Logger, opts: SchedulerOpti
     }
     running = (async () => {
       try {
-        const summary = await run();
-        metrics?.ticked(summary.checked > 0 ? 'done' : 'idle');
-        return summary;
+        return await run();
       } catch (err) {
         metrics?.ticked('failed');
         log.error({ err }, 'scheduler: tick failed');
