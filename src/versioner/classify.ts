@@ -16,11 +16,6 @@ const TIMESTAMP_LINE = new RegExp([
 ].join('|'), 'iu');
 const COUNTER_LINE = /^[\d.,]+\s*[km]?\s+(shares?|comments?|reactions?|likes?|views?|reads?|replies)\b.{0,20}$|^(shares?|comments?|views?)\s*:?\s*[\d.,]+\s*[km]?$/iu;
 
-/** Paragraphs with timestamp and counter lines removed, so edits to them alone are recognised. */
-function stripVolatile(paragraphs: string[], pattern: RegExp): string[] {
-  return paragraphs.filter((p) => !pattern.test(normaliseForComparison(p)));
-}
-
 /** Text with quotes, dashes, punctuation and letter case folded away: what is left is the words. */
 export function wordsOnly(s: string): string {
   return normaliseForComparison(s)
@@ -36,16 +31,43 @@ export interface Capture {
   paragraphs: string[];
 }
 
-function same(a: Capture, b: Capture, strip: (p: string[]) => string[]): boolean {
-  return wordsOnly(a.title) === wordsOnly(b.title) && wordsOnly(strip(a.paragraphs).join(' ')) === wordsOnly(strip(b.paragraphs).join(' '));
+/** Each paragraph's words, and whether it is a timestamp or a counter line: computed once per capture. */
+interface Folded {
+  title: string;
+  words: string[];
+  timestamp: boolean[];
+  counter: boolean[];
+}
+
+function fold(c: Capture): Folded {
+  const norm = c.paragraphs.map(normaliseForComparison);
+  return {
+    title: wordsOnly(c.title),
+    words: c.paragraphs.map(wordsOnly),
+    timestamp: norm.map((p) => TIMESTAMP_LINE.test(p)),
+    counter: norm.map((p) => COUNTER_LINE.test(p)),
+  };
+}
+
+/** The words of the paragraphs that `keep` accepts, as one string. */
+function body(f: Folded, keep: (i: number) => boolean): string {
+  return f.words.filter((w, i) => w !== '' && keep(i)).join(' ');
 }
 
 /** Whether the change from `prev` to `next` is minor, and why (null: substantive). */
 export function classifyChange(prev: Capture, next: Capture): MinorReason {
-  if (same(prev, next, (p) => p)) return 'punctuation';
-  if (same(prev, next, (p) => stripVolatile(p, TIMESTAMP_LINE))) return 'timestamp';
-  if (same(prev, next, (p) => stripVolatile(p, COUNTER_LINE))) return 'counter';
-  if (same(prev, next, (p) => stripVolatile(stripVolatile(p, TIMESTAMP_LINE), COUNTER_LINE))) return 'timestamp';
+  const a = fold(prev);
+  const b = fold(next);
+  if (a.title !== b.title) return null;
+  const variants: Array<[Exclude<MinorReason, null>, (f: Folded) => (i: number) => boolean]> = [
+    ['punctuation', () => () => true],
+    ['timestamp', (f) => (i) => !f.timestamp[i]],
+    ['counter', (f) => (i) => !f.counter[i]],
+    ['timestamp', (f) => (i) => !f.timestamp[i] && !f.counter[i]],
+  ];
+  for (const [reason, keep] of variants) {
+    if (body(a, keep(a)) === body(b, keep(b))) return reason;
+  }
   return null;
 }
 
