@@ -147,8 +147,10 @@ export async function checkArticle(deps: CheckDeps, articleId: number): Promise<
     }
     deps.metrics?.fetched(res.body.length, (performance.now() - tf) / 1000);
     if (res.status === 304 && article.versionCount > 0) {
-      unchanged({});
-      return done('not_modified', { httpStatus: 304 });
+      return db.transaction(() => {
+        unchanged({});
+        return done('not_modified', { httpStatus: 304 });
+      })();
     }
     if (res.status < 200 || res.status > 299) {
       const retryAfter = res.status === 429 || res.status === 503 ? parseRetryAfter(header(res, 'retry-after') ?? undefined, started) : null;
@@ -161,8 +163,10 @@ export async function checkArticle(deps: CheckDeps, articleId: number): Promise<
 
   const validators: CaptureValidators = { etag: header(res, 'etag'), lastModified: header(res, 'last-modified'), bodySha256: sha256Hex(res.body) };
   if (article.lastBodySha256 === validators.bodySha256 && article.versionCount > 0) {
-    unchanged(validators);
-    return done('unchanged', { httpStatus: res.status });
+    return db.transaction(() => {
+      unchanged(validators);
+      return done('unchanged', { httpStatus: res.status });
+    })();
   }
 
   let extracted: Extracted;
@@ -196,8 +200,10 @@ export async function checkArticle(deps: CheckDeps, articleId: number): Promise<
     case 'rejected':
       return fail(new CheckFailure(`rejected: ${r.reason}`, res.status), 'rejected', r.hash);
     default:
-      unchanged(validators);
-      return done(r.outcome, { httpStatus: res.status, ...(r.note ? { error: r.note } : {}) }, r.hash);
+      return db.transaction(() => {
+        unchanged(validators);
+        return done(r.outcome, { httpStatus: res.status, ...(r.note ? { error: r.note } : {}) }, r.hash);
+      })();
   }
 }
 
