@@ -236,13 +236,29 @@ interface Timing {
 }
 
 /**
- * Median wall time of `reps` runs of `tool` on `p`, after unmeasured warm-up runs for `warmupMs` (so the JIT
- * has compiled the JavaScript tools as it would have in a running server).
+ * Median wall time of `reps` runs of `tool` on `p`, after unmeasured warm-up runs (so the JIT has compiled the
+ * JavaScript tools as it would have in a running server): at least `warmupMs`, then on until the median of a
+ * quarter second of runs stops improving by more than 5 % (at most 3 × `warmupMs` in all).
  */
 function time(tool: Tool, p: Pair, reps: number, warmupMs = 0): Timing {
   let words = 0;
   const start = performance.now();
   while (performance.now() - start < warmupMs) words = tool.run(p);
+  if (warmupMs > 0) {
+    let previous = Infinity;
+    while (performance.now() - start < 3 * warmupMs) {
+      const batch: number[] = [];
+      const from = performance.now();
+      while (performance.now() - from < 250) {
+        const t = performance.now();
+        words = tool.run(p);
+        batch.push(performance.now() - t);
+      }
+      const current = median(batch);
+      if (current > 0.95 * previous) break;
+      previous = current;
+    }
+  }
   const ms: number[] = [];
   for (let k = 0; k < reps; k++) {
     const t = performance.now();
@@ -294,11 +310,12 @@ function printTable(rows: Row[], tools: Tool[]): void {
 }
 
 /**
- * Warm-up of our differ on each large input before timing it. V8's optimizing compiler runs on a background
- * thread, and on a busy two-core machine the live blog only reaches its steady speed after one to two seconds
- * of runs (measured: median 10 ms per diff during the first second, 3 ms from 1.25 s on); a server diffing
- * all day runs at that steady speed. The other JavaScript tools are warm from the corpus rows and run for
- * hundreds of milliseconds per diff, long enough to tier up within a run.
+ * Minimum warm-up of our differ on each large input before timing it (see `time`: it goes on while the speed
+ * still improves). V8's optimizing compiler runs on a background thread, and on a busy two-core machine the live
+ * blog only reaches its steady speed after one to two seconds of runs (measured: median 10 ms per diff during
+ * the first second, 3 ms from 1.25 s on), more when the corpus rows left the code compiled for other text; a
+ * server diffing all day runs at that steady speed. The other JavaScript tools are warm from the corpus rows
+ * and run for hundreds of milliseconds per diff, long enough to tier up within a run.
  */
 const OURS_WARMUP_MS = 2000;
 

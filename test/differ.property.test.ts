@@ -19,6 +19,7 @@ import { histogramMatch } from '../src/differ/histogram.js';
 import { dice, similarPairs } from '../src/differ/similarity.js';
 import { intlSentenceRanges, sentenceRanges } from '../src/differ/segment.js';
 import { resetSharedInterner } from '../src/differ/intern.js';
+import { Workspace } from '../src/differ/workspace.js';
 
 /** Small vocabulary with punctuation and odd whitespace, so random versions share words and make real diffs. */
 const WORDS = ['the', 'mayor', 'said', 'on', 'Monday', 'that', 'city', 'budget', '3.5', 'million', 'won’t', 'U.S.', '“vote”', 'police', 'a', 'new', '—', '東京', '发布'];
@@ -45,7 +46,7 @@ const versionPair = fc
     return [a, { title: titleWords.length > 0 ? titleWords.join(' ') : a.title, paragraphs: paras }];
   });
 
-const RUNS = { numRuns: 200 };
+const RUNS = { numRuns: 300 };
 
 /** Checks everything that must hold for any diff of (a, b). */
 function checkDiff(d: ArticleDiff, a: ArticleVersion, b: ArticleVersion): void {
@@ -100,6 +101,35 @@ describe('differ properties', () => {
         expect(countWords(s)).toBe(tokens.filter(isWordToken).length);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('countWords agrees with tokenize on long text too (read as UTF-8 byte pairs)', () => {
+    const piece = fc.constantFrom('a', 'Bc', ' ', '  ', '.', '_', '\u00ad', '\u0301', 'é', '’', '1', '3.5', '😀', '\ud83d', '\udc00', '\ufffd', 'Ω', '東京', 'ไทย', '\t', '\u00a0', 'x_y');
+    fc.assert(
+      fc.property(fc.array(piece, { minLength: 20, maxLength: 150 }), (pieces) => {
+        const s = pieces.join('');
+        expect(countWords(s)).toBe(tokenize(s).filter(isWordToken).length);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('tokenizing an edited paragraph from its old version gives its own tokens', () => {
+    const piece = fc.constantFrom('a', 'b', 'word', 'Word', ' ', '  ', '.', ',', '_', 'é', '’', '\u0301', '😀', '\ud800', '1', '3.5', '東京', '\n', '\u00a0');
+    const text = fc.array(piece, { maxLength: 60 }).map((a) => a.join(''));
+    fc.assert(
+      fc.property(text, text, text, text, (start, oldMiddle, newMiddle, end) => {
+        const a = start + oldMiddle + end;
+        const b = start + newMiddle + end;
+        const ws = new Workspace([a], [b]);
+        ws.old.tokens(0);
+        const ids = ws.new.tokensLike(0, ws.old, 0);
+        expect(Array.from(ids, (id) => ws.interner.text(id))).toEqual(tokenize(b));
+        const starts = Array.from(ws.new.tokenStarts(0));
+        expect(starts.slice(1).map((e, k) => b.slice(starts[k], e))).toEqual(tokenize(b));
+      }),
+      { numRuns: 500 },
     );
   });
 
@@ -280,6 +310,9 @@ describe('differ properties', () => {
           }),
         );
         expect(similarPairs(left, right, t).map((p) => `${p.i}:${p.j}:${p.sim.toFixed(6)}`)).toEqual(expected);
+        // Word sets come in order of first appearance: the order of their ids changes nothing.
+        const reversed = (xs: Int32Array[]): Int32Array[] => xs.map((x) => x.slice().reverse());
+        expect(similarPairs(reversed(left), reversed(right), t)).toEqual(similarPairs(left, right, t));
       }),
       { numRuns: 400 },
     );
@@ -291,8 +324,10 @@ describe('differ properties', () => {
       fc.property(fc.array(ch, { maxLength: 30 }), (chars) => {
         const text = chars.join('');
         expect(sentenceRanges(text)).toEqual(intlSentenceRanges(text));
+        // Callers that know a text is ASCII skip the check for characters the splitter does not know.
+        if ([...text].every((c) => c.charCodeAt(0) < 0x80)) expect(sentenceRanges(text, true)).toEqual(intlSentenceRanges(text));
       }),
-      { numRuns: 2000 },
+      { numRuns: 3000 },
     );
   });
 });

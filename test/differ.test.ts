@@ -160,6 +160,26 @@ describe('diffArticles: rows', () => {
     expect(same.rows).toEqual([]);
   });
 
+  it('tells apart paragraphs that agree at every character the paragraph matcher samples', () => {
+    // 64-character paragraphs equal at every 4th character and at the end, different elsewhere: same sample
+    // hash, so they share one chain of the matcher's table, which past a few entries switches to exact lookup.
+    const para = (k: number): string => {
+      let s = '';
+      for (let q = 0; q < 64; q++) s += q % 4 === 0 || q === 63 ? 'a' : String.fromCharCode(98 + ((k >> (q % 4)) % 8));
+      return s;
+    };
+    const old = Array.from({ length: 24 }, (_, k) => para(k));
+    const now = [...old].reverse();
+    now.splice(5, 1, para(40));
+    const d = diffArticles({ title: '', paragraphs: old }, { title: '', paragraphs: now });
+    const rebuilt = reconstruct(d);
+    expect(rebuilt.old.paragraphs).toEqual(old);
+    expect(rebuilt.new.paragraphs).toEqual(now);
+    const unchanged = d.rows.filter((r) => r.kind === 'unchanged');
+    for (const r of unchanged) expect(r.left).toBe(r.right);
+    expect(new Set(old).size).toBeGreaterThan(9);
+  });
+
   it('rejects malformed input with a message naming the module', () => {
     expect(() => diffArticles({ title: 'x', paragraphs: 'nope' as unknown as string[] }, { title: '', paragraphs: [] })).toThrow(/^differ: /);
   });

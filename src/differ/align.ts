@@ -52,7 +52,11 @@ export function alignParagraphs(ws: Workspace): Alignment {
   forEachGap(aToB, bToA, (aLo, aHi, bLo, bHi) => {
     if (aLo === aHi || bLo === bHi) return;
     if (aHi - aLo === 1 && bHi - bLo === 1) {
-      // One paragraph on each side (a paragraph edited in place, the commonest gap): no matching to do.
+      // One paragraph on each side (a paragraph edited in place, the commonest gap): no matching to do. Their
+      // tokens are needed next anyway (and tell whether their whitespace is regular); the new ones come
+      // mostly from the old ones.
+      ws.old.tokens(aLo);
+      ws.new.tokensLike(bLo, ws.old, aLo);
       if (ws.old.normalized(aLo) === ws.new.normalized(bLo)) {
         aToB[aLo] = bLo;
         bToA[bLo] = aLo;
@@ -130,7 +134,7 @@ function matchByKey(
   bLo: number,
   bHi: number,
 ): Matching {
-  const ids = new StringIds();
+  const ids = new StringIds(aHi - aLo + (bHi - bLo));
   const idOf = (s: string): number => ids.id(s);
   const a = new Int32Array(aHi - aLo);
   for (let i = aLo; i < aHi; i++) a[i - aLo] = idOf(key(ws.old, i));
@@ -142,53 +146,78 @@ function matchByKey(
 /**
  * Numbers distinct strings 0, 1, 2, ... in order of first sight. Paragraphs run to hundreds of characters and
  * a Map keyed by them hashes every character of every one; here the key is a hash of the length and about 17
- * characters spread over the string, and equal hashes are told apart by comparing the strings (native and
- * fast, and only needed when they are equal or collide). A bucket that collects many distinct strings (text
- * built to collide) falls back to a Map of its own, so the cost stays linear.
+ * characters spread over the string (an open-addressing table of chains of ids), and equal hashes are told
+ * apart by comparing the strings (native and fast, and only needed when they are equal or collide). A chain
+ * that collects many distinct strings (text built to collide) falls back to a Map of its own, so the cost
+ * stays linear.
  */
 class StringIds {
   private readonly strings: string[] = [];
-  /** Sample hash -> id of the first string with it, or the list of ids of all strings with it. */
-  private readonly buckets = new Map<number, number | number[]>();
-  /** Buckets that grew past BUCKET_LIMIT: exact lookup by string. */
-  private readonly crowded = new Map<number, Map<string, number>>();
+  private readonly hashes: Int32Array;
+  /** Next id in the same chain, or -1. */
+  private readonly next: Int32Array;
+  /** Table of chain heads (id + 1, 0 = empty), keyed by hash; chainLength counts the ids of each chain. */
+  private readonly heads: Int32Array;
+  private readonly chainLength: Int32Array;
+  private readonly mask: number;
+  /** Chains that grew past CHAIN_LIMIT, by head slot: exact lookup by string. */
+  private crowded: Map<number, Map<string, number>> | undefined;
+
+  /** For at most `capacity` distinct strings. */
+  constructor(capacity: number) {
+    let size = 16;
+    while (size < 2 * capacity) size *= 2;
+    this.mask = size - 1;
+    this.heads = new Int32Array(size);
+    this.chainLength = new Int32Array(size);
+    this.hashes = new Int32Array(capacity);
+    this.next = new Int32Array(capacity);
+  }
 
   id(s: string): number {
     const h = sampleHash(s);
-    const bucket = this.buckets.get(h);
-    if (bucket === undefined) {
-      this.buckets.set(h, this.strings.length);
-      return this.push(s);
+    let slot = (h ^ (h >>> 16)) & this.mask;
+    for (;;) {
+      const head = this.heads[slot] as number;
+      if (head === 0) {
+        this.heads[slot] = this.strings.length + 1;
+        this.chainLength[slot] = 1;
+        return this.push(s, h, -1);
+      }
+      if (this.hashes[head - 1] === h) break;
+      slot = (slot + 1) & this.mask;
     }
-    if (typeof bucket === 'number') {
-      if (this.strings[bucket] === s) return bucket;
-      this.buckets.set(h, [bucket, this.strings.length]);
-      return this.push(s);
-    }
-    if (bucket.length > BUCKET_LIMIT) {
-      let exact = this.crowded.get(h);
+    const head = (this.heads[slot] as number) - 1;
+    if ((this.chainLength[slot] as number) > CHAIN_LIMIT) {
+      this.crowded ??= new Map();
+      let exact = this.crowded.get(slot);
       if (!exact) {
         exact = new Map();
-        for (const id of bucket) exact.set(this.strings[id] as string, id);
-        this.crowded.set(h, exact);
+        for (let id = head; id >= 0; id = this.next[id] as number) exact.set(this.strings[id] as string, id);
+        this.crowded.set(slot, exact);
       }
       const known = exact.get(s);
       if (known !== undefined) return known;
       exact.set(s, this.strings.length);
-      return this.push(s);
+    } else {
+      for (let id = head; id >= 0; id = this.next[id] as number) if (this.strings[id] === s) return id;
     }
-    for (const id of bucket) if (this.strings[id] === s) return id;
-    bucket.push(this.strings.length);
-    return this.push(s);
+    this.heads[slot] = this.strings.length + 1;
+    this.chainLength[slot] = (this.chainLength[slot] as number) + 1;
+    return this.push(s, h, head);
   }
 
-  private push(s: string): number {
+  private push(s: string, h: number, next: number): number {
+    const id = this.strings.length;
     this.strings.push(s);
-    return this.strings.length - 1;
+    this.hashes[id] = h;
+    this.next[id] = next;
+    return id;
   }
 }
 
-const BUCKET_LIMIT = 8;
+/** Past this many distinct strings with one hash, a chain is looked up through a Map. */
+const CHAIN_LIMIT = 8;
 
 /** Hash of the length of `s` and of about 17 of its characters (all of them for short strings). */
 function sampleHash(s: string): number {
@@ -215,21 +244,30 @@ function forEachGap(aToB: Int32Array, bToA: Int32Array, fn: (aLo: number, aHi: n
 
 /** Pairs unmatched old and new paragraphs with the same text up to whitespace (the k-th old copy with the k-th new one). */
 function exactMoves(ws: Workspace, aToB: Int32Array, bToA: Int32Array, movedOld: Uint8Array, movedNew: Uint8Array): Link[] {
-  const byKey = new Map<string, number[]>();
+  const moves: Link[] = [];
+  let unmatchedOld = 0;
+  let unmatchedNew = 0;
+  for (let i = 0; i < aToB.length; i++) if (aToB[i] === -1) unmatchedOld++;
+  for (let j = 0; j < bToA.length; j++) if (bToA[j] === -1) unmatchedNew++;
+  if (unmatchedOld === 0 || unmatchedNew === 0) return moves;
+  // Unmatched old paragraphs by text (numbered from 0, so their lists are lists[id]), each list in order.
+  const ids = new StringIds(unmatchedOld + unmatchedNew);
+  const lists: number[][] = [];
   for (let i = 0; i < aToB.length; i++) {
     if (aToB[i] !== -1) continue;
-    const k = ws.old.normalized(i);
-    const list = byKey.get(k);
-    if (list) list.push(i);
-    else byKey.set(k, [i]);
+    const id = ids.id(ws.old.normalized(i));
+    if (id === lists.length) lists.push([i]);
+    else (lists[id] as number[]).push(i);
   }
-  const moves: Link[] = [];
-  if (byKey.size === 0) return moves;
+  const taken = new Int32Array(lists.length);
   for (let j = 0; j < bToA.length; j++) {
     if (bToA[j] !== -1) continue;
-    const list = byKey.get(ws.new.normalized(j));
-    if (!list || list.length === 0 || ws.new.wordCount(j) < MOVE_MIN_WORDS) continue;
-    const i = list.shift() as number;
+    const id = ids.id(ws.new.normalized(j));
+    if (id >= lists.length) continue;
+    const list = lists[id] as number[];
+    if ((taken[id] as number) >= list.length || ws.new.wordCount(j) < MOVE_MIN_WORDS) continue;
+    const i = list[taken[id] as number] as number;
+    taken[id] = (taken[id] as number) + 1;
     movedOld[i] = 1;
     movedNew[j] = 1;
     moves.push({ kind: 'move', a: i, aCount: 1, b: j, bCount: 1 });
@@ -307,8 +345,9 @@ function extendPair(
   pairedOld: Uint8Array,
   pairedNew: Uint8Array,
 ): void {
-  let left = ws.old.wordSet(link.a);
-  let right = ws.new.wordSet(link.b);
+  // The pair's word sets, built only once a neighbour is free (usually none is).
+  let left: Int32Array | undefined;
+  let right: Int32Array | undefined;
   const gains = (set: Int32Array, own: Int32Array, other: Int32Array): boolean => {
     if (set.length === 0) return false;
     const g = intersectionSize(set, difference(other, own));
@@ -318,7 +357,9 @@ function extendPair(
     grew = false;
     for (const j of [link.b + link.bCount, link.b - 1]) {
       if (!isFreeNew(j, gap)) continue;
-      const set = ws.new.wordSet(j);
+      const set = ws.new.sortedWordSet(j);
+      left ??= ws.old.sortedWordSet(link.a);
+      right ??= ws.new.sortedWordSet(link.b);
       if (!gains(set, right, left)) continue;
       if (j < link.b) link.b = j;
       link.bCount++;
@@ -328,7 +369,9 @@ function extendPair(
     }
     for (const i of [link.a + link.aCount, link.a - 1]) {
       if (!isFreeOld(i, gap)) continue;
-      const set = ws.old.wordSet(i);
+      const set = ws.old.sortedWordSet(i);
+      left ??= ws.old.sortedWordSet(link.a);
+      right ??= ws.new.sortedWordSet(link.b);
       if (!gains(set, left, right)) continue;
       if (i < link.a) link.a = i;
       link.aCount++;

@@ -52,7 +52,7 @@ export function splitParagraphs(text: string): string[] {
 export function diffArticles(a: ArticleVersion, b: ArticleVersion): ArticleDiff {
   checkVersion(a, 'old');
   checkVersion(b, 'new');
-  return compareVersions(a, b) > 0 ? mirrorDiff(compute(b, a)) : compute(a, b);
+  return compareVersions(a, b) > 0 ? mirrorDiff(compute(b, a, false)) : compute(a, b, true);
 }
 
 /** `diffArticles` on two plain texts (paragraphs at blank lines, empty titles). */
@@ -87,10 +87,14 @@ function compareVersions(a: ArticleVersion, b: ArticleVersion): number {
   return a.title === b.title ? 0 : a.title < b.title ? -1 : 1;
 }
 
-function compute(a: ArticleVersion, b: ArticleVersion): ArticleDiff {
+/**
+ * The diff of `a` to `b`. With `ordered` false the sentence actions are left in any order: mirrorDiff sorts
+ * them again (every action has its own sort key, so the order it gives does not depend on the order it gets).
+ */
+function compute(a: ArticleVersion, b: ArticleVersion, ordered: boolean): ArticleDiff {
   const ws = new Workspace(a.paragraphs, b.paragraphs);
   const built = buildRows(ws, alignParagraphs(ws));
-  const sentences = computeSentenceActions(ws, built.rows);
+  const sentences = computeSentenceActions(ws, built.rows, ordered);
   const title = diffTitle(ws, a.title, b.title);
   const stats: DiffStats = {
     wordsAdded: built.wordsAdded,

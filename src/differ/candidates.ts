@@ -4,7 +4,7 @@
  * the two paragraphs share a phrase of three consecutive words: a rewrite keeps phrases ("insurgents wearing
  * police uniforms") where chance overlap between unrelated paragraphs only shares scattered common words.
  */
-import { intersectionSize, similarPairs, type SimilarPair } from './similarity.js';
+import { commonCount, overlapSizeA, overlapSizeB, similarPairs, wordOverlap, type SimilarPair } from './similarity.js';
 import { takeInt32 } from './pool.js';
 import type { Side, Workspace } from './workspace.js';
 
@@ -62,6 +62,61 @@ function sharesPhrase(a: Phrases, b: Phrases): boolean {
       }
       while (x < a.keys.length && hashOf(a.keys[x] as number) === ha) x++;
       while (y < b.keys.length && hashOf(b.keys[y] as number) === ha) y++;
+    }
+  }
+  return false;
+}
+
+/** Word ids of a paragraph, in order (from the diff's pool). */
+function wordIds(side: Side, i: number, ws: Workspace): Int32Array {
+  const tokens = side.tokens(i);
+  const words = takeInt32(tokens.length);
+  let n = 0;
+  for (let k = 0; k < tokens.length; k++) {
+    const id = tokens[k] as number;
+    if (ws.interner.isWord(id)) words[n++] = id;
+  }
+  return words.subarray(0, n);
+}
+
+/** Hash of the PHRASE_WORDS words from `at` (as in phrasesOf). */
+function phraseHash(words: Int32Array, at: number): number {
+  let h = 0x811c9dc5;
+  for (let m = 0; m < PHRASE_WORDS; m++) h = Math.imul(h ^ (words[at + m] as number), 0x01000193);
+  return h;
+}
+
+/**
+ * Whether old paragraph `i` and new paragraph `j` share a run of PHRASE_WORDS words: the same answer as
+ * sharesPhrase on their phrases, for one pair, through a small hash table of the old runs (no sorting).
+ */
+function pairSharesPhrase(ws: Workspace, i: number, j: number): boolean {
+  const a = wordIds(ws.old, i, ws);
+  const b = wordIds(ws.new, j, ws);
+  const runsA = Math.max(0, Math.min(a.length - PHRASE_WORDS + 1, POS));
+  const runsB = Math.max(0, Math.min(b.length - PHRASE_WORDS + 1, POS));
+  if (runsA === 0 || runsB === 0) return false;
+  let size = 16;
+  while (size < 2 * runsA) size *= 2;
+  const mask = size - 1;
+  const slotHash = takeInt32(size);
+  // Start of the run + 1 (0 = empty).
+  const slotRun = takeInt32(size).fill(0);
+  for (let k = 0; k < runsA; k++) {
+    const h = phraseHash(a, k);
+    let slot = (h ^ (h >>> 15)) & mask;
+    while (slotRun[slot] !== 0) slot = (slot + 1) & mask;
+    slotHash[slot] = h;
+    slotRun[slot] = k + 1;
+  }
+  for (let k = 0; k < runsB; k++) {
+    const h = phraseHash(b, k);
+    for (let slot = (h ^ (h >>> 15)) & mask; slotRun[slot] !== 0; slot = (slot + 1) & mask) {
+      if (slotHash[slot] !== h) continue;
+      const at = (slotRun[slot] as number) - 1;
+      let m = 0;
+      while (m < PHRASE_WORDS && a[at + m] === b[k + m]) m++;
+      if (m === PHRASE_WORDS) return true;
     }
   }
   return false;
@@ -149,7 +204,7 @@ function phrasePairs(ws: Workspace, phrases: ReturnType<typeof phraseCache>, old
     for (const lj of touched) {
       const j = newRest[lj] as number;
       const b = ws.new.wordSet(j);
-      const common = intersectionSize(a, b);
+      const common = commonCount(a, b);
       const sim = (2 * common) / (a.length + b.length);
       if (sim >= PAIR_MIN_SIM_PHRASE && sharesPhrase(phrases.old(i), phrases.new(j))) out.push({ i: li, j: lj, sim, common });
     }
@@ -199,7 +254,7 @@ export function paragraphCandidates(
   for (const j of newRest) group(gapNew[j] as number).new.push(j);
 
   const phrases = phraseCache(ws);
-  const sharePhrase = (i: number, j: number): boolean => sharesPhrase(phrases.old(i), phrases.new(j));
+  const sharePhrase = (i: number, j: number): boolean => pairSharesPhrase(ws, i, j);
 
   const settledOld = new Set<number>();
   const settledNew = new Set<number>();
@@ -211,12 +266,20 @@ export function paragraphCandidates(
       bigNew.push(...e.new);
       continue;
     }
+    // Small gaps: every pair, compared through their token ids (no word sets needed). When the gap has as many
+    // paragraphs on each side, the k-th new one is likely an edit of the k-th old one: tokenized from it.
+    if (e.old.length === e.new.length) {
+      e.old.forEach((i, k) => {
+        ws.old.tokens(i);
+        ws.new.tokensLike(e.new[k] as number, ws.old, i);
+      });
+    }
     for (const i of e.old) {
-      const a = ws.old.wordSet(i);
+      const a = ws.old.tokens(i);
       for (const j of e.new) {
-        const b = ws.new.wordSet(j);
-        const common = intersectionSize(a, b);
-        const sim = a.length + b.length === 0 ? 0 : (2 * common) / (a.length + b.length);
+        const common = wordOverlap(a, ws.new.tokens(j), ws.interner);
+        const total = overlapSizeA + overlapSizeB;
+        const sim = total === 0 ? 0 : (2 * common) / total;
         if (sim >= PAIR_MIN_SIM || (sim >= PAIR_MIN_SIM_PHRASE && sharePhrase(i, j))) add({ i, j, sim, common });
         if (sim >= strongSim) {
           settledOld.add(i);

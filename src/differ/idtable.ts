@@ -35,19 +35,35 @@ export class IdTable {
     this.values[id] = value;
   }
 
-  /** Sets bits `bits` in the value of `id`. */
-  or(id: number, bits: number): void {
-    if (this.stamps[id] === this.generation) this.values[id] = (this.values[id] as number) | bits;
-    else {
-      this.stamps[id] = this.generation;
-      this.values[id] = bits;
-    }
-  }
-
   /** Adds `delta` to the value of `id` and returns the new value. */
   add(id: number, delta: number): number {
     const v = this.get(id) + delta;
     this.set(id, v);
     return v;
+  }
+}
+
+/**
+ * Flags 0-3 per token id for the hottest loops: each entry holds 4 * generation + flags, so one array read
+ * gives both the stamp and the value (an entry below `base` is from an earlier use: flags 0). Read as
+ * `Math.max(0, entries[id] - base)`; write as `entries[id] = base + flags`.
+ */
+export class FlagTable {
+  entries = new Int32Array(1024);
+  /** 4 * generation. */
+  base = 4;
+
+  /** Clears every flag and makes room for ids below `size`. */
+  reset(size: number): void {
+    if (size > this.entries.length) {
+      this.entries = new Int32Array(Math.max(size, 2 * this.entries.length));
+      this.base = 4;
+      return;
+    }
+    this.base += 4;
+    if (this.base > 0x7ffffff0) {
+      this.entries.fill(0);
+      this.base = 4;
+    }
   }
 }

@@ -84,8 +84,8 @@ function classAt(text: string, i: number): number {
  * Intl.Segmenter. Breaks only happen at terminators, so the rules are applied at those alone, found by a
  * native regex search; the characters between them are never looked at one by one.
  */
-function fastBreaks(text: string): number[] | null {
-  if (UNSUPPORTED_CHAR.test(text)) return null;
+function fastBreaks(text: string, ascii: boolean): number[] | null {
+  if (!ascii && UNSUPPORTED_CHAR.test(text)) return null;
   const n = text.length;
   const breaks: number[] = [];
   let i = 0;
@@ -147,9 +147,12 @@ function fastBreaks(text: string): number[] | null {
 
 let segmenter: Intl.Segmenter | undefined;
 
-/** Sentence ranges [start, end) of `text`, each trimmed of surrounding whitespace; empty sentences are left out. */
-export function sentenceRanges(text: string): Array<[number, number]> {
-  let bounds = fastBreaks(text);
+/**
+ * Sentence ranges [start, end) of `text`, each trimmed of surrounding whitespace; empty sentences are left out.
+ * `ascii` says the caller knows the text is all ASCII (every character of which is supported here).
+ */
+export function sentenceRanges(text: string, ascii = false): Array<[number, number]> {
+  let bounds = fastBreaks(text, ascii);
   if (bounds === null) {
     segmenter ??= new Intl.Segmenter('en', { granularity: 'sentence' });
     bounds = [];

@@ -9,7 +9,7 @@
  * the rest is 'added' or 'deleted'. Sentences of a moved paragraph are 'moved'.
  */
 import { diffRange } from './myers.js';
-import { heaviestChain, similarPairs, wordSet, type SimilarPair } from './similarity.js';
+import { heaviestChain, similarIdPairs, similarPairs, SMALL_PAIRS, wordSet, type SimilarPair } from './similarity.js';
 import { diffTokenIds, type TokenSource } from './worddiff.js';
 import type { DiffRow, SentenceAction, SentencePosition } from './types.js';
 import { sentenceRanges } from './segment.js';
@@ -41,7 +41,7 @@ function sentencesOf(ws: Workspace, side: SideName, index: number): Sentence[] {
   const text = own.text(index);
   // In a paragraph whose whitespace is already regular (the usual case), every trimmed sentence is its own key.
   const regular = own.normalized(index) === text;
-  const ranges = sentenceRanges(text);
+  const ranges = sentenceRanges(text, own.isAscii(index));
   const out: Sentence[] = new Array<Sentence>(ranges.length);
   for (let k = 0; k < ranges.length; k++) {
     const [start, end] = ranges[k] as [number, number];
@@ -91,8 +91,8 @@ function setOf(ws: Workspace, s: Sentence): Int32Array {
   return s.set;
 }
 
-/** Computes the sentence actions implied by `rows` (rows as built in the orientation of `ws`). */
-export function computeSentenceActions(ws: Workspace, rows: readonly DiffRow[]): SentenceAction[] {
+/** Computes the sentence actions implied by `rows` (rows as built in the orientation of `ws`), in row order unless `ordered` is false. */
+export function computeSentenceActions(ws: Workspace, rows: readonly DiffRow[], ordered = true): SentenceAction[] {
   const actions: SentenceAction[] = [];
   const looseOld: Sentence[] = [];
   const looseNew: Sentence[] = [];
@@ -128,7 +128,7 @@ export function computeSentenceActions(ws: Workspace, rows: readonly DiffRow[]):
     }
   }
   matchLoose(ws, looseOld, looseNew, actions);
-  return orderActions(actions, rows);
+  return ordered ? orderActions(actions, rows) : actions;
 }
 
 function action(kind: SentenceAction['action'], ws: Workspace, o: Sentence | null, n: Sentence | null): SentenceAction {
@@ -196,17 +196,23 @@ function alignWithinRow(
     const gapNew: Sentence[] = [];
     while (i < n && del[i]) gapOld.push(left[i++] as Sentence);
     while (j < m && ins[j]) gapNew.push(right[j++] as Sentence);
-    const chain =
-      gapOld.length > 0 && gapNew.length > 0
-        ? heaviestChain(
-            similarPairs(
+    let chain: SimilarPair[] = [];
+    if (gapOld.length > 0 && gapNew.length > 0) {
+      const pairs =
+        gapOld.length * gapNew.length <= SMALL_PAIRS
+          ? similarIdPairs(
+              gapOld.map((s) => idsOf(ws, s)),
+              gapNew.map((s) => idsOf(ws, s)),
+              ws.interner,
+              EDIT_MIN_SIM,
+            )
+          : similarPairs(
               gapOld.map((s) => setOf(ws, s)),
               gapNew.map((s) => setOf(ws, s)),
               EDIT_MIN_SIM,
-            ),
-            gapNew.length,
-          )
-        : [];
+            );
+      chain = heaviestChain(pairs, gapNew.length);
+    }
     const pairedOld = new Set<number>();
     const pairedNew = new Set<number>();
     for (const p of chain) {

@@ -13,7 +13,7 @@
  */
 import type { Interner } from './intern.js';
 import { diffRange, diffSequences } from './myers.js';
-import { IdTable } from './idtable.js';
+import { FlagTable } from './idtable.js';
 import { patienceAnchors } from './patience.js';
 import type { WordOp } from './types.js';
 
@@ -108,7 +108,7 @@ function costBound(n: number): number {
 }
 
 /** Which side(s) each token id occurs on (bit 1: old, bit 2: new). */
-const presence = new IdTable();
+const presence = new FlagTable();
 
 /** Positions (in a and b) of the tokens that can match, and those tokens (see markChanges); reused buffers. */
 let posA = new Int32Array(256);
@@ -126,8 +126,14 @@ let cinsBuf = new Uint8Array(256);
  */
 function markChanges(a: Int32Array, b: Int32Array, interner: Interner, del: Uint8Array, ins: Uint8Array): void {
   presence.reset(interner.size);
-  for (let k = 0; k < a.length; k++) presence.or(a[k] as number, 1);
-  for (let k = 0; k < b.length; k++) presence.or(b[k] as number, 2);
+  const entries = presence.entries;
+  const base = presence.base;
+  for (let k = 0; k < a.length; k++) entries[a[k] as number] = base + 1;
+  for (let k = 0; k < b.length; k++) {
+    const id = b[k] as number;
+    const f = (entries[id] as number) - base;
+    entries[id] = base + (f > 0 ? f | 2 : 2);
+  }
   if (posA.length < a.length) {
     posA = new Int32Array(Math.max(a.length, 2 * posA.length));
     seqA = new Int32Array(posA.length);
@@ -138,41 +144,77 @@ function markChanges(a: Int32Array, b: Int32Array, interner: Interner, del: Uint
     seqB = new Int32Array(posB.length);
     cinsBuf = new Uint8Array(posB.length);
   }
+  // The tokens both sequences start and end with (an edited paragraph keeps most of its text). Their anchorable
+  // tokens match one another in order, as the Myers search on the whole would match them first (it strips the
+  // common start and end before anything else), and the gaps between them hold the same tokens on both sides:
+  // only the middle needs aligning. The edit-cost bound and the choice of method stay those of the whole.
+  const n = a.length;
+  const m = b.length;
+  let head = 0;
+  while (head < n && head < m && a[head] === b[head]) head++;
+  let tail = 0;
+  while (tail < n - head && tail < m - head && a[n - 1 - tail] === b[m - 1 - tail]) tail++;
+  let na = gatherAnchorable(a, head, n - tail, 2, interner, posA, seqA);
+  let nb = gatherAnchorable(b, head, m - tail, 1, interner, posB, seqB);
+  // The search on the whole strips the common start first: when that runs through the whole middle of one side
+  // (whitespace differences are not in it) it goes on into the common end, and matches those tokens its own way.
+  if (tail > 0) {
+    let same = 0;
+    while (same < na && same < nb && seqA[same] === seqB[same]) same++;
+    if (same === na || same === nb) {
+      tail = 0;
+      na = gatherAnchorable(a, head, n, 2, interner, posA, seqA);
+      nb = gatherAnchorable(b, head, m, 1, interner, posB, seqB);
+    }
+  }
+  let shared = 0;
+  for (let k = 0; k < head; k++) if (!interner.isSpace(a[k] as number)) shared++;
+  for (let k = n - tail; k < n; k++) if (!interner.isSpace(a[k] as number)) shared++;
+  const whole = na + nb + 2 * shared > LARGE;
+  if (whole) {
+    // Patience anchors depend on the whole sequences: take them whole.
+    na = gatherAnchorable(a, 0, n, 2, interner, posA, seqA);
+    nb = gatherAnchorable(b, 0, m, 1, interner, posB, seqB);
+  }
   const ca = posA;
   const cb = posB;
   const sa = seqA;
   const sb = seqB;
-  let na = 0;
-  for (let k = 0; k < a.length; k++) {
-    const id = a[k] as number;
-    if (presence.get(id) & 2 && !interner.isSpace(id)) {
-      ca[na] = k;
-      sa[na++] = id;
-    }
-  }
-  let nb = 0;
-  for (let k = 0; k < b.length; k++) {
-    const id = b[k] as number;
-    if (presence.get(id) & 1 && !interner.isSpace(id)) {
-      cb[nb] = k;
-      sb[nb++] = id;
-    }
-  }
   const cdel = cdelBuf;
   const cins = cinsBuf;
   cdel.fill(0, 0, na);
   cins.fill(0, 0, nb);
-  if (na + nb > LARGE) diffLarge(sa.subarray(0, na), sb.subarray(0, nb), cdel.subarray(0, na), cins.subarray(0, nb));
-  else diffRange(sa, 0, na, sb, 0, nb, cdel, cins, costBound(na + nb));
+  if (whole) diffLarge(sa.subarray(0, na), sb.subarray(0, nb), cdel.subarray(0, na), cins.subarray(0, nb));
+  else diffRange(sa, 0, na, sb, 0, nb, cdel, cins, costBound(na + nb + 2 * shared));
+  // Regions are cut at matched tokens, as they would be on the whole: the first starts after the last
+  // anchorable token of the common start, the last ends at the first anchorable token of the common end (the
+  // regions between those matched tokens hold the same tokens on both sides: nothing to mark).
   let pa = 0;
-  let pb = 0;
+  let endA = n;
+  let endB = m;
+  if (!whole) {
+    for (let k = head - 1; k >= 0; k--) {
+      if (!interner.isSpace(a[k] as number)) {
+        pa = k + 1;
+        break;
+      }
+    }
+    for (let k = n - tail; k < n; k++) {
+      if (!interner.isSpace(a[k] as number)) {
+        endA = k;
+        endB = k - n + m;
+        break;
+      }
+    }
+  }
+  let pb = pa;
   let x = 0;
   let y = 0;
   for (;;) {
     while (x < na && cdel[x]) x++;
     while (y < nb && cins[y]) y++;
-    const qa = x < na ? (ca[x] as number) : a.length;
-    const qb = y < nb ? (cb[y] as number) : b.length;
+    const qa = x < na ? (ca[x] as number) : endA;
+    const qb = y < nb ? (cb[y] as number) : endB;
     markRegion(a, pa, qa, b, pb, qb, del, ins);
     if (x >= na || y >= nb) break;
     pa = qa + 1;
@@ -180,6 +222,25 @@ function markChanges(a: Int32Array, b: Int32Array, interner: Interner, del: Uint
     x++;
     y++;
   }
+}
+
+/**
+ * Writes the positions in [lo, hi) of the tokens of `ids` that are not whitespace and occur on the other side
+ * (`bit` set in `presence`) to `pos`, and the tokens to `seq`; returns how many.
+ */
+function gatherAnchorable(ids: Int32Array, lo: number, hi: number, bit: number, interner: Interner, pos: Int32Array, seq: Int32Array): number {
+  const entries = presence.entries;
+  const base = presence.base;
+  let count = 0;
+  for (let k = lo; k < hi; k++) {
+    const id = ids[k] as number;
+    const f = (entries[id] as number) - base;
+    if (f > 0 && (f & bit) !== 0 && !interner.isSpace(id)) {
+      pos[count] = k;
+      seq[count++] = id;
+    }
+  }
+  return count;
 }
 
 /** Above this many tokens (both sides), a pair is first cut at patience anchors. */
