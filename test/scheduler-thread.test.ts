@@ -33,7 +33,7 @@ afterAll(async () => {
 function runScript(source: string): unknown {
   const file = path.join(dir, `script-${Math.random().toString(36).slice(2)}.mjs`);
   fs.writeFileSync(file, source);
-  const r = spawnSync(process.execPath, [file], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [file], { encoding: 'utf8', timeout: 60_000 });
   if (r.status !== 0) throw new Error(`script failed (${r.status}): ${r.stderr}`);
   return JSON.parse(r.stdout) as unknown;
 }

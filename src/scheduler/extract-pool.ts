@@ -162,6 +162,9 @@ export function createExtractPool(opts: ExtractPoolOptions = {}): ExtractPool {
       for (const t of queue.splice(0)) t.reject(new Error('scheduler: the extraction pool is closed'));
       await Promise.all(slots.splice(0).map((s) => {
         s.task?.reject(new Error('scheduler: the extraction pool is closed'));
+        // An idle worker is unref'd; without ref() the process may run out of work before its exit event, leaving
+        // this promise unsettled.
+        s.worker.ref();
         return s.worker.terminate();
       }));
     },
