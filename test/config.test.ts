@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
+import { lowerThreadPriority } from '../src/common/thread-priority.js';
 import { loadConfig } from '../src/config/index.js';
 import { tmpDir } from './helpers/tmp.js';
 
@@ -13,6 +14,7 @@ describe('config', () => {
     expect(c.scheduler.afterChangeS).toBe(1800);
     expect(c.scheduler.growth).toBe(1.2);
     expect(c.scheduler.maxIntervalS).toBe(40 * 86400);
+    expect([c.scheduler.backgroundNice, c.fetch.keepAlive]).toEqual([10, true]);
   });
 
   it('layers file < env < flags', () => {
@@ -29,6 +31,17 @@ describe('config', () => {
     expect(() => loadConfig({ env: {}, flags: { port: 70000 } })).toThrow(/port:/);
     expect(() => loadConfig({ env: { PALIMPSEST_ADMIN_TOKEN: 'short' } })).toThrow(/adminToken: the admin token must be at least 8 characters/);
     expect(() => loadConfig({ env: {}, flags: { scheduler: { growth: 0.5 } } })).toThrow(/scheduler\.growth/);
+    expect(() => loadConfig({ env: {}, flags: { scheduler: { backgroundNice: 25 } } })).toThrow(/scheduler\.backgroundNice/);
+    expect(() => loadConfig({ env: {}, flags: { fetch: { keepAlive: 'yes' } } })).toThrow(/fetch\.keepAlive/);
     expect(() => loadConfig({ file: '/nonexistent/palimpsest.yaml', env: {} })).toThrow(/cannot read config file/);
+  });
+});
+
+describe('background thread priority', () => {
+  // Applying it (Linux) is tested on real threads through dist/ in scheduler-thread.test.ts; here, where it is not.
+  it('is left alone when disabled or where the nice value is not per thread, and says why', () => {
+    expect(lowerThreadPriority(0)).toEqual({ applied: false, reason: expect.stringMatching(/backgroundNice is 0/) });
+    expect(lowerThreadPriority(10, 'darwin')).toEqual({ applied: false, reason: 'per-thread priority is not available on darwin' });
+    expect(lowerThreadPriority(10, 'win32')).toMatchObject({ applied: false });
   });
 });

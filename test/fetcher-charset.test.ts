@@ -1,5 +1,7 @@
 /** Charset decoding of real legacy-encoded bytes, following the WHATWG order: BOM, header, <meta>, windows-1252. */
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import fc from 'fast-check';
+import whatwgEncoding from 'whatwg-encoding';
 import { fetchPage, decodeBody, type FetchOptions } from '../src/fetcher/index.js';
 import { CHARSET_SAMPLES, startFaultOrigin, type FaultOrigin } from './helpers/fault-origin.js';
 
@@ -80,5 +82,21 @@ describe('decodeBody', () => {
   it('does not prescan <meta> in plain text, and leaves binary types undecoded', () => {
     expect(decodeBody(Buffer.from('<meta charset="utf-8">\u00e9', 'latin1'), 'text/plain').charset).toBe('windows-1252');
     expect(decodeBody(Buffer.from([0x89, 0x50]), 'image/png')).toEqual({ text: '', charset: '' });
+  });
+});
+
+describe('UTF-8 decoding', () => {
+  // The fast path (Node's TextDecoder) must give exactly what the generic WHATWG decoder gives, bad bytes included.
+  it('matches the WHATWG decoder on arbitrary bytes, BOM or not, labelled or sniffed', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), fc.boolean(), fc.boolean(), (bytes, bom, labelled) => {
+        const body = Buffer.concat([bom ? Buffer.from([0xef, 0xbb, 0xbf]) : Buffer.alloc(0), Buffer.from(bytes)]);
+        const type = labelled ? 'text/html; charset=utf-8' : 'application/json';
+        const decoded = decodeBody(body, type);
+        expect(decoded.charset).toBe('UTF-8');
+        expect(decoded.text).toBe(whatwgEncoding.decode(body, 'UTF-8'));
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -57,14 +57,20 @@ describe('the extraction pool (dist)', () => {
       try { await pool.extract(html, url, bad); } catch (e) { poolError = e.message; }
       try { extract(html, url, bad); } catch (e) { inlineError = e.message; }
       const after = await pool.extract(html, url);
+      const { compressBodySync } = await import(${JSON.stringify(path.join(DIST, 'store/body-codec.js'))});
+      const { gunzipSync } = await import('node:zlib');
+      const body = Buffer.from(html);
+      const compressed = await Promise.all([pool.compress(body), pool.compress(Buffer.from('tiny'))]);
+      const compressOk = Buffer.isBuffer(compressed[0]) && compressed[0].equals(compressBodySync(body))
+        && gunzipSync(compressed[0]).equals(body) && gunzipSync(compressed[1]).toString() === 'tiny';
       const mode = pool.mode, size = pool.size;
       await pool.close();
       let closedError = null;
       try { await pool.extract(html, url); } catch (e) { closedError = e.message; }
       console.log(JSON.stringify({ mode, size, same: JSON.stringify(viaPool) === JSON.stringify(inline), count: viaPool.length,
-        firstParagraph: viaPool[0].paragraphs[0], poolError, inlineError, afterOk: after.paragraphs.length > 0, closedError }));
+        firstParagraph: viaPool[0].paragraphs[0], poolError, inlineError, afterOk: after.paragraphs.length > 0, closedError, compressOk }));
     `) as Record<string, unknown>;
-    expect(out).toMatchObject({ mode: 'worker', size: 2, same: true, count: 6, afterOk: true });
+    expect(out).toMatchObject({ mode: 'worker', size: 2, same: true, count: 6, afterOk: true, compressOk: true });
     expect(out.firstParagraph).toMatch(/^Variant 0 of the story/);
     expect(out.poolError).toMatch(/invalid CSS selector/);
     expect(out.poolError).toBe(out.inlineError);
@@ -77,10 +83,58 @@ describe('the extraction pool (dist)', () => {
       const reasons = [];
       const pool = createExtractPool({ size: 1, script: ${JSON.stringify(path.join(dir, 'missing-worker.js'))}, onFallback: (r) => reasons.push(r) });
       const e = await pool.extract('<html><body><article><h1>T</h1><p>' + 'Words of a story that is long enough. '.repeat(20) + '</p></article></body></html>', 'http://127.0.0.1/x');
-      console.log(JSON.stringify({ mode: pool.mode, paragraphs: e.paragraphs.length, reasons: reasons.length }));
+      const { gunzipSync } = await import('node:zlib');
+      const unzipped = gunzipSync(await pool.compress(Buffer.from('a body'))).toString();
+      console.log(JSON.stringify({ mode: pool.mode, paragraphs: e.paragraphs.length, reasons: reasons.length, unzipped }));
       await pool.close();
     `);
-    expect(out).toEqual({ mode: 'inline', paragraphs: 1, reasons: 1 });
+    expect(out).toEqual({ mode: 'inline', paragraphs: 1, reasons: 1, unzipped: 'a body' });
+  });
+});
+
+/** Nice value of each thread of a process, by thread id (Linux /proc). */
+function threadNices(pid: number | 'self'): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue; // the thread ended meanwhile
+    }
+    // Fields after "(comm)": state is field 3, nice is field 19.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    out.set(Number(tid), Number(fields[16]));
+  }
+  return out;
+}
+
+const onLinux = process.platform === 'linux';
+if (!onLinux) console.log('skipping the thread-priority tests: per-thread nice values are a Linux feature');
+
+describe('background priority (dist, Linux)', () => {
+  (onLinux ? it : it.skip)('extraction workers lower their own priority and leave the calling thread alone', () => {
+    const out = runScript(`
+      import fs from 'node:fs';
+      import { createExtractPool } from ${JSON.stringify(path.join(DIST, 'scheduler/extract-pool.js'))};
+      const nices = () => fs.readdirSync('/proc/self/task').map((t) => {
+        const s = fs.readFileSync('/proc/self/task/' + t + '/stat', 'utf8');
+        return { tid: Number(t), nice: Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[16]) };
+      });
+      const html = '<html><body><article><h1>T</h1><p>' + 'Words of a story that is long enough. '.repeat(20) + '</p></article></body></html>';
+      const pool = createExtractPool({ size: 1, nice: 7 });
+      await Promise.all([1, 2, 3, 4].map((i) => pool.extract(html, 'http://127.0.0.1/' + i)));
+      const during = nices();
+      await pool.close();
+      const plain = createExtractPool({ size: 1 });
+      await plain.extract(html, 'http://127.0.0.1/plain');
+      const withoutNice = nices();
+      await plain.close();
+      console.log(JSON.stringify({ pid: process.pid, during, withoutNice }));
+    `) as { pid: number; during: Array<{ tid: number; nice: number }>; withoutNice: Array<{ tid: number; nice: number }> };
+    expect(out.during.filter((t) => t.nice === 7)).toHaveLength(1);
+    expect(out.during.find((t) => t.tid === out.pid)?.nice).toBe(0);
+    expect(out.withoutNice.every((t) => t.nice === 0)).toBe(true);
   });
 });
 
@@ -140,6 +194,13 @@ describe('serve with the scheduler in its own thread (dist)', () => {
       poll();
     });
     const text = await get(`${base}metrics`);
+    if (onLinux && proc.pid !== undefined) {
+      // The web server's thread (the process's main thread) keeps its priority; the scheduler thread and its
+      // extraction worker run at the default background nice value.
+      const nices = threadNices(proc.pid);
+      expect(nices.get(proc.pid)).toBe(0);
+      expect([...nices.values()].filter((n) => n === 10).length).toBeGreaterThanOrEqual(2);
+    }
     expect(sample(text, 'palimpsest_fetches_total{outcome="new_version"}')).toBe(2);
     expect(sample(text, 'palimpsest_fetches_total{outcome="error"}')).toBe(1);
     expect(sample(text, 'palimpsest_versions_created_total')).toBe(2);

@@ -36,6 +36,11 @@ const schedulerSchema = z.object({
   spreadBacklog: z.boolean().default(true),
   /** Worker threads extracting pages off the web server's thread (default: CPU cores - 1, at least 1; 0 = none). */
   extractThreads: z.number().int().min(0).max(64).optional(),
+  /**
+   * Nice value (0-19) of the background threads on Linux: the scheduler thread of `serve` and the extraction
+   * workers, so that the web server's thread gets the CPU first on a busy machine. 0 leaves them at normal priority.
+   */
+  backgroundNice: z.number().int().min(0).max(19).default(10),
 });
 
 const fetchSchema = z.object({
@@ -50,6 +55,8 @@ const fetchSchema = z.object({
   perHostDelayMs: z.number().int().min(0).default(1000),
   /** Requests open at once in all. */
   globalConcurrency: z.number().int().min(1).max(256).default(16),
+  /** Reuse connections to a host from one request to the next (keep-alive), at most perHostConcurrency per host. */
+  keepAlive: z.boolean().default(true),
   /** Obey robots.txt (on by default; turn off only for sites you own). */
   obeyRobots: z.boolean().default(true),
 });

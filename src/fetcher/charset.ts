@@ -48,9 +48,16 @@ export function decodeBody(body: Buffer, contentTypeHeader: string | undefined):
   return decodeWith(body, encoding);
 }
 
+/**
+ * Node's own WHATWG UTF-8 decoder (replacement characters for bad bytes, a leading BOM dropped): the same text as
+ * the generic path, several times faster, for the encoding of nearly every news page.
+ */
+const utf8 = new TextDecoder('utf-8');
+
 /** Decodes with a WHATWG encoding name; a BOM always wins, as the spec says. */
 function decodeWith(body: Buffer, encoding: string): DecodedBody {
   const bom = whatwgEncoding.getBOMEncoding(body);
+  if (bom === 'UTF-8' || (!bom && encoding === 'UTF-8')) return { text: utf8.decode(body), charset: 'UTF-8' };
   if (bom) return { text: whatwgEncoding.decode(body, bom), charset: bom };
   if (!whatwgEncoding.isSupported(encoding)) encoding = 'windows-1252';
   return { text: whatwgEncoding.decode(body, encoding), charset: encoding };

@@ -43,7 +43,7 @@ function buildHeaders(opts: FetchOptions): Array<[string, string]> {
     put(name, value);
   }
   // Explicit, so the recorded request headers are exactly what went on the wire (Node would add it silently).
-  put('Connection', 'close');
+  put('Connection', opts.pool ? 'keep-alive' : 'close');
   return [...byName.values()];
 }
 
@@ -78,6 +78,7 @@ export async function fetchPage(url: string, opts: FetchOptions = {}): Promise<F
       headers: buildHeaders(opts),
       ca: opts.ca,
       signal: ctl.signal,
+      pool: opts.pool,
     };
     const chain = [current.href];
     for (;;) {

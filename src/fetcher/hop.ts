@@ -7,6 +7,7 @@ import https from 'node:https';
 import net from 'node:net';
 import { bareHostname, resolveAllowed } from './address-policy.js';
 import { readBody } from './body.js';
+import type { ConnectionPool, PooledRequestOptions } from './connection-pool.js';
 import { FetchError, type LookupFunction, type ResolvedAddress } from './types.js';
 
 /** What a hop needs from the fetch as a whole. */
@@ -22,6 +23,8 @@ export interface HopContext {
   ca?: string | Buffer | Array<string | Buffer>;
   /** Aborted by the total timeout or the caller; its reason is always a FetchError. */
   signal: AbortSignal;
+  /** Keep-alive connections to reuse (undefined: a new connection per request, closed after it). */
+  pool?: ConnectionPool;
 }
 
 /** The response of one hop. `location` is set for a redirect, whose body is not read. */
@@ -42,6 +45,15 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** Connect-phase failures after which the next address of the host is worth trying. */
 const TRY_NEXT_ADDRESS = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
 
+/**
+ * Errors of a request sent on a reused keep-alive connection that the server had closed meanwhile: the request
+ * never reached it, so sending it once more on a fresh connection is safe (it is a GET).
+ */
+const STALE_CONNECTION = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+
+/** Thrown by attempt() when a reused connection turned out to be closed before any response came. */
+class StaleConnection extends Error {}
+
 /** Performs the hop, trying the host's addresses in resolver order until one accepts the connection. */
 export async function requestHop(url: URL, ctx: HopContext): Promise<HopResponse> {
   const connectCtl = new AbortController();
@@ -55,7 +67,7 @@ export async function requestHop(url: URL, ctx: HopContext): Promise<HopResponse
     for (let i = 0; ; i++) {
       const address = addresses[i] as ResolvedAddress;
       try {
-        return await attempt(url, address, ctx, signal, () => clearTimeout(connectTimer));
+        return await attemptFresh(url, address, ctx, signal, () => clearTimeout(connectTimer));
       } catch (err) {
         const cause = (err as { cause?: { code?: string } }).cause;
         if (i + 1 < addresses.length && err instanceof FetchError && TRY_NEXT_ADDRESS.has(cause?.code ?? '')) continue;
@@ -64,6 +76,21 @@ export async function requestHop(url: URL, ctx: HopContext): Promise<HopResponse
     }
   } finally {
     clearTimeout(connectTimer);
+  }
+}
+
+/**
+ * attempt(), sent again when it went out on a pooled connection the server had closed meanwhile: each such
+ * connection is discarded as it fails, and the last try uses a connection of its own.
+ */
+async function attemptFresh(url: URL, address: ResolvedAddress, ctx: HopContext, signal: AbortSignal, onConnected: () => void): Promise<HopResponse> {
+  for (let tries = 0; ; tries++) {
+    const last = tries >= 2;
+    try {
+      return await attempt(url, address, last ? { ...ctx, pool: undefined } : ctx, signal, onConnected);
+    } catch (err) {
+      if (!(err instanceof StaleConnection) || last) throw err;
+    }
   }
 }
 
@@ -94,36 +121,52 @@ function attempt(url: URL, address: ResolvedAddress, ctx: HopContext, signal: Ab
     const headers: Record<string, string> = { Host: url.host };
     for (const [name, value] of ctx.headers) headers[name] = value;
     let settled = false;
+    let responded = false;
     const fail = (err: unknown): void => {
       if (settled) return;
       settled = true;
       signal.removeEventListener('abort', onAbort);
+      const code = (err as NodeJS.ErrnoException).code ?? '';
+      if (!signal.aborted && !responded && req.reusedSocket && STALE_CONNECTION.has(code)) {
+        reject(new StaleConnection(`reused connection to ${url.host} was closed (${code})`));
+        return;
+      }
       reject(signal.aborted ? (signal.reason as Error) : classify(err, url));
     };
+    // The last retry after stale pooled connections goes on a connection of its own, closed after it.
+    if (!ctx.pool && headers.Connection === 'keep-alive') headers.Connection = 'close';
     // The socket connects to the address we checked, never to the name: no second DNS answer is ever used.
-    const req = (isHttps ? https : http).request({
+    const options: https.RequestOptions & PooledRequestOptions = {
       host: address.address,
       family: address.family,
       port: url.port || (isHttps ? 443 : 80),
       path: `${url.pathname}${url.search}`,
       method: 'GET',
       headers,
-      agent: false,
+      // With a pool, connections are kept per host name and checked address; without one, each request has its own.
+      agent: ctx.pool ? (isHttps ? ctx.pool.https : ctx.pool.http) : false,
+      poolHost: url.host,
       // Some news sites send very large Set-Cookie/CSP headers; Node's 16 KiB default would fail them.
       maxHeaderSize: 64 * 1024,
       // Certificates are checked against the name in the URL, and SNI must carry it (never an IP).
       servername: net.isIP(hostname) === 0 ? hostname : undefined,
       ...(isHttps && ctx.ca !== undefined ? { ca: ctx.ca } : {}),
-    });
+    };
+    const req = (isHttps ? https : http).request(options);
     const onAbort = (): void => {
       req.destroy(signal.reason as Error);
       fail(signal.reason);
     };
     signal.addEventListener('abort', onAbort, { once: true });
     const requestHeaders: Array<[string, string]> = req.getRawHeaderNames().map((n) => [n, String(req.getHeader(n))]);
-    req.once('socket', (socket) => socket.once(isHttps ? 'secureConnect' : 'connect', onConnected));
+    req.once('socket', (socket) => {
+      // A reused keep-alive connection is connected already and will not say so again.
+      if (req.reusedSocket) onConnected();
+      else socket.once(isHttps ? 'secureConnect' : 'connect', onConnected);
+    });
     req.on('error', fail); // 'on', not 'once': a destroyed request may report more than one error
     req.once('response', (res) => {
+      responded = true;
       const base = {
         status: res.statusCode ?? 0,
         statusText: res.statusMessage ?? '',
@@ -135,7 +178,7 @@ function attempt(url: URL, address: ResolvedAddress, ctx: HopContext, signal: Ab
       };
       const location = res.headers.location;
       if (REDIRECT_STATUSES.has(base.status) && location !== undefined) {
-        res.destroy(); // the redirect's own body is of no interest; the connection is not reused anyway
+        res.destroy(); // the redirect's own body is of no interest (and a pooled connection is not worth draining it)
         settled = true;
         signal.removeEventListener('abort', onAbort);
         resolve({ ...base, body: Buffer.alloc(0), location });

@@ -7,6 +7,7 @@ export { DEFAULT_USER_AGENT, PALIMPSEST_VERSION } from './user-agent.js';
 export { isPublicAddress, systemLookup } from './address-policy.js';
 export { decodeBody, type DecodedBody } from './charset.js';
 export { isHtmlContentType, parseContentType, type ParsedContentType } from './content-type.js';
+export { createConnectionPool, type ConnectionPool, type ConnectionPoolOptions } from './connection-pool.js';
 export { HostLimiter, type HostLimiterOptions } from './host-limiter.js';
 export { RobotsCache, type RobotsCacheOptions, type RobotsVerdict } from './robots.js';
 export { parseRetryAfter, backoffMs } from './retry.js';

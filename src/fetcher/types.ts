@@ -1,3 +1,5 @@
+import type { ConnectionPool } from './connection-pool.js';
+
 /** Options for one HTTP fetch. Every field has a default in the fetcher. */
 export interface FetchOptions {
   /** Allow loopback, private, link-local and unique-local destinations (off by default). */
@@ -28,6 +30,11 @@ export interface FetchOptions {
    * Injectable so tests can map names like `public.test` to loopback without real DNS.
    */
   lookup?: LookupFunction;
+  /**
+   * Keep-alive connections shared by the fetches of a process (createConnectionPool). Without one, every request
+   * opens its own connection and sends `Connection: close`.
+   */
+  pool?: ConnectionPool;
 }
 
 /** One address a host name resolves to. */

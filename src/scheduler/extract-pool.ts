@@ -1,25 +1,38 @@
 /**
  * A small pool of worker threads running the extractor, so that a large check does not stall the web server that
  * shares the process (`serve`): extracting a big page takes tens of milliseconds of CPU during which the event loop
- * would answer nobody. The workers run the compiled extractor (dist/); where it is not available (jest running the
- * TypeScript sources) or a worker cannot start, extraction runs in the calling thread exactly as before.
+ * would answer nobody. The same workers compress the bodies to store, the other CPU-heavy step of a check, so all
+ * of it runs at the workers' lower priority. The workers run the compiled code (dist/); where it is not available
+ * (jest running the TypeScript sources) or a worker cannot start, extraction runs in the calling thread and
+ * compression in libuv's thread pool, exactly as before.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { extract, type Extracted, type SiteRule } from '../extractor/index.js';
+import { compressBody, compressBodySync } from '../store/body-codec.js';
 
-/** A page sent to a worker. */
-export interface ExtractRequest {
-  id: number;
-  html: string;
-  url: string;
-  rules?: readonly SiteRule[];
+/** Work sent to a worker: a page to extract, or a body to compress as the store keeps it. */
+export type ExtractRequest =
+  | { id: number; kind: 'extract'; html: string; url: string; rules?: readonly SiteRule[] }
+  | { id: number; kind: 'compress'; body: Uint8Array };
+
+/** A worker's answer: the result, or the message of what the extractor threw. */
+export type ExtractResponse =
+  | { id: number; ok: true; value: Extracted }
+  | { id: number; ok: true; compressed: Uint8Array }
+  | { id: number; ok: false; message: string };
+
+/** Runs one request in the current thread (in a worker, or inline when the workers are unavailable). */
+export function runRequest(m: ExtractRequest): ExtractResponse {
+  try {
+    if (m.kind === 'compress') return { id: m.id, ok: true, compressed: compressBodySync(m.body) };
+    return { id: m.id, ok: true, value: extract(m.html, m.url, { rules: m.rules }) };
+  } catch (err) {
+    return { id: m.id, ok: false, message: err instanceof Error ? err.message : String(err) };
+  }
 }
-
-/** A worker's answer: the extraction, or the message of what the extractor threw. */
-export type ExtractResponse = { id: number; ok: true; value: Extracted } | { id: number; ok: false; message: string };
 
 /** Extraction off the main thread. */
 export interface ExtractPool {
@@ -29,6 +42,8 @@ export interface ExtractPool {
   readonly size: number;
   /** Extracts a page like `extract` from src/extractor (errors are thrown as they would be there). */
   extract(html: string, url: string, options?: { rules?: readonly SiteRule[] }): Promise<Extracted>;
+  /** Compresses a response body exactly as compressBody of src/store does. */
+  compress(body: Buffer): Promise<Buffer>;
   /** Stops the workers; pages still queued are rejected. */
   close(): Promise<void>;
 }
@@ -41,6 +56,13 @@ export interface ExtractPoolOptions {
   script?: string | null;
   /** Told when workers fail and the pool falls back to extracting in the calling thread. */
   onFallback?: (reason: string) => void;
+  /** Nice value the workers give themselves (Linux; default 0: the priority they inherit). */
+  nice?: number;
+}
+
+/** What an extraction worker starts with. */
+export interface ExtractWorkerData {
+  nice: number;
 }
 
 /** Threads that leave one core to the main thread (web, fetching, database). */
@@ -56,9 +78,31 @@ export function extractWorkerScript(): string | null {
 
 interface Task {
   request: ExtractRequest;
-  resolve: (e: Extracted) => void;
+  settle: (r: ExtractResponse) => void;
   reject: (err: Error) => void;
 }
+
+/** The promise of a request's result, and the task that settles it. */
+function task<T>(request: ExtractRequest, pick: (r: ExtractResponse) => T): { task: Task; promise: Promise<T> } {
+  let t!: Task;
+  const promise = new Promise<T>((resolve, reject) => {
+    t = {
+      request,
+      reject,
+      settle: (r) => {
+        if (!r.ok) reject(new Error(r.message)); // the extractor's message, unchanged
+        else resolve(pick(r));
+      },
+    };
+  });
+  return { task: t, promise };
+}
+
+const pickExtracted = (r: ExtractResponse): Extracted => (r as { value: Extracted }).value;
+const pickCompressed = (r: ExtractResponse): Buffer => {
+  const c = (r as { compressed: Uint8Array }).compressed;
+  return Buffer.from(c.buffer, c.byteOffset, c.byteLength);
+};
 
 interface Slot {
   worker: Worker;
@@ -78,11 +122,9 @@ export function createExtractPool(opts: ExtractPoolOptions = {}): ExtractPool {
   let closed = false;
 
   const inline = (t: Task): void => {
-    try {
-      t.resolve(extract(t.request.html, t.request.url, { rules: t.request.rules }));
-    } catch (err) {
-      t.reject(err as Error);
-    }
+    if (t.request.kind === 'compress') {
+      compressBody(t.request.body).then((c) => t.settle({ id: t.request.id, ok: true, compressed: c }), t.reject);
+    } else t.settle(runRequest(t.request));
   };
 
   const fallBack = (reason: string): void => {
@@ -108,29 +150,27 @@ export function createExtractPool(opts: ExtractPoolOptions = {}): ExtractPool {
   };
 
   const spawn = (): Slot => {
-    const slot: Slot = { worker: new Worker(script), ready: false, task: null };
+    const data: ExtractWorkerData = { nice: opts.nice ?? 0 };
+    const slot: Slot = { worker: new Worker(script, { workerData: data }), ready: false, task: null };
     slots.push(slot);
     slot.worker.on('message', (m: ExtractResponse | { ready: true }) => {
       if ('ready' in m) {
         slot.ready = true;
         slot.worker.unref();
       } else {
-        const task = slot.task;
+        const t = slot.task;
         slot.task = null;
         slot.worker.unref();
-        if (task) {
-          if (m.ok) task.resolve(m.value);
-          else task.reject(new Error(m.message)); // the extractor's message, unchanged
-        }
+        t?.settle(m);
       }
       dispatch();
     });
     slot.worker.on('error', (err) => {
       // The extractor's own exceptions come back as messages; an 'error' means the worker itself broke.
       if (!slot.ready) return fallBack(`scheduler: extraction worker failed to start: ${err.message}`);
-      const task = slot.task;
+      const t = slot.task;
       slot.task = null;
-      task?.reject(new Error(`scheduler: extraction worker crashed: ${err.message}`));
+      t?.reject(new Error(`scheduler: extraction worker crashed: ${err.message}`));
     });
     slot.worker.on('exit', () => {
       const i = slots.indexOf(slot);
@@ -143,19 +183,26 @@ export function createExtractPool(opts: ExtractPoolOptions = {}): ExtractPool {
     return slot;
   };
 
+  const submit = <T>({ task: t, promise }: { task: Task; promise: Promise<T> }): Promise<T> => {
+    if (closed) t.reject(new Error('scheduler: the extraction pool is closed'));
+    else if (broken) inline(t);
+    else {
+      queue.push(t);
+      dispatch();
+    }
+    return promise;
+  };
+
   return {
     get mode() {
       return broken ? 'inline' : 'worker';
     },
     size,
     extract(html, url, options) {
-      return new Promise<Extracted>((resolve, reject) => {
-        const task: Task = { request: { id: nextId++, html, url, ...(options?.rules ? { rules: options.rules } : {}) }, resolve, reject };
-        if (closed) return reject(new Error('scheduler: the extraction pool is closed'));
-        if (broken) return inline(task);
-        queue.push(task);
-        dispatch();
-      });
+      return submit(task({ id: nextId++, kind: 'extract', html, url, ...(options?.rules ? { rules: options.rules } : {}) }, pickExtracted));
+    },
+    compress(body) {
+      return submit(task({ id: nextId++, kind: 'compress', body }, pickCompressed));
     },
     async close() {
       closed = true;
@@ -177,6 +224,7 @@ function inlinePool(): ExtractPool {
     mode: 'inline',
     size: 0,
     extract: async (html, url, options) => extract(html, url, options),
+    compress: (body) => compressBody(body),
     close: async () => undefined,
   };
 }

@@ -1,22 +1,17 @@
 /**
- * The extraction worker thread: runs `extract` on the pages the pool sends, one at a time, so that parsing large
- * pages never blocks the main thread (web requests, fetching, the database). Started by extract-pool.ts from the
- * compiled dist/ only.
+ * The extraction worker thread: runs `extract` on the pages the pool sends, and compresses the bodies to store, one
+ * at a time, so that this CPU-heavy work never blocks the main thread (web requests, fetching, the database).
+ * Started by extract-pool.ts from the compiled dist/ only.
  */
-import { parentPort } from 'node:worker_threads';
-import { extract } from '../extractor/index.js';
-import type { ExtractRequest, ExtractResponse } from './extract-pool.js';
+import { parentPort, workerData } from 'node:worker_threads';
+import { lowerThreadPriority } from '../common/thread-priority.js';
+import { runRequest, type ExtractRequest, type ExtractWorkerData } from './extract-pool.js';
 
 const port = parentPort;
 if (!port) throw new Error('scheduler: extract-worker.js must run in a worker thread');
 
-port.on('message', (m: ExtractRequest) => {
-  let reply: ExtractResponse;
-  try {
-    reply = { id: m.id, ok: true, value: extract(m.html, m.url, { rules: m.rules }) };
-  } catch (err) {
-    reply = { id: m.id, ok: false, message: err instanceof Error ? err.message : String(err) };
-  }
-  port.postMessage(reply);
-});
+// Extraction and compression are background work: the web server's thread, if it shares the process, gets the CPU first.
+lowerThreadPriority((workerData as ExtractWorkerData | undefined)?.nice ?? 0);
+
+port.on('message', (m: ExtractRequest) => port.postMessage(runRequest(m)));
 port.postMessage({ ready: true });

@@ -28,10 +28,18 @@ export interface PipelineOptions {
 /** Builds the pipeline for a database and configuration (workers: config.scheduler.extractThreads). */
 export function createPipeline(db: Db, config: Config, opts: PipelineOptions = {}): Pipeline {
   const polite = createPoliteFetcher(config, opts.now);
-  const pool = createExtractPool({ size: config.scheduler.extractThreads, onFallback: opts.onFallback });
+  const pool = createExtractPool({
+    size: config.scheduler.extractThreads, nice: config.scheduler.backgroundNice, onFallback: opts.onFallback,
+  });
   const deps: CheckDeps = {
-    db, config, fetch: polite.fetch, extract: pool.extract,
+    db, config, fetch: polite.fetch, extract: pool.extract, compress: pool.compress,
     ...(opts.now ? { now: opts.now } : {}), ...(opts.metrics ? { metrics: opts.metrics } : {}),
   };
-  return { deps, polite, pool, close: () => pool.close() };
+  return {
+    deps, polite, pool,
+    close: async () => {
+      polite.close();
+      await pool.close();
+    },
+  };
 }

@@ -1,10 +1,12 @@
 /**
  * The polite fetch used by the scheduler and `palimpsest check`: robots.txt obeyed (with its Crawl-delay), at most N
- * requests at once per host with a minimum delay between them, a global limit, and hosts that answered 429 or 503
- * with Retry-After left alone for that long.
+ * requests at once per host with a minimum delay between them, a global limit, hosts that answered 429 or 503
+ * with Retry-After left alone for that long, and keep-alive connections reused from one page of a host to the next.
  */
 import type { Config } from '../config/index.js';
-import { DEFAULT_USER_AGENT, fetchPage, HostLimiter, parseRetryAfter, RobotsCache, headerValue } from '../fetcher/index.js';
+import {
+  createConnectionPool, DEFAULT_USER_AGENT, fetchPage, HostLimiter, parseRetryAfter, RobotsCache, headerValue,
+} from '../fetcher/index.js';
 import { FetchError, type FetchOptions, type FetchResult } from '../fetcher/types.js';
 
 /** A fetch function for the tracker, with the shared limiter and robots cache behind it. */
@@ -12,15 +14,19 @@ export interface PoliteFetcher {
   fetch(url: string, headers: Record<string, string>): Promise<FetchResult>;
   limiter: HostLimiter;
   robots: RobotsCache;
+  /** Closes the kept-alive connections (idle ones never keep the process alive, so this is for tidy shutdowns). */
+  close(): void;
 }
 
 /** Builds the polite fetcher for a configuration; one instance is shared by all checks of a process. */
 export function createPoliteFetcher(config: Config, now: () => Date = () => new Date()): PoliteFetcher {
   const f = config.fetch;
   const userAgent = f.userAgent ?? DEFAULT_USER_AGENT;
+  // As many pooled connections per host as requests may be open to it: the per-host limit holds for sockets too.
+  const pool = f.keepAlive ? createConnectionPool({ maxSocketsPerHost: f.perHostConcurrency }) : undefined;
   const base: FetchOptions = {
     allowPrivate: config.allowPrivate, connectTimeoutMs: f.connectTimeoutMs, totalTimeoutMs: f.totalTimeoutMs,
-    maxRedirects: f.maxRedirects, maxBytes: f.maxBytes, userAgent,
+    maxRedirects: f.maxRedirects, maxBytes: f.maxBytes, userAgent, ...(pool ? { pool } : {}),
   };
   const limiter = new HostLimiter({ perHostConcurrency: f.perHostConcurrency, perHostDelayMs: f.perHostDelayMs, globalConcurrency: f.globalConcurrency });
   const robots = new RobotsCache({ fetchOptions: base, schedule: (url, fn) => limiter.schedule(url, fn) });
@@ -28,6 +34,7 @@ export function createPoliteFetcher(config: Config, now: () => Date = () => new 
   return {
     limiter,
     robots,
+    close: () => pool?.destroy(),
     async fetch(url, headers) {
       if (f.obeyRobots) {
         const verdict = await robots.verdict(url);

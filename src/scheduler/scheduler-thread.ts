@@ -4,6 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import pino from 'pino';
+import { lowerThreadPriority } from '../common/thread-priority.js';
 import { openDb } from '../store/index.js';
 import { startScheduler } from './cron.js';
 import { createPipeline } from './pipeline.js';
@@ -16,6 +17,10 @@ const send = (m: FromSchedulerThread): void => port.postMessage(m);
 
 // Standard error, like the web thread's logger, so that stdout stays free for command output.
 const log = pino({ level: config.logLevel, base: { module: 'scheduler' } }, pino.destination(2));
+// Checks are background work; the web thread of the same process is served first (the extraction workers this
+// thread starts inherit the lower priority and confirm it themselves).
+const priority = lowerThreadPriority(config.scheduler.backgroundNice);
+if (!priority.applied && config.scheduler.backgroundNice > 0) log.info({ reason: priority.reason }, 'scheduler: running at normal priority');
 const db = openDb(config.db);
 const metrics = forwardingMetrics((event) => send({ type: 'metric', event }));
 const pipeline = createPipeline(db, config, {

@@ -4,6 +4,7 @@ export * from './types.js';
 export * from './articles.js';
 export * from './versions.js';
 export * from './responses.js';
+export * from './body-codec.js';
 export * from './checks.js';
 export * from './web-queries.js';
 export * from './sources.js';

@@ -1,6 +1,7 @@
 /** Queries on the responses table: captured HTTP exchanges, bodies kept gzip-compressed. */
 import { createHash } from 'node:crypto';
-import { gzipSync, gunzipSync } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
+import { compressBodySync } from './body-codec.js';
 import { stmt, type Db } from './db.js';
 import type { StoredResponse } from './types.js';
 
@@ -28,13 +29,16 @@ export function sha256Hex(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/** Stores a captured response (body compressed) and returns its id. */
-export function insertResponse(db: Db, r: NewResponse): number {
+/**
+ * Stores a captured response and returns its id. The body is compressed here unless `bodyGzip` (compressBody or
+ * compressBodySync of the same body, from body-codec.ts) is given.
+ */
+export function insertResponse(db: Db, r: NewResponse, bodyGzip?: Buffer): number {
   const info = stmt(db, `INSERT INTO responses (article_id, requested_url, url, fetched_at, status, status_text, http_version,
       headers, request_headers, body_gzip, body_length, body_sha256)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
     r.articleId, r.requestedUrl, r.url, r.fetchedAt, r.status, r.statusText, r.httpVersion,
-    JSON.stringify(r.headers), JSON.stringify(r.requestHeaders), gzipSync(r.body, { level: 6 }), r.body.length, sha256Hex(r.body));
+    JSON.stringify(r.headers), JSON.stringify(r.requestHeaders), bodyGzip ?? compressBodySync(r.body), r.body.length, sha256Hex(r.body));
   return Number(info.lastInsertRowid);
 }
 

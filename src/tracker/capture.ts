@@ -7,7 +7,7 @@ import { diffArticles, splitParagraphs } from '../differ/index.js';
 import type { Extracted } from '../extractor/types.js';
 import type { FetchResult } from '../fetcher/types.js';
 import {
-  firstVersionWithHash, getLatestVersion, insertResponse, insertVersion, recordChanged, type Article, type CheckOutcome, type Db,
+  compressBody, firstVersionWithHash, getLatestVersion, insertResponse, insertVersion, recordChanged, type Article, type CheckOutcome, type Db,
 } from '../store/index.js';
 import { decideVersion, versionText } from '../versioner/index.js';
 import { classifyChange, DEFAULT_REJECT, rejectCapture } from '../versioner/classify.js';
@@ -37,54 +37,87 @@ export interface CaptureInput {
   started: Date;
   random: () => number;
   validators: CaptureValidators;
+  /** Compresses the body as the store keeps it (default: compressBody, in libuv's thread pool). */
+  compress?: (body: Buffer) => Promise<Buffer>;
 }
 
-/**
- * Decides what a capture is and stores a new version when it is one (all writes in one transaction).
- * The caller records unchanged, flip-flop and rejected outcomes on the article.
- */
-export function storeCapture(c: CaptureInput): CaptureOutcome {
-  const { db, config, article, res, extracted, started } = c;
+/** What a capture will do: finish with an outcome, or store a version computed against `previousId`. */
+type Plan =
+  | { kind: 'done'; outcome: CaptureOutcome }
+  | {
+    kind: 'store';
+    previousId: number | null;
+    hash: string;
+    isFirst: boolean;
+    text: string;
+    stats: ReturnType<typeof diffArticles>['stats'] | null;
+    minorReason: ReturnType<typeof classifyChange> | null;
+  };
+
+/** Decides what a capture is against the latest stored version (reads only). */
+function plan(c: CaptureInput): Plan {
+  const { db, article, res, extracted } = c;
   const previous = getLatestVersion(db, article.id);
   const decision = decideVersion(previous, extracted);
-  if (!decision.isNew) return { outcome: 'unchanged', hash: decision.hash };
+  if (!decision.isNew) return { kind: 'done', outcome: { outcome: 'unchanged', hash: decision.hash } };
 
   const prevCapture = previous ? { title: previous.title, paragraphs: splitParagraphs(previous.text) } : null;
   const reason = rejectCapture(prevCapture, extracted, DEFAULT_REJECT, res.text);
-  if (reason) return { outcome: 'rejected', hash: decision.hash, reason };
+  if (reason) return { kind: 'done', outcome: { outcome: 'rejected', hash: decision.hash, reason } };
 
   if (previous) {
     // An A/B test or CDN variant: the capture repeats an older version while the latest one is itself a repeat.
     const seenAt = firstVersionWithHash(db, article.id, decision.hash);
     const latestFirstSeen = firstVersionWithHash(db, article.id, previous.contentHash);
     if (seenAt !== null && latestFirstSeen !== null && latestFirstSeen < previous.number) {
-      return { outcome: 'flipflop', hash: decision.hash, note: `alternates with version ${seenAt}` };
+      return { kind: 'done', outcome: { outcome: 'flipflop', hash: decision.hash, note: `alternates with version ${seenAt}` } };
     }
   }
 
   const text = versionText(extracted.paragraphs);
   const next = { title: extracted.title, paragraphs: splitParagraphs(text) };
-  const stats = prevCapture ? diffArticles(prevCapture, next).stats : null;
-  const minorReason = prevCapture ? classifyChange(prevCapture, next) : null;
-  const intervalS = intervalAfterChange(config.scheduler, !previous, c.random);
+  return {
+    kind: 'store', previousId: previous?.id ?? null, hash: decision.hash, isFirst: !previous, text,
+    stats: prevCapture ? diffArticles(prevCapture, next).stats : null,
+    minorReason: prevCapture ? classifyChange(prevCapture, next) : null,
+  };
+}
+
+/**
+ * Decides what a capture is and stores a new version when it is one, with its raw response, statistics and the
+ * article's new schedule, all in one transaction; `inTransaction` (the caller's check record) joins it. The
+ * response body is compressed off the calling thread first; should another writer store a version of the article
+ * meanwhile, the capture is decided again, inside the transaction, against what is there now.
+ * The caller records unchanged, flip-flop and rejected outcomes on the article.
+ */
+export async function storeCapture(c: CaptureInput, inTransaction?: (o: CaptureOutcome) => void): Promise<CaptureOutcome> {
+  const { db, config, article, res, extracted, started } = c;
+  const first = plan(c);
+  if (first.kind === 'done') return first.outcome;
+  const bodyGzip = await (c.compress ?? compressBody)(res.body);
+  const intervalS = intervalAfterChange(config.scheduler, first.isFirst, c.random);
   const capturedAt = started.toISOString();
-  const version = db.transaction(() => {
+  return db.transaction((): CaptureOutcome => {
+    const latestId = getLatestVersion(db, article.id)?.id ?? null;
+    const p = latestId === first.previousId ? first : plan(c);
+    if (p.kind === 'done') return p.outcome;
     const responseId = insertResponse(db, {
       articleId: article.id, requestedUrl: res.requestedUrl, url: res.url, fetchedAt: res.fetchedAt, status: res.status,
       statusText: res.statusText, httpVersion: res.httpVersion, headers: res.headers, requestHeaders: res.requestHeaders, body: res.body,
-    });
+    }, bodyGzip);
     const v = insertVersion(db, {
-      articleId: article.id, title: extracted.title, byline: extracted.byline, publishedAt: extracted.publishedAt, text,
-      contentHash: decision.hash, capturedAt, responseId, extractorVersion: c.extractorVersion,
-      wordsAdded: stats?.wordsAdded ?? 0, wordsRemoved: stats?.wordsRemoved ?? 0, stats,
+      articleId: article.id, title: extracted.title, byline: extracted.byline, publishedAt: extracted.publishedAt, text: p.text,
+      contentHash: p.hash, capturedAt, responseId, extractorVersion: c.extractorVersion,
+      wordsAdded: p.stats?.wordsAdded ?? 0, wordsRemoved: p.stats?.wordsRemoved ?? 0, stats: p.stats,
       metadata: metadataOf(extracted, res.url),
-      changeKind: previous ? (minorReason ? 'minor' : 'substantive') : 'initial',
-      minorReason,
+      changeKind: p.isFirst ? 'initial' : (p.minorReason ? 'minor' : 'substantive'),
+      minorReason: p.minorReason,
     });
     recordChanged(db, article.id, capturedAt, extracted.title, addSeconds(started, intervalS), intervalS, c.validators);
-    return v;
+    const outcome: CaptureOutcome = { outcome: 'new_version', versionNumber: v.number, hash: p.hash };
+    inTransaction?.(outcome);
+    return outcome;
   })();
-  return { outcome: 'new_version', versionNumber: version.number, hash: decision.hash };
 }
 
 /** The extracted metadata kept with a version besides its title, byline and text. */

@@ -40,6 +40,8 @@ export interface CheckDeps {
   config: Config;
   fetch?: (url: string, headers: Record<string, string>) => Promise<FetchResult>;
   extract?: AsyncExtractFn;
+  /** Compresses a response body to its stored form (compressBody of src/store unless the pipeline offloads it). */
+  compress?: (body: Buffer) => Promise<Buffer>;
   /** Recorded with each version; must change whenever `extract` would give a different result. */
   extractorVersion?: string;
   now?: () => Date;
@@ -191,12 +193,17 @@ export async function checkArticle(deps: CheckDeps, articleId: number): Promise<
     }
   }
 
-  const r = storeCapture({
+  let stored: CheckResult | null = null;
+  const r = await storeCapture({
     db, config: s === config.scheduler ? config : { ...config, scheduler: s }, article, res, extracted, extractorVersion: deps.extractorVersion ?? EXTRACTOR_VERSION, started, random, validators,
+    ...(deps.compress ? { compress: deps.compress } : {}),
+  }, (o) => {
+    // The check record of a new version is written in the version's own transaction.
+    if (o.outcome === 'new_version') stored = done('new_version', { httpStatus: res.status, versionNumber: o.versionNumber }, o.hash);
   });
   switch (r.outcome) {
     case 'new_version':
-      return done('new_version', { httpStatus: res.status, versionNumber: r.versionNumber }, r.hash);
+      return stored ?? done('new_version', { httpStatus: res.status, versionNumber: r.versionNumber }, r.hash);
     case 'rejected':
       return fail(new CheckFailure(`rejected: ${r.reason}`, res.status), 'rejected', r.hash);
     default:
