@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { diffWordsWithSpace } from 'diff';
 import DiffMatchPatch from 'diff-match-patch';
 import { countWords, diffTexts } from '../src/differ/index.js';
+import { corpusDir } from './corpus.js';
 
 export interface Pair {
   name: string;
@@ -119,19 +120,8 @@ export function unrelated(): [Pair, Pair] {
   ];
 }
 
-/** The repository root: the nearest folder above this module holding package.json. */
-function repoRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) return process.cwd();
-    dir = up;
-  }
-  return dir;
-}
-
 function corpusPairs(): Pair[] {
-  const root = process.env.PALIMPSEST_CORPUS ?? path.resolve(repoRoot(), '../shared/corpus');
+  const root = corpusDir();
   const dir = path.join(root, 'revisions');
   if (!fs.existsSync(dir)) return [];
   const pairs: Pair[] = [];

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { extract } from '../src/extractor/index.js';
 import { readabilityText } from '../src/extractor/baseline.js';
 import { scoreCorpus, scorePage, type CorpusScore, type PageScore } from '../src/extractor/score.js';
+import { corpusDir } from './corpus.js';
 
 const CHILD_FLAG = '--palimpsest-extract-bench-child';
 
@@ -31,20 +32,6 @@ interface Entry {
   id: string;
   source: string;
   url: string | null;
-}
-
-function repoRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) return process.cwd();
-    dir = up;
-  }
-  return dir;
-}
-
-function corpusDir(): string {
-  return process.env.PALIMPSEST_CORPUS ?? path.resolve(repoRoot(), '../shared/corpus');
 }
 
 function quantile(sorted: readonly number[], q: number): number {

@@ -27,6 +27,7 @@ import { startBackgroundScheduler } from '../src/scheduler/thread.js';
 import { insertArticle, openDb, setNextCheck } from '../src/store/index.js';
 import pino from 'pino';
 import { createApp } from '../src/web/app.js';
+import { corpusDir } from './corpus.js';
 
 const ORIGIN_FLAG = '--palimpsest-fetch-bench-origin';
 const PROBE_FLAG = '--palimpsest-fetch-bench-probe';
@@ -66,20 +67,6 @@ interface OriginReady {
   ports: number[];
   pages: number;
   unrevisable: number;
-}
-
-function repoRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) return process.cwd();
-    dir = up;
-  }
-  return dir;
-}
-
-function corpusDir(): string {
-  return process.env.PALIMPSEST_CORPUS ?? path.resolve(repoRoot(), '../shared/corpus');
 }
 
 // ---------------------------------------------------------------- origin child
