@@ -1,13 +1,35 @@
-/** Jest runs the TypeScript sources as native ES modules, transpiled by SWC (type checking is `tsc --noEmit` in `npm run lint`). */
-export default {
+/**
+ * Jest runs the TypeScript sources as native ES modules, transpiled by SWC (type checking is `tsc --noEmit` in
+ * `npm run lint`). Two projects: every test on SQLite, and the tests of everything above the store (store, web,
+ * feeds, API, tracker, scheduler, sources, exports, import, CLI) again on PostgreSQL when PALIMPSEST_TEST_PG names a
+ * test cluster (.ci/run starts one with scripts/pg-test-cluster.sh).
+ */
+const common = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } }],
   },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  testMatch: ['<rootDir>/test/**/*.test.ts'],
   setupFilesAfterEnv: ['<rootDir>/test/helpers/no-internet.ts'],
-  testTimeout: 60000,
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
+  testTimeout: 60000,
 };
+
+/** Tests of pure modules (differ, extractor, discovery, fetcher, config) and of looks in a browser: no store. */
+const STORELESS = ['differ', 'extractor', 'discovery', 'fetcher', 'config', 'classify', 'versioner', 'browser', 'export-sort'];
+
+const projects = [{ ...common, displayName: 'sqlite', testMatch: ['<rootDir>/test/**/*.test.ts'] }];
+if (process.env.PALIMPSEST_TEST_PG) {
+  projects.push({
+    ...common,
+    displayName: 'postgres',
+    testMatch: ['<rootDir>/test/**/*.test.ts'],
+    testPathIgnorePatterns: STORELESS.map((p) => `/test/${p}[^/]*\\.test\\.ts$`),
+    setupFiles: ['<rootDir>/test/helpers/postgres-project.ts'],
+  });
+} else {
+  process.stderr.write('PostgreSQL tests skipped: PALIMPSEST_TEST_PG is not set (bash scripts/pg-test-cluster.sh starts a test cluster)\n');
+}
+
+export default { projects, testTimeout: 60000 };

@@ -24,7 +24,7 @@ import { defaultExtractThreads } from '../src/scheduler/extract-pool.js';
 import { canonicalMergeTarget } from '../src/discovery/canonical.js';
 import { extract } from '../src/extractor/index.js';
 import { startBackgroundScheduler } from '../src/scheduler/thread.js';
-import { insertArticle, openDb, setNextCheck } from '../src/store/index.js';
+import { openStore } from '../src/store/index.js';
 import pino from 'pino';
 import { createApp } from '../src/web/app.js';
 import { corpusDir } from './corpus.js';
@@ -271,7 +271,7 @@ type Arrangement = 'web-thread' | 'scheduler-thread';
 async function measure(label: string, extractThreads: number, arrangements: Arrangement[], origin: ChildProcess, ports: number[], probe: ChildProcess): Promise<RunReport> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'palimpsest-bench-fetch-'));
   const dbFile = path.join(dir, 'bench.db');
-  const db = openDb(dbFile);
+  const store = await openStore(dbFile);
   const config = loadConfig({
     env: {},
     flags: {
@@ -281,9 +281,9 @@ async function measure(label: string, extractThreads: number, arrangements: Arra
       scheduler: { concurrency: CONCURRENCY, extractThreads, maxPerTick: LOADED_CHECK, cron: '0 0 1 1 *' },
     },
   });
-  const metrics = createMetrics({ db });
-  const pipeline = createPipeline(db, config, { metrics });
-  const app = createApp({ db, config, registry: metrics.registry, logger: { error: () => undefined } });
+  const metrics = createMetrics({ store });
+  const pipeline = createPipeline(store, config, { metrics });
+  const app = createApp({ store, config, registry: metrics.registry, logger: { error: () => undefined } });
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((r) => server.once('listening', () => r()));
   const webUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/articles/1`;
@@ -292,7 +292,7 @@ async function measure(label: string, extractThreads: number, arrangements: Arra
     const now = new Date().toISOString();
     const ids: number[] = [];
     for (let i = 0; i < 175 * COPIES; i++) {
-      ids.push(insertArticle(db, `http://${HOSTS[i % HOSTS.length]}:${ports[i % HOSTS.length]}/a/${i}`, now).article.id);
+      ids.push((await store.insertArticle(`http://${HOSTS[i % HOSTS.length]}:${ports[i % HOSTS.length]}/a/${i}`, now)).article.id);
     }
     const setOrigin = async (c: OriginCommand): Promise<void> => {
       origin.send(c);
@@ -321,7 +321,7 @@ async function measure(label: string, extractThreads: number, arrangements: Arra
     for (const arrangement of arrangements) {
       // As `serve` runs it: the scheduler in its own thread with its own connection; started (and idle) before
       // the idle latency is measured, then one tick takes the 500 due pages.
-      const scheduler = arrangement === 'scheduler-thread' ? startBackgroundScheduler({ db, config, log: pino({ level: 'silent' }), metrics }) : null;
+      const scheduler = arrangement === 'scheduler-thread' ? startBackgroundScheduler({ store, config, log: pino({ level: 'silent' }), metrics }) : null;
       if (scheduler && scheduler.mode !== 'thread') throw new Error('fetch bench: the scheduler thread did not start (run from dist/)');
       if (scheduler) await scheduler.tick();
       // The goal is about `serve`: its arrangement is measured ROUNDS times, the others (for comparison) once.
@@ -333,7 +333,7 @@ async function measure(label: string, extractThreads: number, arrangements: Arra
         await setOrigin({ mode: 'changed', round: ++round });
         const batch = ids.slice(0, LOADED_CHECK);
         const due = new Date(Date.now() - 1000).toISOString();
-        for (const id of batch) setNextCheck(db, id, due);
+        for (const id of batch) await store.setNextCheck(id, due);
         const samples = nextMessage<number[]>(probe);
         probe.send({ url: webUrl, gapMs: PROBE_GAP_MS });
         const t0 = performance.now();
@@ -362,7 +362,7 @@ async function measure(label: string, extractThreads: number, arrangements: Arra
     await new Promise((r) => server.close(r));
     server.closeAllConnections();
     await pipeline.close();
-    db.close();
+    await store.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -7,7 +7,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
 import { createApp } from '../src/web/app.js';
-import { NOW, seed, tempDb, testConfig } from './helpers/web-seed.js';
+import { tmpStore } from './helpers/tmp.js';
+import { NOW, seed, testConfig } from './helpers/web-seed.js';
 import { DAILY_PER_DAY, seedSources } from './helpers/source-seed.js';
 
 // Browser globals used inside page.evaluate callbacks (the project's tsconfig has no DOM lib; these run in Chromium).
@@ -20,17 +21,17 @@ if (!available) process.stdout.write(`skipping the sources browser test: ${CHROM
 const describeBrowser = available ? describe : describe.skip;
 
 describeBrowser('/sources in Chromium', () => {
-  let cleanup: () => void;
+  let cleanup: (() => Promise<void>) | undefined;
   let server: Server;
   let base: string;
   let browser: Browser;
 
   beforeAll(async () => {
-    const t = tempDb();
+    const t = await tmpStore();
     cleanup = t.cleanup;
-    seed(t.db);
-    seedSources(t.db);
-    const app = createApp({ db: t.db, config: testConfig(), now: () => NOW });
+    await seed(t.store);
+    await seedSources(t.store);
+    const app = createApp({ store: t.store, config: testConfig(), now: () => NOW });
     server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
     });
@@ -44,7 +45,7 @@ describeBrowser('/sources in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    cleanup?.();
+    await cleanup?.();
   });
 
   it('shows the new articles per day of each source as visible numbers and bars', async () => {

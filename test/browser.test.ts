@@ -7,8 +7,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createApp } from '../src/web/app.js';
-import type { Db } from '../src/store/index.js';
-import { NOW, seed, tempDb, testConfig, type Seeded } from './helpers/web-seed.js';
+import { tmpStore } from './helpers/tmp.js';
+import { NOW, seed, testConfig, type Seeded } from './helpers/web-seed.js';
 
 // Browser globals used inside page.evaluate callbacks (the project's tsconfig has no DOM lib; these run in Chromium).
 declare const getComputedStyle: (el: unknown) => { backgroundColor: string; textDecorationLine: string };
@@ -28,8 +28,7 @@ function rgb(css: string): [number, number, number] {
 }
 
 describeBrowser('diff page in Chromium', () => {
-  let db: Db;
-  let cleanup: () => void;
+  let cleanup: (() => Promise<void>) | undefined;
   let ids: Seeded;
   let server: Server;
   let base: string;
@@ -37,11 +36,10 @@ describeBrowser('diff page in Chromium', () => {
   let page: Page;
 
   beforeAll(async () => {
-    const t = tempDb();
-    db = t.db;
+    const t = await tmpStore();
     cleanup = t.cleanup;
-    ids = seed(db);
-    const app = createApp({ db, config: testConfig(), now: () => NOW });
+    ids = await seed(t.store);
+    const app = createApp({ store: t.store, config: testConfig(), now: () => NOW });
     server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
     });
@@ -56,7 +54,7 @@ describeBrowser('diff page in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    cleanup?.();
+    await cleanup?.();
   });
 
   it('shows the two versions side by side with red deletions and green insertions', async () => {

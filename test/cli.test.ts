@@ -1,14 +1,15 @@
-/** The real `palimpsest` command line (the built dist/), run as a user would. */
+/** The real `palimpsest` command line (the built dist/), run as a user would, on the test's backend. */
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { tmpDir } from './helpers/tmp.js';
+import { testBackend, tmpTarget, type TmpTarget } from './helpers/tmp.js';
 
 const exec = promisify(execFile);
 const CLI = path.resolve('dist/src/cli/main.js');
+let target: TmpTarget;
 let dir: string;
 let db: string;
 
@@ -22,19 +23,22 @@ async function cli(args: string[], env: Record<string, string> = {}): Promise<{ 
   }
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   if (!fs.existsSync(CLI)) throw new Error(`cli test: ${CLI} is missing; run "npm run build" first (npm test does)`);
-  dir = tmpDir();
-  db = path.join(dir, 'nested', 'db.sqlite');
+  target = await tmpTarget();
+  dir = target.dir;
+  // SQLite: a file in a folder that does not exist yet (migrate creates both).
+  db = testBackend() === 'sqlite' ? path.join(dir, 'nested', 'db.sqlite') : target.target;
 });
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterAll(async () => target?.cleanup());
 
 describe('palimpsest CLI', () => {
   it('migrate creates the database and reports the schema version', async () => {
     const r = await cli(['migrate']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/schema version \d+/);
-    expect(fs.existsSync(db)).toBe(true);
+    expect(r.stdout).toMatch(/applied migrations [\d, ]+; schema version \d+/);
+    // SQLite only: the database is a file, created with its folder.
+    if (testBackend() === 'sqlite') expect(fs.existsSync(db)).toBe(true);
     expect((await cli(['migrate'])).stdout).toMatch(/up to date/);
   });
 
@@ -130,6 +134,14 @@ describe('palimpsest CLI', () => {
     expect(r.stderr).toContain('PALIMPSEST_PORT=abc is not a number');
   });
 
+  it('refuses a database setting that is neither a file path nor a PostgreSQL URL, without printing its password', async () => {
+    const r = await cli(['--db', 'mysql://news:s3cret@db.example/palimpsest', 'migrate']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('db: mysql://news:***@db.example/palimpsest: mysql:// databases are not supported');
+    expect(r.stderr).toContain('postgres://user:password@host:5432/database');
+    expect(r.stderr).not.toContain('s3cret');
+  });
+
   it.each([
     ['palimpsest serve', [CLI, 'serve']],
     ['npm start (scripts/start.mjs)', [path.resolve('scripts/start.mjs')]],
@@ -137,8 +149,8 @@ describe('palimpsest CLI', () => {
     const child = spawn(process.execPath, [...entry, '--port', '0', '--no-scheduler', '--log-level', 'silent'], {
       env: { ...process.env, PALIMPSEST_CONFIG: '', PALIMPSEST_DB: db },
     });
+    let out = '';
     const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
       child.stdout.on('data', (d: Buffer) => {
         out += d.toString();
         const m = /listening on (http:\/\/[^/\s]+\/)/.exec(out);
@@ -146,6 +158,11 @@ describe('palimpsest CLI', () => {
       });
       child.on('exit', (code) => reject(new Error(`serve exited with ${code}`)));
     });
+    // Where the data is, never with a PostgreSQL password.
+    const password = testBackend() === 'postgres' ? new URL(db).password : '';
+    expect(out).toMatch(/\(database \S+; scheduler off\)/);
+    if (password) expect(out).not.toContain(`:${password}@`);
+    else if (testBackend() === 'sqlite') expect(out).toContain(`(database ${db}; scheduler off)`);
     const get = (p: string) => new Promise<{ status: number; body: string }>((resolve, reject) => {
       http.get(new URL(p, url), (res) => {
         let body = '';

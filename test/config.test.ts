@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { lowerThreadPriority } from '../src/common/thread-priority.js';
-import { loadConfig } from '../src/config/index.js';
+import { loadConfig, maskDbTarget } from '../src/config/index.js';
 import { tmpDir } from './helpers/tmp.js';
 
 describe('config', () => {
@@ -34,6 +34,30 @@ describe('config', () => {
     expect(() => loadConfig({ env: {}, flags: { scheduler: { backgroundNice: 25 } } })).toThrow(/scheduler\.backgroundNice/);
     expect(() => loadConfig({ env: {}, flags: { fetch: { keepAlive: 'yes' } } })).toThrow(/fetch\.keepAlive/);
     expect(() => loadConfig({ file: '/nonexistent/palimpsest.yaml', env: {} })).toThrow(/cannot read config file/);
+  });
+
+  it('takes a file path or a PostgreSQL URL as db, and says how to fix anything else without printing a password', () => {
+    for (const db of ['postgres://pal:pw@db.example:5432/palimpsest', 'postgresql://pal@db.example/palimpsest', 'POSTGRES:///palimpsest?host=/run/postgresql', 'data/x.db', ':memory:']) {
+      expect(loadConfig({ env: { PALIMPSEST_DB: db } }).db).toBe(db);
+    }
+    expect(() => loadConfig({ env: {}, flags: { db: '' } })).toThrow(/db: give a SQLite file path \(e\.g\. \.\/data\/palimpsest\.db\) or a PostgreSQL URL/);
+    let message = '';
+    try {
+      loadConfig({ env: { PALIMPSEST_DB: 'mysql://pal:hunter22@db.example/palimpsest' } });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain('db: mysql://pal:***@db.example/palimpsest: mysql:// databases are not supported; give a SQLite file path');
+    expect(message).not.toContain('hunter22');
+    expect(() => loadConfig({ env: { PALIMPSEST_DB: 'postgres://pal:hunter22@db.example:port/x' } }))
+      .toThrow(/db: postgres:\/\/\*\*\*@db\.example:port\/x is not a valid PostgreSQL URL; write it as postgres:\/\/user:password@host:5432\/database/);
+  });
+
+  it('masks the password of a database URL', () => {
+    expect(maskDbTarget('postgres://pal:secret@db.example:5432/palimpsest')).toBe('postgres://pal:***@db.example:5432/palimpsest');
+    expect(maskDbTarget('postgres://pal@db.example/palimpsest')).toBe('postgres://pal@db.example/palimpsest');
+    expect(maskDbTarget('./data/palimpsest.db')).toBe('./data/palimpsest.db');
+    expect(maskDbTarget('postgres://pal:se/cr#et@db.example/palimpsest')).toBe('postgres://***@db.example/palimpsest');
   });
 });
 

@@ -4,7 +4,6 @@
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
@@ -12,7 +11,8 @@ import request from 'supertest';
 import { describeCorpus } from './helpers/corpus.js';
 import { startNewsOrigin, type NewsOrigin } from './helpers/news-origin.js';
 import { folded, loadRevisions, realParagraphs, type RevisionArticle } from './helpers/revisions.js';
-import { openDb, type Db } from '../src/store/index.js';
+import { tmpTarget, type TmpTarget } from './helpers/tmp.js';
+import { openStore } from '../src/store/index.js';
 import { createApp } from '../src/web/app.js';
 import { loadConfig } from '../src/config/index.js';
 import { diffTexts } from '../src/differ/index.js';
@@ -36,7 +36,7 @@ function foldText(s: string): string {
 
 describeCorpus('end to end on real articles (CLI, store, web, feeds, API)', (corpus) => {
   let origin: NewsOrigin;
-  let tmp: string;
+  let target: TmpTarget;
   let dbFile: string;
   let configFile: string;
   let articles: RevisionArticle[];
@@ -48,10 +48,10 @@ describeCorpus('end to end on real articles (CLI, store, web, feeds, API)', (cor
 
   beforeAll(async () => {
     if (!fs.existsSync(CLI)) throw new Error(`e2e: ${CLI} is missing; run "npm run build" first (npm test does)`);
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'palimpsest-e2e-'));
-    dbFile = path.join(tmp, 'data', 'palimpsest.db');
+    target = await tmpTarget();
+    dbFile = target.target;
     // A loopback origin of our own: no need for the default one-second gap between requests to a host.
-    configFile = path.join(tmp, 'palimpsest.yaml');
+    configFile = path.join(target.dir, 'palimpsest.yaml');
     fs.writeFileSync(configFile, 'fetch:\n  perHostDelayMs: 0\n');
     origin = await startNewsOrigin();
     articles = loadRevisions(corpus).filter((a) => CHOSEN.includes(a.id));
@@ -60,7 +60,7 @@ describeCorpus('end to end on real articles (CLI, store, web, feeds, API)', (cor
 
   afterAll(async () => {
     await origin?.close();
-    fs.rmSync(tmp, { recursive: true, force: true });
+    await target?.cleanup();
   });
 
   it('tracks, checks after every publication, and stores exactly the real changes', async () => {
@@ -85,9 +85,9 @@ describeCorpus('end to end on real articles (CLI, store, web, feeds, API)', (cor
       expect(again).toContain(`new versions 0, unchanged ${articles.length}, errors 0`);
     }
 
-    const db: Db = openDb(dbFile);
+    const store = await openStore(dbFile);
     try {
-      const app = createApp({ db, config: loadConfig({ env: {}, flags: { db: dbFile } }) });
+      const app = createApp({ store, config: loadConfig({ env: {}, flags: { db: dbFile } }) });
       for (const a of articles) {
         const id = ids.get(a.id)!;
         const keep = expectedVersions(a);
@@ -129,7 +129,7 @@ describeCorpus('end to end on real articles (CLI, store, web, feeds, API)', (cor
       const home = await request(app).get('/').expect(200);
       for (const a of articles) expect(home.text).toContain(`/articles/${ids.get(a.id)}`);
     } finally {
-      db.close();
+      await store.close();
     }
   });
 });

@@ -14,7 +14,7 @@ import { exportCommand } from '../src/cli/export-commands.js';
 import { describeCorpus } from './helpers/corpus.js';
 import { buildExportDb, SYNTHETIC, type BuiltDb } from './helpers/export-db.js';
 import { loadRevisions } from './helpers/revisions.js';
-import { tmpDb, tmpDir } from './helpers/tmp.js';
+import { tmpDir, tmpStore, type TmpStore } from './helpers/tmp.js';
 
 function base32(buf: Buffer): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -57,19 +57,19 @@ async function parseAll(source: fs.ReadStream | Buffer[]): Promise<Array<{ recor
 
 function warcTests(name: string, articles: () => Parameters<typeof buildExportDb>[1]): void {
   describe(name, () => {
-    let src: ReturnType<typeof tmpDb>;
+    let src: TmpStore;
     let dir: string;
     let built: BuiltDb;
     let file: string;
     let summary: WarcFileSummary;
     beforeAll(async () => {
-      src = tmpDb();
-      built = buildExportDb(src.db, articles());
+      src = await tmpStore();
+      built = await buildExportDb(src.store, articles());
       dir = tmpDir();
       file = path.join(dir, 'export.warc.gz');
-      summary = await writeWarcFile(src.db, file);
+      summary = await writeWarcFile(src.store, file);
     });
-    afterAll(() => { src.cleanup(); fs.rmSync(dir, { recursive: true, force: true }); });
+    afterAll(async () => { await src.cleanup(); fs.rmSync(dir, { recursive: true, force: true }); });
 
     it('writes warcinfo, then response/revisit + request + metadata per capture, in WARC/1.1', async () => {
       const recs = await parseAll(fs.createReadStream(file));
@@ -194,19 +194,19 @@ function readZip(file: string): Promise<Map<string, { data: Buffer; method: numb
 }
 
 describe('WACZ export', () => {
-  let src: ReturnType<typeof tmpDb>;
+  let src: TmpStore;
   let dir: string;
   let built: BuiltDb;
-  beforeAll(() => {
-    src = tmpDb();
-    built = buildExportDb(src.db, SYNTHETIC);
+  beforeAll(async () => {
+    src = await tmpStore();
+    built = await buildExportDb(src.store, SYNTHETIC);
     dir = tmpDir();
   });
-  afterAll(() => { src.cleanup(); fs.rmSync(dir, { recursive: true, force: true }); });
+  afterAll(async () => { await src.cleanup(); fs.rmSync(dir, { recursive: true, force: true }); });
 
   it('zips the WARC, its index and pages with a datapackage whose digests and sizes match', async () => {
     const file = path.join(dir, 'all.wacz');
-    expect(await exportCommand({ db: src.file }, { format: 'wacz', output: file })).toBe(0);
+    expect(await exportCommand({ db: src.target }, { format: 'wacz', output: file })).toBe(0);
     const files = await readZip(file);
     expect([...files.keys()].sort()).toEqual(['archive/data.warc.gz', 'datapackage-digest.json', 'datapackage.json', 'indexes/index.cdxj', 'pages/pages.jsonl']);
     expect(files.get('archive/data.warc.gz')?.method).toBe(0);
@@ -247,7 +247,8 @@ describe('WACZ export', () => {
   it('exports one article to any Writable', async () => {
     const file = path.join(dir, 'one.wacz');
     const out = fs.createWriteStream(file);
-    const s = await exportWacz(src.db, out, { scope: { articleId: 2 } });
+    const article = await src.store.getArticleByUrl(SYNTHETIC[1]!.url);
+    const s = await exportWacz(src.store, out, { scope: { articleId: article!.id } });
     await new Promise<void>((resolve) => out.end(resolve));
     expect(s.articles).toBe(1);
     const files = await readZip(file);

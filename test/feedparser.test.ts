@@ -8,8 +8,9 @@ import { spawnSync } from 'node:child_process';
 import request from 'supertest';
 import type express from 'express';
 import { createApp } from '../src/web/app.js';
-import { openDb, type Db } from '../src/store/index.js';
-import { NOW, seed, tempDb, testConfig, type Seeded } from './helpers/web-seed.js';
+import { openStore, type Store } from '../src/store/index.js';
+import { tmpStore } from './helpers/tmp.js';
+import { NOW, seed, testConfig, type Seeded } from './helpers/web-seed.js';
 import { seedSources, type SourceSeeded } from './helpers/source-seed.js';
 
 /** The first Python with feedparser importable (Debian's package installs into /usr/bin/python3's path). */
@@ -46,21 +47,21 @@ function feedparse(xml: string): Parsed {
 }
 
 describeFeedparser('feeds in feedparser', () => {
-  let db: Db;
-  let file: string;
-  let cleanup: () => void;
+  let store: Store;
+  let target: string;
+  let cleanup: () => Promise<void>;
   let ids: Seeded;
   let src: SourceSeeded;
   let app: express.Express;
 
-  beforeAll(() => {
-    const t = tempDb();
-    db = t.db;
-    file = t.file;
+  beforeAll(async () => {
+    const t = await tmpStore();
+    store = t.store;
+    target = t.target;
     cleanup = t.cleanup;
-    ids = seed(db);
-    src = seedSources(db);
-    app = createApp({ db, config: testConfig({ baseUrl: 'https://palimpsest.example' }), now: () => NOW });
+    ids = await seed(store);
+    src = await seedSources(store);
+    app = createApp({ store, config: testConfig({ baseUrl: 'https://palimpsest.example' }), now: () => NOW });
   });
 
   afterAll(() => cleanup());
@@ -105,9 +106,9 @@ describeFeedparser('feeds in feedparser', () => {
   });
 
   it('sees the same entry ids from a second app instance on another connection and host', async () => {
-    const db2 = openDb(file);
+    const store2 = await openStore(target);
     try {
-      const other = createApp({ db: db2, config: testConfig(), now: () => NOW });
+      const other = createApp({ store: store2, config: testConfig(), now: () => NOW });
       for (const url of [`/articles/${ids.story}/feed.atom`, `/sources/${src.daily.slug}/feed.rss`, '/feed.rss', '/feed.atom']) {
         const a = feedparse((await request(app).get(url).expect(200)).text);
         const b = feedparse((await request(other).get(url).set('Host', 'mirror.example:8080').expect(200)).text);
@@ -115,7 +116,7 @@ describeFeedparser('feeds in feedparser', () => {
         expect(b.entries[0]?.link.startsWith('http://mirror.example:8080/')).toBe(true);
       }
     } finally {
-      db2.close();
+      await store2.close();
     }
   });
 });

@@ -1,16 +1,16 @@
 /** Feeds parsed with a real XML parser: well-formed RSS 2.0 / Atom 1.0, JSON Feed, stable guids, diff content, 304s. */
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { createHash } from 'node:crypto';
 import request from 'supertest';
 import type express from 'express';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { createApp } from '../src/web/app.js';
-import { insertVersion, openDb, recordChanged, type Db } from '../src/store/index.js';
-import { NOW, STORY, at, seed, tempDb, testConfig, type Seeded } from './helpers/web-seed.js';
+import { openStore, sha256Hex, type Store } from '../src/store/index.js';
+import { tmpStore } from './helpers/tmp.js';
+import { NOW, STORY, at, seed, testConfig, type Seeded } from './helpers/web-seed.js';
 
-let db: Db;
-let file: string;
-let cleanup: () => void;
+let store: Store;
+let target: string;
+let cleanup: () => Promise<void>;
 let ids: Seeded;
 let app: express.Express;
 
@@ -38,13 +38,13 @@ function atomEntries(xml: string): AtomEntry[] {
   return doc.feed.entry ?? [];
 }
 
-beforeAll(() => {
-  const t = tempDb();
-  db = t.db;
-  file = t.file;
+beforeAll(async () => {
+  const t = await tmpStore();
+  store = t.store;
+  target = t.target;
   cleanup = t.cleanup;
-  ids = seed(db);
-  app = createApp({ db, config: testConfig({ baseUrl: 'https://palimpsest.example/' }), now: () => NOW });
+  ids = await seed(store);
+  app = createApp({ store, config: testConfig({ baseUrl: 'https://palimpsest.example/' }), now: () => NOW });
 });
 
 afterAll(() => cleanup());
@@ -112,19 +112,19 @@ describe('site-wide feeds', () => {
 
 describe('stability and caching', () => {
   it('keeps guids and validators across app instances (a restart) and host names', async () => {
-    const db2 = openDb(file);
+    const store2 = await openStore(target);
     try {
-      const derived = createApp({ db: db2, config: testConfig(), now: () => NOW });
+      const derived = createApp({ store: store2, config: testConfig(), now: () => NOW });
       const a = await request(app).get(`/articles/${ids.story}/feed.rss`).expect(200);
       const b = await request(derived).get(`/articles/${ids.story}/feed.rss`).set('Host', 'other.example:8080').expect(200);
       expect(rssItems(b.text).map((i) => i.guid['#text'])).toEqual(rssItems(a.text).map((i) => i.guid['#text']));
       expect(rssItems(b.text)[1]?.link).toBe(`http://other.example:8080/articles/${ids.story}/diff/1/2`);
-      const again = createApp({ db: db2, config: testConfig({ baseUrl: 'https://palimpsest.example' }), now: () => NOW });
+      const again = createApp({ store: store2, config: testConfig({ baseUrl: 'https://palimpsest.example' }), now: () => NOW });
       const c = await request(again).get(`/articles/${ids.story}/feed.rss`).expect(200);
       expect(c.headers.etag).toBe(a.headers.etag);
       expect(c.text).toBe(a.text);
     } finally {
-      db2.close();
+      await store2.close();
     }
   });
 
@@ -146,12 +146,12 @@ describe('stability and caching', () => {
     }
 
     const text = `${STORY[2]?.text ?? ''}\n\nA late correction was appended.`;
-    insertVersion(db, {
+    await store.insertVersion({
       articleId: ids.story, title: 'Minister quits after damning inquiry', byline: null, publishedAt: null, text,
-      contentHash: createHash('sha256').update(text).digest('hex'), capturedAt: at(300), responseId: null,
+      contentHash: sha256Hex(text), capturedAt: at(300), responseId: null,
       extractorVersion: 'test-1', wordsAdded: 5, wordsRemoved: 0, stats: null, metadata: {},
     });
-    recordChanged(db, ids.story, at(300), 'Minister quits after damning inquiry', at(330), 1800, { etag: null, lastModified: null, bodySha256: null });
+    await store.recordChanged(ids.story, at(300), 'Minister quits after damning inquiry', at(330), 1800, { etag: null, lastModified: null, bodySha256: null });
     const fresh = await request(app).get(url).set('If-None-Match', etag).expect(200);
     expect(fresh.headers.etag).not.toBe(etag);
     await request(app).get(url).set('If-Modified-Since', lastModified).expect(200);

@@ -9,15 +9,15 @@ import { createMetrics, NO_SOURCE, type Metrics } from '../src/metrics/index.js'
 import { checkArticle } from '../src/tracker/check.js';
 import { startScheduler } from '../src/scheduler/cron.js';
 import { createSource } from '../src/sources/manage.js';
-import { insertArticle, setArticleStatus, type Db } from '../src/store/index.js';
+import type { Store } from '../src/store/index.js';
 import { createApp } from '../src/web/app.js';
 import { startFaultOrigin, type FaultOrigin } from './helpers/fault-origin.js';
-import { tmpDb } from './helpers/tmp.js';
+import { tmpStore } from './helpers/tmp.js';
 import pino from 'pino';
 
 let origin: FaultOrigin;
-let db: Db;
-let cleanup: () => void;
+let store: Store;
+let cleanup: () => Promise<void>;
 let config: Config;
 let metrics: Metrics;
 
@@ -52,39 +52,39 @@ function value(samples: Sample[], name: string, labels: Record<string, string> =
   return hits[0]?.value;
 }
 
-function track(url: string, sourceId: number | null = null): number {
-  return insertArticle(db, url, new Date().toISOString(), sourceId).article.id;
+async function track(url: string, sourceId: number | null = null): Promise<number> {
+  return (await store.insertArticle(url, new Date().toISOString(), sourceId)).article.id;
 }
 
 beforeAll(async () => {
   origin = await startFaultOrigin();
-  ({ db, cleanup } = tmpDb());
+  ({ store, cleanup } = await tmpStore());
   config = loadConfig({ env: {}, flags: { allowPrivate: true, fetch: { perHostDelayMs: 0, connectTimeoutMs: 500, totalTimeoutMs: 800 } } });
-  metrics = createMetrics({ db });
+  metrics = createMetrics({ store });
 });
 
 afterAll(async () => {
   await origin.close();
-  cleanup();
+  await cleanup();
 });
 
 describe('metrics of checks', () => {
   it('counts outcomes, versions, bytes, durations and errors per source, and serves them at /metrics', async () => {
-    const source = createSource(db, { name: 'Loopback wire', kind: 'feed', urls: [origin.url('/feed.xml')] });
-    const deps = { db, config, metrics };
-    const page = track(origin.url('/page'));
-    const etag = track(origin.url('/etag'));
-    const broken = track(origin.url('/status/500'), source.id);
-    const missing = track(origin.url('/status/404'));
+    const source = await createSource(store, { name: 'Loopback wire', kind: 'feed', urls: [origin.url('/feed.xml')] });
+    const deps = { store, config, metrics };
+    const page = await track(origin.url('/page'));
+    const etag = await track(origin.url('/etag'));
+    const broken = await track(origin.url('/status/500'), source.id);
+    const missing = await track(origin.url('/status/404'));
     expect((await checkArticle(deps, page)).outcome).toBe('new_version');
     expect((await checkArticle(deps, etag)).outcome).toBe('new_version');
     expect((await checkArticle(deps, broken)).outcome).toBe('error');
     expect((await checkArticle(deps, missing)).outcome).toBe('error');
     expect((await checkArticle(deps, page)).outcome).toBe('unchanged');
     expect((await checkArticle(deps, etag)).outcome).toBe('not_modified');
-    setArticleStatus(db, missing, 'paused');
+    await store.setArticleStatus(missing, 'paused');
 
-    const res = await request(createApp({ db, config, registry: metrics.registry })).get('/metrics').expect(200);
+    const res = await request(createApp({ store, config, registry: metrics.registry })).get('/metrics').expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     const s = parseExposition(res.text);
     expect(value(s, 'palimpsest_fetches_total', { outcome: 'new_version' })).toBe(2);
@@ -108,20 +108,20 @@ describe('metrics of checks', () => {
   });
 
   it('counts failed fetches apart from answered ones', async () => {
-    const id = track(origin.url('/reset'));
-    expect((await checkArticle({ db, config, metrics }, id)).outcome).toBe('error');
+    const id = await track(origin.url('/reset'));
+    expect((await checkArticle({ store, config, metrics }, id)).outcome).toBe('error');
     const s = parseExposition(await metrics.text());
     expect(value(s, 'palimpsest_fetch_duration_seconds_count', { result: 'failed' })).toBe(1);
   });
 
   it('counts scheduler ticks and the due queue as the scheduler sees it', async () => {
-    track(origin.url('/page?tick=1'));
+    await track(origin.url('/page?tick=1'));
     const due = parseExposition(await metrics.text());
     expect(value(due, 'palimpsest_due_articles')).toBe(1);
     const log = pino({ level: 'silent' });
     // A cron that never fires during the test: only the tick called here runs.
     const quiet = { ...config, scheduler: { ...config.scheduler, cron: '0 0 1 1 *' } };
-    const scheduler = startScheduler({ db, config: quiet, metrics }, log, { metrics, sources: false, tickMs: 60_000 });
+    const scheduler = startScheduler({ store, config: quiet, metrics }, log, { metrics, sources: false, tickMs: 60_000 });
     try {
       const summary = await scheduler.tick();
       expect(summary?.checked).toBe(1);
@@ -136,12 +136,12 @@ describe('metrics of checks', () => {
 
 describe('/metrics without a shared registry', () => {
   it('serves the database gauges from a registry of the app, apart from other apps', async () => {
-    const app = createApp({ db, config });
+    const app = createApp({ store, config });
     const s = parseExposition((await request(app).get('/metrics').expect(200)).text);
     expect(value(s, 'palimpsest_articles', { status: 'paused' })).toBe(1);
     expect(value(s, 'palimpsest_due_articles')).toBeDefined();
     expect(s.some((x) => x.name.startsWith('palimpsest_fetches_total'))).toBe(false);
     // A second app in the same process registers its own gauges without a duplicate-name error.
-    await request(createApp({ db, config })).get('/metrics').expect(200);
+    await request(createApp({ store, config })).get('/metrics').expect(200);
   });
 });

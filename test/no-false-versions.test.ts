@@ -10,13 +10,13 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { loadConfig } from '../src/config/index.js';
-import { insertArticle, listVersionSummaries, getArticle, type Db } from '../src/store/index.js';
+import type { Store } from '../src/store/index.js';
 import { checkMany } from '../src/scheduler/run.js';
 import { describeCorpus } from './helpers/corpus.js';
 import { furniture, injectAfterParagraph } from './helpers/furniture.js';
 import { renderNewsPage } from './helpers/news-origin.js';
 import { folded, loadRevisions, type RevisionArticle } from './helpers/revisions.js';
-import { tmpDb } from './helpers/tmp.js';
+import { tmpStore } from './helpers/tmp.js';
 
 const SERVES = 10;
 
@@ -29,8 +29,8 @@ interface CorpusPage {
 describeCorpus('no false versions on the corpus, through the whole pipeline', (dir) => {
   let server: http.Server;
   let base: string;
-  let db: Db;
-  let cleanup: () => void;
+  let store: Store;
+  let cleanup: (() => Promise<void>) | undefined;
   const pages = new Map<string, CorpusPage>();
   let revisions: RevisionArticle[];
   const live = new Map<string, number>();
@@ -69,30 +69,34 @@ describeCorpus('no false versions on the corpus, through the whole pipeline', (d
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    ({ db, cleanup } = tmpDb());
+    ({ store, cleanup } = await tmpStore());
   });
 
   afterAll(async () => {
     await new Promise((r) => server.close(r));
-    cleanup?.();
+    await cleanup?.();
   });
 
-  const ids = (urls: string[]): number[] => urls.map((u) => insertArticle(db, u, new Date().toISOString()).article.id);
+  const ids = async (urls: string[]): Promise<number[]> => {
+    const out: number[] = [];
+    for (const u of urls) out.push((await store.insertArticle(u, new Date().toISOString())).article.id);
+    return out;
+  };
 
   it(`serves every page and revision ${SERVES} times with changing furniture: zero extra versions`, async () => {
-    const pageIds = ids([...pages.keys()].map((p) => `${base}${p}`));
-    const revIds = ids(revisions.flatMap((a) => a.versions.map((_, i) => `${base}${new URL(a.url).pathname}?v=${i}`)));
+    const pageIds = await ids([...pages.keys()].map((p) => `${base}${p}`));
+    const revIds = await ids(revisions.flatMap((a) => a.versions.map((_, i) => `${base}${new URL(a.url).pathname}?v=${i}`)));
     const all = [...pageIds, ...revIds];
     for (let serve = 0; serve < SERVES; serve++) {
-      const summary = await checkMany({ db, config }, all, { concurrency: 4 });
+      const summary = await checkMany({ store, config }, all, { concurrency: 4 });
       expect(summary.checked).toBe(all.length);
     }
     const extra: string[] = [];
     let captured = 0;
     for (const id of all) {
-      const n = listVersionSummaries(db, id).length;
+      const n = (await store.listVersionSummaries(id)).length;
       if (n > 0) captured++;
-      if (n > 1) extra.push(`${getArticle(db, id)!.url} (${n} versions)`);
+      if (n > 1) extra.push(`${(await store.getArticle(id))!.url} (${n} versions)`);
     }
     process.stdout.write(`no-false-versions: ${all.length} articles x ${SERVES} serves, ${captured} captured, ${extra.length} with extra versions\n`);
     expect(extra).toEqual([]);
@@ -102,14 +106,14 @@ describeCorpus('no false versions on the corpus, through the whole pipeline', (d
   it('then records every real change of the revisions and no whitespace-only one', async () => {
     for (const a of revisions) {
       const p = new URL(a.url).pathname;
-      const id = insertArticle(db, `${base}${p}`, new Date().toISOString()).article.id;
+      const id = (await store.insertArticle(`${base}${p}`, new Date().toISOString())).article.id;
       const expected: number[] = [];
       for (let i = 0; i < a.versions.length; i++) {
         if (i === 0 || folded(a.versions[i]!) !== folded(a.versions[i - 1]!)) expected.push(i);
         live.set(a.id, i);
-        for (let k = 0; k < 2; k++) await checkMany({ db, config }, [id], { concurrency: 1 });
+        for (let k = 0; k < 2; k++) await checkMany({ store, config }, [id], { concurrency: 1 });
       }
-      expect({ article: a.id, versions: listVersionSummaries(db, id).length }).toEqual({ article: a.id, versions: expected.length });
+      expect({ article: a.id, versions: (await store.listVersionSummaries(id)).length }).toEqual({ article: a.id, versions: expected.length });
     }
   });
 });

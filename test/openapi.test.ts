@@ -8,27 +8,25 @@ import type express from 'express';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { createApp } from '../src/web/app.js';
 import { openApiDocument, type Json, type JsonObject } from '../src/web/openapi.js';
-import type { Db } from '../src/store/index.js';
-import { NOW, seed, tempDb, testConfig, type Seeded } from './helpers/web-seed.js';
+import { tmpStore } from './helpers/tmp.js';
+import { NOW, seed, testConfig, type Seeded } from './helpers/web-seed.js';
 import { seedSources, type SourceSeeded } from './helpers/source-seed.js';
 import { checkSchema, resolveRef } from './helpers/schema-check.js';
 
 const TOKEN = 'openapi-admin-token';
 
-let db: Db;
-let cleanup: () => void;
+let cleanup: () => Promise<void>;
 let ids: Seeded;
 let src: SourceSeeded;
 let app: express.Express;
 let doc: JsonObject;
 
 beforeAll(async () => {
-  const t = tempDb();
-  db = t.db;
+  const t = await tmpStore();
   cleanup = t.cleanup;
-  ids = seed(db);
-  src = seedSources(db);
-  app = createApp({ db, config: testConfig({ adminToken: TOKEN }), now: () => NOW });
+  ids = await seed(t.store);
+  src = await seedSources(t.store);
+  app = createApp({ store: t.store, config: testConfig({ adminToken: TOKEN }), now: () => NOW });
   doc = (await request(app).get('/api/openapi.json').expect(200).expect('Content-Type', /json/)).body as JsonObject;
 });
 

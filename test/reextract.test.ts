@@ -4,11 +4,11 @@ import { load } from 'cheerio';
 import { loadConfig } from '../src/config/index.js';
 import type { Extracted } from '../src/extractor/types.js';
 import { EXTRACTOR_VERSION } from '../src/extractor/index.js';
-import { getArticle, insertArticle, listVersions, type Db } from '../src/store/index.js';
+import type { Store } from '../src/store/index.js';
 import { checkArticle } from '../src/tracker/check.js';
 import { reextractArticle } from '../src/tracker/reextract.js';
 import { startNewsOrigin, type NewsOrigin, type OriginVersion } from './helpers/news-origin.js';
-import { tmpDb } from './helpers/tmp.js';
+import { tmpStore } from './helpers/tmp.js';
 
 /** Every block of text on the page, furniture and all: what a naive tracker compares. */
 function wholePage(html: string): Extracted {
@@ -22,8 +22,8 @@ function wholePage(html: string): Extracted {
 }
 
 let origin: NewsOrigin;
-let db: Db;
-let cleanup: () => void;
+let store: Store;
+let cleanup: () => Promise<void>;
 const config = loadConfig({ env: {}, flags: { allowPrivate: true } });
 const A: OriginVersion = {
   title: 'Storm closes schools', byline: 'Kim Writer', paragraphs: [
@@ -35,48 +35,50 @@ const B: OriginVersion = { ...A, paragraphs: [...A.paragraphs.slice(0, 2), 'Powe
 
 beforeAll(async () => {
   origin = await startNewsOrigin();
-  ({ db, cleanup } = tmpDb());
+  ({ store, cleanup } = await tmpStore());
 });
 afterAll(async () => {
   await origin.close();
-  cleanup();
+  await cleanup();
 });
 
 describe('reextract', () => {
   it('merges the weak extractor\'s false versions and keeps the real change, with the right texts', async () => {
     const url = origin.addArticle('/storm', [A, B]);
-    const id = insertArticle(db, url, new Date().toISOString()).article.id;
-    const weak = { db, config, extract: (html: string) => wholePage(html), extractorVersion: 'whole-page/0' };
+    const id = (await store.insertArticle(url, new Date().toISOString())).article.id;
+    const weak = { store, config, extract: (html: string) => wholePage(html), extractorVersion: 'whole-page/0' };
     for (const live of [0, 0, 0, 1, 1]) {
       origin.publish('/storm', live);
       await checkArticle(weak, id);
     }
-    expect(listVersions(db, id).length).toBe(5); // furniture changes every time: five false or real "versions"
+    expect((await store.listVersions(id)).length).toBe(5); // furniture changes every time: five false or real "versions"
 
-    const report = reextractArticle(db, id);
+    const report = await reextractArticle(store, id);
     expect(report).toEqual({ articleId: id, versionsBefore: 5, versionsAfter: 2, textsChanged: 2, kept: 0 });
-    const after = listVersions(db, id);
+    const after = await store.listVersions(id);
     expect(after.map((v) => v.number)).toEqual([1, 2]);
     expect(after.map((v) => v.text)).toEqual([A.paragraphs.join('\n\n'), B.paragraphs.join('\n\n')]);
     expect(after.map((v) => v.title)).toEqual(['Storm closes schools', 'Storm closes schools']);
     expect(after.every((v) => v.extractorVersion === EXTRACTOR_VERSION)).toBe(true);
     expect([after[1]!.wordsAdded, after[1]!.wordsRemoved, after[1]!.changeKind]).toEqual([3, 1, 'substantive']); // "most" -> "all but 300"
-    expect(getArticle(db, id)!.versionCount).toBe(2);
+    expect((await store.getArticle(id))!.versionCount).toBe(2);
 
-    const again = reextractArticle(db, id);
+    const again = await reextractArticle(store, id);
     expect([again.versionsAfter, again.textsChanged]).toEqual([2, 0]);
   });
 
   it('never invents versions and keeps versions that have no stored response', async () => {
     const url = origin.addArticle('/storm2', [A, B]);
-    const id = insertArticle(db, url, new Date().toISOString()).article.id;
+    const id = (await store.insertArticle(url, new Date().toISOString())).article.id;
     for (const live of [0, 1]) {
       origin.publish('/storm2', live);
-      await checkArticle({ db, config }, id);
+      await checkArticle({ store, config }, id);
     }
-    db.prepare('UPDATE versions SET response_id = NULL WHERE article_id = ? AND number = 1').run(id);
-    const r = reextractArticle(db, id);
+    // A version whose raw response is gone (deleting a response unlinks its version).
+    await store.deleteResponse((await store.getVersion(id, 1))!.responseId!);
+    expect((await store.getVersion(id, 1))?.responseId).toBeNull();
+    const r = await reextractArticle(store, id);
     expect([r.versionsBefore, r.versionsAfter, r.kept]).toEqual([2, 2, 1]);
-    expect(listVersions(db, id).map((v) => v.text)).toEqual([A.paragraphs.join('\n\n'), B.paragraphs.join('\n\n')]);
+    expect((await store.listVersions(id)).map((v) => v.text)).toEqual([A.paragraphs.join('\n\n'), B.paragraphs.join('\n\n')]);
   });
 });

@@ -8,9 +8,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { insertArticle, openDb } from '../src/store/index.js';
 import { ARTICLE_HTML, startFaultOrigin, type FaultOrigin } from './helpers/fault-origin.js';
-import { tmpDir } from './helpers/tmp.js';
+import { tmpDir, tmpStore, type TmpStore } from './helpers/tmp.js';
 
 const DIST = path.resolve('dist/src');
 const CLI = path.join(DIST, 'cli/main.js');
@@ -158,20 +157,21 @@ function sample(text: string, line: string): number | undefined {
 
 describe('serve with the scheduler in its own thread (dist)', () => {
   let child: ChildProcess | undefined;
-  afterAll(() => {
+  let t: TmpStore | undefined;
+  afterAll(async () => {
     if (child && child.exitCode === null) child.kill('SIGKILL');
+    await t?.cleanup();
   });
 
   it('checks the due articles in the scheduler thread and shows its metrics at /metrics', async () => {
-    const dbFile = path.join(dir, 'serve.db');
-    const db = openDb(dbFile);
+    t = await tmpStore();
     const now = new Date().toISOString();
-    for (const p of ['/page', '/etag', '/status/500']) insertArticle(db, origin.url(p), now);
-    db.close();
+    for (const p of ['/page', '/etag', '/status/500']) await t.store.insertArticle(origin.url(p), now);
+    await t.store.close();
     const configFile = path.join(dir, 'config.json');
     // A cron that never fires during the test: serve's first tick, run at start, does the work.
     fs.writeFileSync(configFile, JSON.stringify({ allowPrivate: true, fetch: { perHostDelayMs: 0, obeyRobots: false }, scheduler: { cron: '0 0 1 1 *' } }));
-    const proc = spawn(process.execPath, [CLI, '--db', dbFile, '--config', configFile, '--log-level', 'info', 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [CLI, '--db', t.target, '--config', configFile, '--log-level', 'info', 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
     let stderr = '';
     proc.stderr?.on('data', (c: Buffer) => (stderr += c.toString('utf8')));

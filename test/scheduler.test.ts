@@ -10,10 +10,10 @@ import { loadConfig, type Config } from '../src/config/index.js';
 import { spreadBacklog, spreadOverdue } from '../src/scheduler/backlog.js';
 import { startScheduler } from '../src/scheduler/cron.js';
 import { createSource } from '../src/sources/manage.js';
-import { getArticle, insertArticle, listAllArticles, listDueArticles, setNextCheck, type Db } from '../src/store/index.js';
+import type { Store } from '../src/store/index.js';
 import { ARTICLE_HTML, startFaultOrigin, type FaultOrigin } from './helpers/fault-origin.js';
 import { startFeedOrigin, type FeedOrigin } from './helpers/feed-origin.js';
-import { tmpDb } from './helpers/tmp.js';
+import { tmpStore } from './helpers/tmp.js';
 
 const T = new Date('2025-03-04T12:00:00.000Z');
 const iso = (ms: number): string => new Date(T.getTime() + ms).toISOString();
@@ -49,44 +49,44 @@ describe('spreadBacklog', () => {
 });
 
 describe('spreading the overdue articles of a database', () => {
-  let db: Db;
-  let cleanup: () => void;
-  beforeAll(() => {
-    ({ db, cleanup } = tmpDb());
+  let store: Store;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => {
+    ({ store, cleanup } = await tmpStore());
   });
   afterAll(() => cleanup());
 
-  it('keeps the most overdue first and hands each tick at most perTick, in the same order', () => {
+  it('keeps the most overdue first and hands each tick at most perTick, in the same order', async () => {
     // Ten articles overdue by 10..1 hours (inserted in a shuffled order), one not due yet.
     const hours = [3, 9, 1, 7, 5, 10, 2, 8, 4, 6];
     const byHours = new Map<number, number>();
     for (const h of hours) {
-      const id = insertArticle(db, `http://127.0.0.1/overdue/${h}`, iso(-h * 3_600_000)).article.id;
+      const id = (await store.insertArticle(`http://127.0.0.1/overdue/${h}`, iso(-h * 3_600_000))).article.id;
       byHours.set(h, id);
     }
-    const later = insertArticle(db, 'http://127.0.0.1/later', iso(0)).article.id;
-    setNextCheck(db, later, iso(3_600_000));
+    const later = (await store.insertArticle('http://127.0.0.1/later', iso(0))).article.id;
+    await store.setNextCheck(later, iso(3_600_000));
     const order = [10, 9, 8, 7, 6, 5, 4, 3, 2, 1].map((h) => byHours.get(h));
 
-    expect(spreadOverdue(db, T, 4, 60_000)).toBe(6);
+    expect(await spreadOverdue(store, T, 4, 60_000)).toBe(6);
     const taken: Array<number | undefined> = [];
     for (let tick = 0; tick < 3; tick++) {
-      const due = listDueArticles(db, iso(tick * 60_000), 100).map((a) => a.id).filter((id) => !taken.includes(id));
+      const due = (await store.listDueArticles(iso(tick * 60_000), 100)).map((a) => a.id).filter((id) => !taken.includes(id));
       expect(due.length).toBeLessThanOrEqual(4);
       taken.push(...due);
     }
     expect(taken).toEqual(order);
-    expect(getArticle(db, later)?.nextCheck).toBe(iso(3_600_000));
+    expect((await store.getArticle(later))?.nextCheck).toBe(iso(3_600_000));
     // Spreading again at once changes nothing: what is overdue now fits in a tick.
-    expect(spreadOverdue(db, T, 4, 60_000)).toBe(0);
+    expect(await spreadOverdue(store, T, 4, 60_000)).toBe(0);
   });
 });
 
 describe('the scheduler tick', () => {
   let origin: FaultOrigin;
   let feeds: FeedOrigin;
-  let db: Db;
-  let cleanup: () => void;
+  let store: Store;
+  let cleanup: () => Promise<void>;
   let config: Config;
   const lines: Array<Record<string, unknown>> = [];
   const log = pino({ level: 'debug' }, new Writable({
@@ -99,26 +99,30 @@ describe('the scheduler tick', () => {
   beforeAll(async () => {
     origin = await startFaultOrigin();
     feeds = await startFeedOrigin();
-    ({ db, cleanup } = tmpDb());
+    ({ store, cleanup } = await tmpStore());
     // A cron that never fires during the tests: only the ticks called here run.
     config = loadConfig({ env: {}, flags: { allowPrivate: true, fetch: { perHostDelayMs: 0 }, scheduler: { cron: '0 0 1 1 *', maxPerTick: 2 } } });
   });
   afterAll(async () => {
     await origin.close();
     await feeds.close();
-    cleanup();
+    await cleanup();
   });
 
   it('spreads a backlog larger than maxPerTick and checks only maxPerTick, most overdue first', async () => {
     const now = new Date();
-    const ids = [5, 4, 3, 2, 1].map((h) => insertArticle(db, origin.url(`/page?backlog=${h}`), new Date(now.getTime() - h * 3_600_000).toISOString()).article.id);
-    const scheduler = startScheduler({ db, config }, log, { sources: false, tickMs: 60_000 });
+    const ids: number[] = [];
+    for (const h of [5, 4, 3, 2, 1]) {
+      ids.push((await store.insertArticle(origin.url(`/page?backlog=${h}`), new Date(now.getTime() - h * 3_600_000).toISOString())).article.id);
+    }
+    const scheduler = startScheduler({ store, config }, log, { sources: false, tickMs: 60_000 });
     try {
       const tick = await scheduler.tick();
       expect(tick?.spread).toBe(3);
       expect(tick?.checked).toBe(2);
       expect(tick?.results.map((r) => r.articleId)).toEqual(ids.slice(0, 2));
-      const rest = ids.slice(2).map((id) => Date.parse(getArticle(db, id)?.nextCheck ?? ''));
+      const rest: number[] = [];
+      for (const id of ids.slice(2)) rest.push(Date.parse((await store.getArticle(id))?.nextCheck ?? ''));
       expect(rest[0]).toBeGreaterThan(now.getTime());
       expect(rest).toEqual([...rest].sort((a, b) => a - b));
     } finally {
@@ -130,23 +134,23 @@ describe('the scheduler tick', () => {
   it('resumes from the database: a new scheduler checks only what is due', async () => {
     // Simulate time passing: the spread articles become due.
     const past = new Date(Date.now() - 1000).toISOString();
-    const spread = listAllArticles(db).filter((a) => a.checkCount === 0);
+    const spread = (await store.listAllArticles()).filter((a) => a.checkCount === 0);
     expect(spread).toHaveLength(3);
-    for (const a of spread) setNextCheck(db, a.id, past);
-    const scheduler = startScheduler({ db, config }, log, { sources: false, tickMs: 60_000 });
+    for (const a of spread) await store.setNextCheck(a.id, past);
+    const scheduler = startScheduler({ store, config }, log, { sources: false, tickMs: 60_000 });
     try {
       // Three due, two per tick: the third is spread to the next tick, not checked now.
       const first = await scheduler.tick();
       expect([first?.checked, first?.spread]).toEqual([2, 1]);
       expect((await scheduler.tick())?.checked).toBe(0);
-      const waiting = listAllArticles(db).filter((a) => a.checkCount === 0);
+      const waiting = (await store.listAllArticles()).filter((a) => a.checkCount === 0);
       expect(waiting).toHaveLength(1);
-      setNextCheck(db, waiting[0]!.id, past);
+      await store.setNextCheck(waiting[0]!.id, past);
       expect((await scheduler.tick())?.checked).toBe(1);
     } finally {
       await scheduler.stop();
     }
-    expect(listAllArticles(db).every((a) => a.checkCount === 1)).toBe(true);
+    expect((await store.listAllArticles()).every((a) => a.checkCount === 1)).toBe(true);
   });
 
   it('polls the due sources first, then checks the articles they brought in the same tick', async () => {
@@ -158,8 +162,8 @@ describe('the scheduler tick', () => {
         <item><title>One</title><link>${feeds.url('/story/one')}</link></item>
         <item><title>Two</title><link>${feeds.url('/story/two')}</link></item></channel></rss>`,
     });
-    const source = createSource(db, { name: 'Wire', kind: 'feed', urls: [feeds.url('/rss.xml')] });
-    const scheduler = startScheduler({ db, config }, log, { tickMs: 60_000 });
+    const source = await createSource(store, { name: 'Wire', kind: 'feed', urls: [feeds.url('/rss.xml')] });
+    const scheduler = startScheduler({ store, config }, log, { tickMs: 60_000 });
     try {
       const tick = await scheduler.tick();
       expect(tick?.sourcesPolled).toBe(1);
@@ -172,13 +176,13 @@ describe('the scheduler tick', () => {
     } finally {
       await scheduler.stop();
     }
-    expect(listAllArticles(db).filter((a) => a.sourceId === source.id)).toHaveLength(2);
+    expect((await store.listAllArticles()).filter((a) => a.sourceId === source.id)).toHaveLength(2);
   });
 
   it('logs checks at debug, failures at warn with the article id and URL, and a summary per tick at info', async () => {
     lines.length = 0;
-    const bad = insertArticle(db, origin.url('/status/503'), new Date().toISOString()).article.id;
-    const scheduler = startScheduler({ db, config }, log, { sources: false, tickMs: 60_000 });
+    const bad = (await store.insertArticle(origin.url('/status/503'), new Date().toISOString())).article.id;
+    const scheduler = startScheduler({ store, config }, log, { sources: false, tickMs: 60_000 });
     try {
       await scheduler.tick();
     } finally {
@@ -193,8 +197,8 @@ describe('the scheduler tick', () => {
 
   it('logs a successful check at debug', async () => {
     lines.length = 0;
-    const id = insertArticle(db, origin.url('/page?debug=1'), new Date().toISOString()).article.id;
-    const scheduler = startScheduler({ db, config }, log, { sources: false, tickMs: 60_000 });
+    const id = (await store.insertArticle(origin.url('/page?debug=1'), new Date().toISOString())).article.id;
+    const scheduler = startScheduler({ store, config }, log, { sources: false, tickMs: 60_000 });
     try {
       await scheduler.tick();
     } finally {

@@ -7,10 +7,11 @@ import {
 } from '../src/cli/source-commands.js';
 import type { GlobalOptions } from '../src/cli/context.js';
 import { startFeedOrigin, type FeedOrigin } from './helpers/feed-origin.js';
-import { tmpDir } from './helpers/tmp.js';
+import { tmpTarget, type TmpTarget } from './helpers/tmp.js';
 
 let origin: FeedOrigin;
 let dir: string;
+let target: TmpTarget;
 let g: GlobalOptions;
 
 beforeAll(async () => {
@@ -22,12 +23,13 @@ beforeAll(async () => {
       { id: '1', url: 'https://j.example/a?utm_source=json', title: 'A' }, { id: '2', url: 'https://j.example/b', title: 'B' },
     ] }),
   });
-  dir = tmpDir();
-  g = { db: path.join(dir, 'cli.db'), allowPrivate: true };
+  target = await tmpTarget();
+  dir = target.dir;
+  g = { db: target.target, allowPrivate: true };
 });
 afterAll(async () => {
   await origin.close();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await target.cleanup();
 });
 
 /** Runs a command, capturing what it writes to stdout and stderr. */

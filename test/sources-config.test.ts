@@ -5,15 +5,13 @@ import { describe, it, expect, afterAll } from '@jest/globals';
 import { checkScheduleFor, parseSourceDefinition, slugify, SourceConfigError } from '../src/sources/schema.js';
 import { parseSourcesFile, syncSourcesFromFile } from '../src/sources/file.js';
 import { createSource, removeSource } from '../src/sources/manage.js';
-import { getSourceBySlug, getSourceSummary, listSourceSummaries } from '../src/store/sources.js';
-import { getArticle, insertArticle } from '../src/store/articles.js';
 import { configSchema } from '../src/config/index.js';
-import { tmpDb } from './helpers/tmp.js';
+import { tmpStore, type TmpStore } from './helpers/tmp.js';
 
-const cleanups: Array<() => void> = [];
-afterAll(() => cleanups.forEach((c) => c()));
-function db() {
-  const t = tmpDb();
+const cleanups: Array<() => Promise<void>> = [];
+afterAll(async () => { for (const c of cleanups) await c(); });
+async function fresh(): Promise<TmpStore> {
+  const t = await tmpStore();
   cleanups.push(t.cleanup);
   return t;
 }
@@ -22,6 +20,17 @@ function db() {
 function errorOf(fn: () => unknown): string {
   try {
     fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(SourceConfigError);
+    return (err as Error).message;
+  }
+  throw new Error('expected a SourceConfigError');
+}
+
+/** The message of the SourceConfigError that the promise of fn rejects with. */
+async function rejectionOf(fn: () => Promise<unknown>): Promise<string> {
+  try {
+    await fn();
   } catch (err) {
     expect(err).toBeInstanceOf(SourceConfigError);
     return (err as Error).message;
@@ -138,60 +147,60 @@ describe('sources file', () => {
     expect(errorOf(() => parseSourcesFile('{"sources": ', 'sources.json'))).toMatch(/^sources: sources\.json is not valid JSON/);
     expect(errorOf(() => parseSourcesFile('name: x', 'sources.yaml'))).toContain('must hold a list of sources');
   });
-  it('syncs: creates, then reports unchanged, updates a changed source and makes it due, keeps sources not in the file', () => {
-    const { db: d, dir } = db();
+  it('syncs: creates, then reports unchanged, updates a changed source and makes it due, keeps sources not in the file', async () => {
+    const { store, dir } = await fresh();
     const file = path.join(dir, 'sources.yaml');
     fs.writeFileSync(file, GOOD_YAML);
     const t0 = new Date('2025-03-04T10:00:00Z');
-    expect(syncSourcesFromFile(d, file, t0)).toEqual({ created: ['bbc-news', 'example-sitemap', 'example-times-front-page'], updated: [], unchanged: [], notInFile: [] });
-    const bbc = getSourceBySlug(d, 'bbc-news');
+    expect(await syncSourcesFromFile(store, file, t0)).toEqual({ created: ['bbc-news', 'example-sitemap', 'example-times-front-page'], updated: [], unchanged: [], notInFile: [] });
+    const bbc = await store.getSourceBySlug('bbc-news');
     expect(bbc?.nextPoll).toBe(t0.toISOString());
     expect((bbc?.config as { stripParams: string[] }).stripParams).toEqual(['at_*']);
-    createSource(d, { name: 'Manual extra', kind: 'feed', urls: ['https://extra.example/rss'] }, t0);
+    await createSource(store, { name: 'Manual extra', kind: 'feed', urls: ['https://extra.example/rss'] }, t0);
 
     const t1 = new Date('2025-03-04T11:00:00Z');
-    expect(syncSourcesFromFile(d, file, t1)).toEqual({ created: [], updated: [], unchanged: ['bbc-news', 'example-sitemap', 'example-times-front-page'], notInFile: ['manual-extra'] });
+    expect(await syncSourcesFromFile(store, file, t1)).toEqual({ created: [], updated: [], unchanged: ['bbc-news', 'example-sitemap', 'example-times-front-page'], notInFile: ['manual-extra'] });
     fs.writeFileSync(file, GOOD_YAML.replace('intervalS: 300', 'intervalS: 900'));
-    const r = syncSourcesFromFile(d, file, t1);
+    const r = await syncSourcesFromFile(store, file, t1);
     expect(r.updated).toEqual(['example-sitemap']);
-    expect(getSourceBySlug(d, 'example-sitemap')?.nextPoll).toBe(t1.toISOString());
-    expect(getSourceBySlug(d, 'example-sitemap')?.id).toBe(getSourceBySlug(d, 'example-sitemap')?.id);
+    expect((await store.getSourceBySlug('example-sitemap'))?.nextPoll).toBe(t1.toISOString());
+    expect((await store.getSourceBySlug('example-sitemap'))?.id).toBe((await store.getSourceBySlug('example-sitemap'))?.id);
   });
-  it('writes nothing when any source is invalid', () => {
-    const { db: d, dir } = db();
+  it('writes nothing when any source is invalid', async () => {
+    const { store, dir } = await fresh();
     const file = path.join(dir, 'sources.yaml');
     fs.writeFileSync(file, `${GOOD_YAML}  - name: broken\n    kind: feed\n    urls: [nope]\n`);
-    expect(() => syncSourcesFromFile(d, file)).toThrow(/source 4 \("broken"\): urls\[0\]: must be an absolute http\(s\) URL/);
-    expect(getSourceBySlug(d, 'bbc-news')).toBeNull();
-    expect(errorOf(() => syncSourcesFromFile(d, path.join(dir, 'missing.yaml')))).toMatch(/^sources: cannot read .*missing\.yaml/);
+    await expect(syncSourcesFromFile(store, file)).rejects.toThrow(/source 4 \("broken"\): urls\[0\]: must be an absolute http\(s\) URL/);
+    expect(await store.getSourceBySlug('bbc-news')).toBeNull();
+    expect(await rejectionOf(() => syncSourcesFromFile(store, path.join(dir, 'missing.yaml')))).toMatch(/^sources: cannot read .*missing\.yaml/);
   });
 });
 
 describe('creating, removing and summarising sources', () => {
-  it('refuses a duplicate slug, removes a source keeping its articles, and counts new articles per day', () => {
-    const { db: d } = db();
+  it('refuses a duplicate slug, removes a source keeping its articles, and counts new articles per day', async () => {
+    const { store } = await fresh();
     const now = new Date('2025-03-07T12:00:00Z');
-    const s = createSource(d, { name: 'Daily', kind: 'feed', urls: ['https://daily.example/rss'] }, now);
-    expect(errorOf(() => createSource(d, { name: 'daily', kind: 'feed', urls: ['https://daily.example/other'] }))).toContain('slug "daily" already exists');
-    insertArticle(d, 'https://daily.example/a', '2025-03-07T08:00:00.000Z', s.id);
-    insertArticle(d, 'https://daily.example/b', '2025-03-07T09:00:00.000Z', s.id);
-    insertArticle(d, 'https://daily.example/c', '2025-03-05T09:00:00.000Z', s.id);
-    insertArticle(d, 'https://daily.example/old', '2025-02-01T09:00:00.000Z', s.id);
-    insertArticle(d, 'https://other.example/x', '2025-03-07T09:00:00.000Z', null);
+    const s = await createSource(store, { name: 'Daily', kind: 'feed', urls: ['https://daily.example/rss'] }, now);
+    expect(await rejectionOf(() => createSource(store, { name: 'daily', kind: 'feed', urls: ['https://daily.example/other'] }))).toContain('slug "daily" already exists');
+    const first = (await store.insertArticle('https://daily.example/a', '2025-03-07T08:00:00.000Z', s.id)).article.id;
+    await store.insertArticle('https://daily.example/b', '2025-03-07T09:00:00.000Z', s.id);
+    await store.insertArticle('https://daily.example/c', '2025-03-05T09:00:00.000Z', s.id);
+    await store.insertArticle('https://daily.example/old', '2025-02-01T09:00:00.000Z', s.id);
+    await store.insertArticle('https://other.example/x', '2025-03-07T09:00:00.000Z', null);
 
-    const [summary] = listSourceSummaries(d, now);
+    const [summary] = await store.listSourceSummaries(now);
     expect(summary?.articleCount).toBe(4);
     expect(summary?.newPerDay).toEqual([
       { day: '2025-03-01', count: 0 }, { day: '2025-03-02', count: 0 }, { day: '2025-03-03', count: 0 }, { day: '2025-03-04', count: 0 },
       { day: '2025-03-05', count: 1 }, { day: '2025-03-06', count: 0 }, { day: '2025-03-07', count: 2 },
     ]);
-    expect(getSourceSummary(d, 'daily', now)?.articleCount).toBe(4);
-    expect(getSourceSummary(d, 'nope', now)).toBeNull();
+    expect((await store.getSourceSummary('daily', now))?.articleCount).toBe(4);
+    expect(await store.getSourceSummary('nope', now)).toBeNull();
 
-    const removed = removeSource(d, 'daily');
+    const removed = await removeSource(store, 'daily');
     expect(removed?.articlesKept).toBe(4);
-    expect(getSourceBySlug(d, 'daily')).toBeNull();
-    expect(getArticle(d, 1)?.sourceId).toBeNull();
-    expect(removeSource(d, 'daily')).toBeNull();
+    expect(await store.getSourceBySlug('daily')).toBeNull();
+    expect((await store.getArticle(first))?.sourceId).toBeNull();
+    expect(await removeSource(store, 'daily')).toBeNull();
   });
 });

@@ -7,13 +7,11 @@
 import { gzipSync } from 'node:zlib';
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { configSchema, type Config } from '../src/config/index.js';
-import { listAllArticles } from '../src/store/articles.js';
-import { getSource, getSourceBySlug, getSourceUrlState, listSourceSummaries } from '../src/store/sources.js';
 import { createSource } from '../src/sources/manage.js';
 import { pollDueSources, pollSource, type PollDeps } from '../src/sources/poll.js';
-import type { Db } from '../src/store/db.js';
+import type { Store } from '../src/store/index.js';
 import { startFeedOrigin, type FeedOrigin } from './helpers/feed-origin.js';
-import { tmpDb } from './helpers/tmp.js';
+import { tmpStore } from './helpers/tmp.js';
 
 const SITE = 'https://www.loopback-times.example';
 const storyPath = (i: number): string => (i % 25 === 0 ? `/news/live/2025/03/04/story-${i}` : `/news/2025/03/04/story-${i}`);
@@ -76,8 +74,8 @@ function frontPage(): string {
 }
 
 let origin: FeedOrigin;
-let db: Db;
-let cleanup: () => void;
+let store: Store;
+let cleanup: () => Promise<void>;
 let config: Config;
 let clock = new Date('2025-03-04T16:00:00Z');
 let deps: PollDeps;
@@ -92,13 +90,13 @@ beforeAll(async () => {
   origin.routes.set('/', { body: frontPage(), contentType: 'text/html; charset=utf-8' });
   origin.routes.set('/private/feed.xml', { body: rssFeed(), contentType: 'application/rss+xml' });
   origin.routes.set('/broken.xml', { body: 'oops', contentType: 'text/plain', status: 500 });
-  ({ db, cleanup } = tmpDb());
+  ({ store, cleanup } = await tmpStore());
   config = configSchema.parse({ allowPrivate: true, fetch: { connectTimeoutMs: 2000, totalTimeoutMs: 5000 } });
-  deps = { db, config, now: () => clock };
+  deps = { store, config, now: () => clock };
 });
 
 afterAll(async () => {
-  cleanup();
+  await cleanup();
   await origin.close();
 });
 
@@ -108,34 +106,34 @@ describe('polling overlapping sources', () => {
   let pageId: number;
 
   it('a 100-item RSS feed: every item tracked once, canonical, live coverage excluded', async () => {
-    feedId = createSource(db, { name: 'Loopback Times feed', kind: 'feed', urls: [origin.url('/rss.xml')], exclude: EXCLUDE }, clock).id;
+    feedId = (await createSource(store, { name: 'Loopback Times feed', kind: 'feed', urls: [origin.url('/rss.xml')], exclude: EXCLUDE }, clock)).id;
     const r = await pollSource(deps, feedId);
     expect(r).toMatchObject({ discovered: 100, new: 96, duplicates: 0, excluded: 4, notModified: 0, errors: [] });
-    const urls = listAllArticles(db).map((a) => a.url);
+    const urls = (await store.listAllArticles()).map((a) => a.url);
     expect(urls).toHaveLength(96);
     expect(urls).toContain(canonical(1));
     expect(urls).not.toContain(canonical(25));
     expect(urls.every((u) => !u.includes('utm_'))).toBe(true);
-    expect(listAllArticles(db).every((a) => a.sourceId === feedId && a.nextCheck === clock.toISOString())).toBe(true);
+    expect((await store.listAllArticles()).every((a) => a.sourceId === feedId && a.nextCheck === clock.toISOString())).toBe(true);
     const feedRequest = origin.requestsFor('/rss.xml')[0];
     expect(feedRequest?.headers.accept).toMatch(/application\/rss\+xml/);
     expect(feedRequest?.headers['if-none-match']).toBeUndefined();
   });
 
   it('a sitemap index with a gzip news sitemap: upper-case host, default port and fragments merge with the feed', async () => {
-    sitemapId = createSource(db, { name: 'Loopback Times sitemap', kind: 'sitemap', urls: [origin.url('/sitemap.xml')], exclude: EXCLUDE, maxChildSitemaps: 1 }, clock).id;
+    sitemapId = (await createSource(store, { name: 'Loopback Times sitemap', kind: 'sitemap', urls: [origin.url('/sitemap.xml')], exclude: EXCLUDE, maxChildSitemaps: 1 }, clock)).id;
     const r = await pollSource(deps, sitemapId);
     expect(r).toMatchObject({ discovered: 22, new: 10, duplicates: 9, excluded: 3, notModified: 0, errors: [] });
     expect(origin.requestsFor('/sitemaps/2019.xml')).toHaveLength(0); // only the newest child is fetched
-    expect(listAllArticles(db)).toHaveLength(106);
-    expect(getSourceUrlState(db, sitemapId, origin.url('/sitemap.xml'))?.children).toEqual([origin.url('/sitemaps/news.xml.gz')]);
+    expect(await store.listAllArticles()).toHaveLength(106);
+    expect((await store.getSourceUrlState(sitemapId, origin.url('/sitemap.xml')))?.children).toEqual([origin.url('/sitemaps/news.xml.gz')]);
   });
 
   it('a front page: links chosen by selector (nav excluded), tracking parameters and fragments merged', async () => {
-    pageId = createSource(db, { name: 'Loopback Times front', kind: 'page', urls: [origin.url('/')], links: 'main .story', exclude: EXCLUDE }, clock).id;
+    pageId = (await createSource(store, { name: 'Loopback Times front', kind: 'page', urls: [origin.url('/')], links: 'main .story', exclude: EXCLUDE }, clock)).id;
     const r = await pollSource(deps, pageId);
     expect(r).toMatchObject({ discovered: 13, new: 5, duplicates: 7, excluded: 1, notModified: 0, errors: [] });
-    const urls = listAllArticles(db).map((a) => a.url);
+    const urls = (await store.listAllArticles()).map((a) => a.url);
     expect(urls).toHaveLength(111);
     expect(new Set(urls).size).toBe(111);
     const expected = Array.from({ length: 115 }, (_, k) => k + 1).filter((i) => i % 25 !== 0).map(canonical).sort();
@@ -143,11 +141,11 @@ describe('polling overlapping sources', () => {
     expect(urls).not.toContain(`${SITE}/news/2025/03/04/nav-promo`);
   });
 
-  it('records the poll on each source, and the summaries count the articles', () => {
-    const s = getSource(db, feedId);
+  it('records the poll on each source, and the summaries count the articles', async () => {
+    const s = await store.getSource(feedId);
     expect(s).toMatchObject({ lastPolled: clock.toISOString(), pollCount: 1, errorCount: 0, lastError: null });
     expect(s?.nextPoll).toBe(new Date(clock.getTime() + 600_000).toISOString());
-    const counts = Object.fromEntries(listSourceSummaries(db, clock).map((x) => [x.slug, x.articleCount]));
+    const counts = Object.fromEntries((await store.listSourceSummaries(clock)).map((x) => [x.slug, x.articleCount]));
     expect(counts).toEqual({ 'loopback-times-feed': 96, 'loopback-times-sitemap': 10, 'loopback-times-front': 5 });
   });
 
@@ -161,7 +159,7 @@ describe('polling overlapping sources', () => {
     expect(second[0]?.headers['if-none-match']).toBe(FEED_ETAG);
     expect(second[0]?.headers['if-modified-since']).toBe(FEED_LAST_MODIFIED);
     expect(second[0]?.status).toBe(304);
-    expect(getSource(db, feedId)?.pollCount).toBe(2);
+    expect((await store.getSource(feedId))?.pollCount).toBe(2);
 
     // The index answers 304 but its child is still polled (conditionally, by Last-Modified) from the stored list.
     const rs = await pollSource(deps, sitemapId);
@@ -178,7 +176,7 @@ describe('polling overlapping sources', () => {
     });
     const r = await pollSource(deps, feedId);
     expect(r).toMatchObject({ discovered: 101, new: 1, duplicates: 96, excluded: 4, notModified: 0 });
-    expect(listAllArticles(db).at(-1)?.url).toBe(`${SITE}/news/2025/03/04/breaking`);
+    expect((await store.listAllArticles()).at(-1)?.url).toBe(`${SITE}/news/2025/03/04/breaking`);
   });
 });
 
@@ -186,8 +184,8 @@ describe('failures and due sources', () => {
   it('honours robots.txt, records HTTP errors on the source, and polls only due sources', async () => {
     const t0 = new Date('2025-03-05T08:00:00Z');
     const at = (d: Date): PollDeps => ({ ...deps, now: () => d });
-    const robotsId = createSource(db, { name: 'Private feed', kind: 'feed', urls: [origin.url('/private/feed.xml')] }, t0).id;
-    const brokenId = createSource(db, { name: 'Broken feed', kind: 'feed', urls: [origin.url('/broken.xml')], intervalS: 600 }, t0).id;
+    const robotsId = (await createSource(store, { name: 'Private feed', kind: 'feed', urls: [origin.url('/private/feed.xml')] }, t0)).id;
+    const brokenId = (await createSource(store, { name: 'Broken feed', kind: 'feed', urls: [origin.url('/broken.xml')], intervalS: 600 }, t0)).id;
     const due = await pollDueSources(at(t0));
     const bySlug = Object.fromEntries(due.map((r) => [r.slug, r]));
     // The three sources of the first block were polled with the earlier clock and are due too.
@@ -195,10 +193,10 @@ describe('failures and due sources', () => {
     expect(bySlug['private-feed']?.errors).toEqual([{ url: origin.url('/private/feed.xml'), message: `sources: robots.txt disallows ${origin.url('/private/feed.xml')}` }]);
     expect(origin.requestsFor('/private/feed.xml')).toHaveLength(0);
     expect(bySlug['broken-feed']?.errors[0]?.message).toBe(`sources: ${origin.url('/broken.xml')} answered HTTP 500`);
-    const broken = getSource(db, brokenId);
+    const broken = await store.getSource(brokenId);
     expect(broken).toMatchObject({ errorCount: 1, lastError: `sources: ${origin.url('/broken.xml')} answered HTTP 500` });
     expect(broken?.nextPoll).toBe(new Date(t0.getTime() + 1200_000).toISOString()); // backoff: twice the interval
-    expect(getSource(db, robotsId)?.errorCount).toBe(1);
+    expect((await store.getSource(robotsId))?.errorCount).toBe(1);
 
     // Nothing is due a minute later; the healthy sources after their interval; the failing ones after their
     // backoff, and a fixed one recovers.
@@ -208,13 +206,13 @@ describe('failures and due sources', () => {
     expect(healthy.map((r) => r.slug).sort()).toEqual(['loopback-times-feed', 'loopback-times-front', 'loopback-times-sitemap']);
     const later = await pollDueSources(at(new Date(t0.getTime() + 1200_000)));
     expect(later.map((r) => r.slug).sort()).toEqual(['broken-feed', 'private-feed']);
-    expect(getSourceBySlug(db, 'broken-feed')).toMatchObject({ errorCount: 0, lastError: null });
+    expect(await store.getSourceBySlug('broken-feed')).toMatchObject({ errorCount: 0, lastError: null });
     expect(later.find((r) => r.slug === 'broken-feed')).toMatchObject({ discovered: 100, new: 4, duplicates: 96 }); // no exclude patterns here: the live pages are new
   });
 
   it('skips links older than maxAgeDays, counting them as excluded', async () => {
     const t = new Date('2025-03-06T12:00:00Z');
-    const id = createSource(db, { name: 'Recent only', kind: 'sitemap', urls: [origin.url('/sitemaps/news.xml.gz')], maxAgeDays: 1 }, t).id;
+    const id = (await createSource(store, { name: 'Recent only', kind: 'sitemap', urls: [origin.url('/sitemaps/news.xml.gz')], maxAgeDays: 1 }, t)).id;
     // The 20 stories were published on 2025-03-04; the two video entries have no date and pass.
     const r = await pollSource({ ...deps, now: () => t }, id);
     expect(r).toMatchObject({ discovered: 22, excluded: 20, new: 2, duplicates: 0, errors: [] });

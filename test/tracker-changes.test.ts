@@ -1,14 +1,14 @@
 /** Boring changes, flip-flops, truncated and walled pages, through the real fetcher and extractor. */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { loadConfig } from '../src/config/index.js';
-import { getArticle, insertArticle, listChanges, listChecks, listVersionSummaries, type Db } from '../src/store/index.js';
+import type { Store } from '../src/store/index.js';
 import { checkArticle } from '../src/tracker/check.js';
 import { startNewsOrigin, type NewsOrigin, type OriginVersion } from './helpers/news-origin.js';
-import { tmpDb } from './helpers/tmp.js';
+import { tmpStore } from './helpers/tmp.js';
 
 let origin: NewsOrigin;
-let db: Db;
-let cleanup: () => void;
+let store: Store;
+let cleanup: () => Promise<void>;
 const config = loadConfig({ env: {}, flags: { allowPrivate: true } });
 
 const paras = Array.from({ length: 8 }, (_, i) =>
@@ -18,19 +18,19 @@ const B: OriginVersion = { ...A, paragraphs: [...paras.slice(0, 7), 'Paragraph 8
 
 beforeAll(async () => {
   origin = await startNewsOrigin();
-  ({ db, cleanup } = tmpDb());
+  ({ store, cleanup } = await tmpStore());
 });
 afterAll(async () => {
   await origin.close();
-  cleanup();
+  await cleanup();
 });
 
 async function run(path: string, versions: OriginVersion[], sequence: number[]): Promise<number> {
   const url = origin.addArticle(path, versions);
-  const id = insertArticle(db, url, new Date().toISOString()).article.id;
+  const id = (await store.insertArticle(url, new Date().toISOString())).article.id;
   for (const i of sequence) {
     origin.publish(path, i);
-    await checkArticle({ db, config }, id);
+    await checkArticle({ store, config }, id);
   }
   return id;
 }
@@ -38,44 +38,44 @@ async function run(path: string, versions: OriginVersion[], sequence: number[]):
 describe('what becomes a version', () => {
   it('a page alternating between two texts gives a bounded number of versions', async () => {
     const id = await run('/flipflop', [A, B], [0, 1, 0, 1, 0, 1, 0, 1, 0, 1]);
-    const versions = listVersionSummaries(db, id);
+    const versions = await store.listVersionSummaries(id);
     expect(versions.length).toBe(3); // A, B, and the first return to A (a revert is real); then the alternation is recognised
-    const outcomes = listChecks(db, id, 20).map((c) => c.outcome);
+    const outcomes = (await store.listChecks(id, 20)).map((c) => c.outcome);
     expect(outcomes.filter((o) => o === 'flipflop').length).toBeGreaterThanOrEqual(3);
   });
 
   it('a real revert after one edit is kept', async () => {
     const id = await run('/revert', [A, B], [0, 1, 0]);
-    expect(listVersionSummaries(db, id).length).toBe(3);
+    expect((await store.listVersionSummaries(id)).length).toBe(3);
   });
 
   it('a body that shrinks by more than 80 % is a failed check, not a version', async () => {
     const short: OriginVersion = { ...A, paragraphs: paras.slice(0, 1) };
     const id = await run('/truncated', [A, short], [0, 1]);
-    expect(listVersionSummaries(db, id).length).toBe(1);
-    const a = getArticle(db, id)!;
+    expect((await store.listVersionSummaries(id)).length).toBe(1);
+    const a = (await store.getArticle(id))!;
     expect(a.lastError).toMatch(/^rejected: truncated: the body shrank/);
     expect(a.errorCount).toBe(1);
-    expect(listChecks(db, id, 1)[0]?.outcome).toBe('rejected');
+    expect((await store.listChecks(id, 1))[0]?.outcome).toBe('rejected');
   });
 
   it('a paywall served with 200 is a failed check', async () => {
     const wall: OriginVersion = { ...A, paragraphs: [paras[0]!, paras[1]!, 'Subscribe to continue reading this article. Already a subscriber? Log in to read the full story and all our journalism.'] };
     const id = await run('/paywall', [A, wall], [0, 1]);
-    expect(listVersionSummaries(db, id).length).toBe(1);
-    expect(getArticle(db, id)!.lastError).toMatch(/^rejected: a paywall or consent page/);
+    expect((await store.listVersionSummaries(id)).length).toBe(1);
+    expect((await store.getArticle(id))!.lastError).toMatch(/^rejected: a paywall or consent page/);
   });
 
   it('punctuation-only edits are kept as minor versions, hidden from listings by default', async () => {
     const curly: OriginVersion = { ...A, paragraphs: paras.map((p) => p.replace(':', ' \u2014')) };
     const edited: OriginVersion = { ...A, paragraphs: paras.map((p) => p.replace('Monday', 'Tuesday')) };
     const id = await run('/minor', [A, curly, edited], [0, 1, 2]);
-    const versions = listVersionSummaries(db, id);
+    const versions = await store.listVersionSummaries(id);
     expect(versions.map((v) => v.changeKind)).toEqual(['initial', 'minor', 'substantive']);
     expect(versions[1]?.minorReason).toBe('punctuation');
-    const visible = listChanges(db, { articleId: id, changesOnly: true, limit: 10 }).map((c) => c.number);
+    const visible = (await store.listChanges({ articleId: id, changesOnly: true, limit: 10 })).map((c) => c.number);
     expect(visible).toEqual([3]);
-    const all = listChanges(db, { articleId: id, changesOnly: true, includeMinor: true, limit: 10 }).map((c) => c.number);
+    const all = (await store.listChanges({ articleId: id, changesOnly: true, includeMinor: true, limit: 10 })).map((c) => c.number);
     expect(all).toEqual([3, 2]);
   });
 });

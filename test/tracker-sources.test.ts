@@ -4,14 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { loadConfig } from '../src/config/index.js';
 import { createSource } from '../src/sources/index.js';
-import { getArticle, getLatestVersion, insertArticle, type Db } from '../src/store/index.js';
+import type { Store } from '../src/store/index.js';
 import { checkArticle } from '../src/tracker/check.js';
-import { tmpDb } from './helpers/tmp.js';
+import { tmpStore } from './helpers/tmp.js';
 
 let server: http.Server;
 let base: string;
-let db: Db;
-let cleanup: () => void;
+let store: Store;
+let cleanup: () => Promise<void>;
 let requestNo = 0;
 const config = loadConfig({ env: {}, flags: { allowPrivate: true } });
 const story = [
@@ -33,50 +33,50 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  ({ db, cleanup } = tmpDb());
+  ({ store, cleanup } = await tmpStore());
 });
 afterAll(async () => {
   await new Promise((r) => server.close(r));
-  cleanup();
+  await cleanup();
 });
 
 describe('source settings when checking', () => {
   it('uses the source\'s site rules and ignore patterns, and its schedule', async () => {
-    const source = createSource(db, {
+    const source = await createSource(store, {
       name: 'Tram News', kind: 'feed', urls: [`${base}/feed.xml`],
       rules: [{ domain: '127.0.0.1', body: ['section.tram-copy'] }],
       ignore: ['^Reading time: \\d+ minutes$'],
       schedule: { afterChangeS: 600 },
     });
-    const id = insertArticle(db, `${base}/tram`, new Date().toISOString(), source.id).article.id;
+    const id = (await store.insertArticle(`${base}/tram`, new Date().toISOString(), source.id)).article.id;
     const before = Date.now();
-    expect((await checkArticle({ db, config, random: () => 0.5 }, id)).outcome).toBe('new_version');
-    const v = getLatestVersion(db, id)!;
+    expect((await checkArticle({ store, config, random: () => 0.5 }, id)).outcome).toBe('new_version');
+    const v = (await store.getLatestVersion(id))!;
     // The body is the rule's section (its headline may lead it), without the sidebar or the ignored line.
     expect(v.text.split('\n\n').filter((p) => p !== 'Tram line approved')).toEqual(story);
     expect(v.text).not.toContain('Sidebar');
     expect(v.text).not.toContain('Reading time');
     // The "reading time" line changes on every request, but it is ignored: no new version.
-    expect((await checkArticle({ db, config }, id)).outcome).toBe('unchanged');
-    const a = getArticle(db, id)!;
+    expect((await checkArticle({ store, config }, id)).outcome).toBe('unchanged');
+    const a = (await store.getArticle(id))!;
     expect(a.versionCount).toBe(1);
     expect(Math.round(a.checkIntervalS)).toBeGreaterThan(600); // grew from the source's 600 s after-change interval
     expect(new Date(a.nextCheck).getTime() - before).toBeLessThan(3600 * 1000);
   });
 
-  it('rejects invalid source settings with a message naming the field', () => {
-    expect(() => createSource(db, { name: 'Bad', kind: 'feed', urls: [`${base}/f`], ignore: ['(unclosed'] })).toThrow(/ignore\[0\]: not a valid regular expression/);
-    expect(() => createSource(db, { name: 'Bad2', kind: 'feed', urls: [`${base}/f`], rules: [{ domain: 'x.org', body: ['div[[['] }] })).toThrow(/rules\[0\]\.body\[0\]/);
+  it('rejects invalid source settings with a message naming the field', async () => {
+    await expect(createSource(store, { name: 'Bad', kind: 'feed', urls: [`${base}/f`], ignore: ['(unclosed'] })).rejects.toThrow(/ignore\[0\]: not a valid regular expression/);
+    await expect(createSource(store, { name: 'Bad2', kind: 'feed', urls: [`${base}/f`], rules: [{ domain: 'x.org', body: ['div[[['] }] })).rejects.toThrow(/rules\[0\]\.body\[0\]/);
   });
 
   it('moves a first capture to its canonical URL, and stops a duplicate of a tracked one', async () => {
-    const first = insertArticle(db, `${base}/dup-a?utm_source=feed`, new Date().toISOString()).article.id;
-    expect((await checkArticle({ db, config }, first)).outcome).toBe('new_version');
-    expect(getArticle(db, first)!.url).toBe(`${base}/canonical-story`);
-    const second = insertArticle(db, `${base}/dup-b`, new Date().toISOString()).article.id;
-    const r = await checkArticle({ db, config }, second);
+    const first = (await store.insertArticle(`${base}/dup-a?utm_source=feed`, new Date().toISOString())).article.id;
+    expect((await checkArticle({ store, config }, first)).outcome).toBe('new_version');
+    expect((await store.getArticle(first))!.url).toBe(`${base}/canonical-story`);
+    const second = (await store.insertArticle(`${base}/dup-b`, new Date().toISOString())).article.id;
+    const r = await checkArticle({ store, config }, second);
     expect(r.outcome).toBe('rejected');
-    const a = getArticle(db, second)!;
+    const a = (await store.getArticle(second))!;
     expect(a.status).toBe('stopped');
     expect(a.lastError).toBe(`duplicate of article ${first} (same canonical URL ${base}/canonical-story)`);
   });

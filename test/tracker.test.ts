@@ -6,15 +6,15 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { loadConfig, type Config } from '../src/config/index.js';
-import { getArticle, insertArticle, listChecks, listVersionSummaries, type Db } from '../src/store/index.js';
+import type { Store } from '../src/store/index.js';
 import { checkArticle } from '../src/tracker/check.js';
 import { checkMany } from '../src/scheduler/run.js';
 import { prepareBombs, startFaultOrigin, type FaultOrigin } from './helpers/fault-origin.js';
-import { tmpDb } from './helpers/tmp.js';
+import { tmpStore } from './helpers/tmp.js';
 
 let origin: FaultOrigin;
-let db: Db;
-let cleanup: () => void;
+let store: Store;
+let cleanup: () => Promise<void>;
 let config: Config;
 let malformed: http.Server;
 let malformedUrl: string;
@@ -22,7 +22,7 @@ let malformedUrl: string;
 beforeAll(async () => {
   origin = await startFaultOrigin();
   await prepareBombs(); // built once, before any check's clock starts
-  ({ db, cleanup } = tmpDb());
+  ({ store, cleanup } = await tmpStore());
   config = loadConfig({ env: {}, flags: { allowPrivate: true, fetch: { connectTimeoutMs: 500, totalTimeoutMs: 800, maxBytes: 1024 * 1024 } } });
   // Broken markup with an article inside: unclosed tags, stray end tags, a truncated document.
   malformed = http.createServer((_req, res) => {
@@ -36,38 +36,38 @@ beforeAll(async () => {
 afterAll(async () => {
   await origin.close();
   await new Promise((r) => malformed.close(r));
-  cleanup();
+  await cleanup();
 });
 
-function track(url: string): number {
-  return insertArticle(db, url, new Date().toISOString()).article.id;
+async function track(url: string): Promise<number> {
+  return (await store.insertArticle(url, new Date().toISOString())).article.id;
 }
 
 describe('checking an article', () => {
   it('stores the first version and then finds the page unchanged', async () => {
-    const id = track(origin.url('/page'));
-    const first = await checkArticle({ db, config }, id);
+    const id = await track(origin.url('/page'));
+    const first = await checkArticle({ store, config }, id);
     expect(first.outcome).toBe('new_version');
-    const second = await checkArticle({ db, config }, id);
+    const second = await checkArticle({ store, config }, id);
     expect(second.outcome).toBe('unchanged');
-    const a = getArticle(db, id)!;
+    const a = (await store.getArticle(id))!;
     expect([a.versionCount, a.checkCount, a.errorCount]).toEqual([1, 2, 0]);
     expect(new Date(a.nextCheck).getTime()).toBeGreaterThan(Date.now() + 1000);
-    expect(listChecks(db, id, 10).map((c) => c.outcome)).toEqual(['unchanged', 'new_version']);
+    expect((await store.listChecks(id, 10)).map((c) => c.outcome)).toEqual(['unchanged', 'new_version']);
   });
 
   it('uses conditional requests and counts a 304 as unchanged', async () => {
-    const id = track(origin.url('/etag'));
-    expect((await checkArticle({ db, config }, id)).outcome).toBe('new_version');
-    const r = await checkArticle({ db, config }, id);
+    const id = await track(origin.url('/etag'));
+    expect((await checkArticle({ store, config }, id)).outcome).toBe('new_version');
+    const r = await checkArticle({ store, config }, id);
     expect([r.outcome, r.httpStatus]).toEqual(['not_modified', 304]);
   });
 
   it('extracts what it can from malformed HTML', async () => {
-    const id = track(malformedUrl);
-    const r = await checkArticle({ db, config }, id);
+    const id = await track(malformedUrl);
+    const r = await checkArticle({ store, config }, id);
     expect(r.outcome).toBe('new_version');
-    const v = listVersionSummaries(db, id);
+    const v = await store.listVersionSummaries(id);
     expect(v[0]?.title).toBe('Broken page');
   });
 
@@ -85,38 +85,38 @@ describe('checking an article', () => {
   ];
   for (const [what, path, reason] of failures) {
     it(`records ${what} on the article and backs off`, async () => {
-      const id = track(origin.url(path));
+      const id = await track(origin.url(path));
       const before = Date.now();
       const cfg = sizeCases.has(path) ? { ...config, fetch: { ...config.fetch, totalTimeoutMs: 20_000 } } : config;
-      const r = await checkArticle({ db, config: cfg }, id);
+      const r = await checkArticle({ store, config: cfg }, id);
       expect(r.outcome).toBe('error');
-      const a = getArticle(db, id)!;
+      const a = (await store.getArticle(id))!;
       expect(a.lastError).toMatch(reason);
       expect([a.errorCount, a.versionCount, a.status]).toEqual([1, 0, 'active']);
       expect(new Date(a.nextCheck).getTime()).toBeGreaterThanOrEqual(before + (config.scheduler.errorBaseS * 1000) / 2 - 1000);
-      expect(listChecks(db, id, 1)[0]?.outcome).toBe('error');
+      expect((await store.listChecks(id, 1))[0]?.outcome).toBe('error');
     });
   }
 
   it('refuses a private address without allowPrivate', async () => {
     const strict = loadConfig({ env: {} });
-    const id = track(origin.url('/page'));
-    const r = await checkArticle({ db, config: strict }, id);
+    const id = await track(origin.url('/page'));
+    const r = await checkArticle({ store, config: strict }, id);
     expect(r.outcome).toBe('error');
-    expect(getArticle(db, id)!.lastError).toMatch(/non-public address 127\.0\.0\.1 \[private_address\]; set --allow-private/);
+    expect((await store.getArticle(id))!.lastError).toMatch(/non-public address 127\.0\.0\.1 \[private_address\]; set --allow-private/);
   });
 
   it('pauses an article after too many consecutive failures', async () => {
     const few = loadConfig({ env: {}, flags: { allowPrivate: true, scheduler: { maxConsecutiveErrors: 3 } } });
-    const id = track(origin.url('/status/503'));
-    for (let i = 0; i < 3; i++) await checkArticle({ db, config: few }, id);
-    const a = getArticle(db, id)!;
+    const id = await track(origin.url('/status/503'));
+    for (let i = 0; i < 3; i++) await checkArticle({ store, config: few }, id);
+    const a = (await store.getArticle(id))!;
     expect([a.errorCount, a.status]).toEqual([3, 'paused']);
   });
 
   it('keeps checking other articles when some fail', async () => {
-    const ids = [track(origin.url('/status/500?x=1')), track(origin.url('/page?x=2')), track(origin.url('/reset?x=3'))];
-    const summary = await checkMany({ db, config }, ids, { concurrency: 2 });
+    const ids = [await track(origin.url('/status/500?x=1')), await track(origin.url('/page?x=2')), await track(origin.url('/reset?x=3'))];
+    const summary = await checkMany({ store, config }, ids, { concurrency: 2 });
     expect([summary.checked, summary.newVersions, summary.errors]).toEqual([3, 1, 2]);
   });
 });

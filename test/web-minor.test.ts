@@ -3,31 +3,30 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import type express from 'express';
 import { loadConfig } from '../src/config/index.js';
-import { insertArticle, insertVersion, recordChanged } from '../src/store/index.js';
 import { createApp } from '../src/web/app.js';
-import { tmpDb } from './helpers/tmp.js';
+import { tmpStore } from './helpers/tmp.js';
 
 let app: express.Express;
-let cleanup: () => void;
+let cleanup: () => Promise<void>;
 let id: number;
 
-beforeAll(() => {
-  const t = tmpDb();
+beforeAll(async () => {
+  const t = await tmpStore();
   cleanup = t.cleanup;
-  id = insertArticle(t.db, 'https://news.example/minor', '2024-01-01T00:00:00.000Z').article.id;
+  id = (await t.store.insertArticle('https://news.example/minor', '2024-01-01T00:00:00.000Z')).article.id;
   const texts = [
     ['The mayor said the bridge "will close".', 'initial', null],
     ['The mayor said the bridge \u201cwill close\u201d.', 'minor', 'punctuation'],
     ['The mayor said the bridge will reopen in June.', 'substantive', null],
   ] as const;
-  texts.forEach(([text, kind, reason], i) => {
-    insertVersion(t.db, {
+  for (const [i, [text, kind, reason]] of texts.entries()) {
+    await t.store.insertVersion({
       articleId: id, title: 'Bridge', byline: null, publishedAt: null, text, contentHash: `h${i}`, capturedAt: `2024-01-01T0${i + 1}:00:00.000Z`,
       responseId: null, extractorVersion: 't', wordsAdded: 0, wordsRemoved: 0, stats: null, metadata: {}, changeKind: kind, minorReason: reason,
     });
-    recordChanged(t.db, id, `2024-01-01T0${i + 1}:00:00.000Z`, 'Bridge', '2024-02-01T00:00:00.000Z', 1800, { etag: null, lastModified: null, bodySha256: null });
-  });
-  app = createApp({ db: t.db, config: loadConfig({ env: {} }) });
+    await t.store.recordChanged(id, `2024-01-01T0${i + 1}:00:00.000Z`, 'Bridge', '2024-02-01T00:00:00.000Z', 1800, { etag: null, lastModified: null, bodySha256: null });
+  }
+  app = createApp({ store: t.store, config: loadConfig({ env: {} }) });
 });
 afterAll(() => cleanup());
 

@@ -8,27 +8,28 @@ import yauzl from 'yauzl';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { createApp } from '../src/web/app.js';
 import { CSV_COLUMNS, writeExport } from '../src/export/index.js';
-import { getSourceBySlug, type Db } from '../src/store/index.js';
-import { NOW, XSS, seed, tempDb, testConfig, type Seeded } from './helpers/web-seed.js';
+import type { Store } from '../src/store/index.js';
+import { tmpStore } from './helpers/tmp.js';
+import { NOW, XSS, seed, testConfig, type Seeded } from './helpers/web-seed.js';
 import { DAILY_PER_DAY, seedSources, type SourceSeeded } from './helpers/source-seed.js';
 
 const TOKEN = 'source-admin-token';
 
-let db: Db;
-let cleanup: () => void;
+let store: Store;
+let cleanup: () => Promise<void>;
 let ids: Seeded;
 let src: SourceSeeded;
 let app: express.Express;
 let adminApp: express.Express;
 
-beforeAll(() => {
-  const t = tempDb();
-  db = t.db;
+beforeAll(async () => {
+  const t = await tmpStore();
+  store = t.store;
   cleanup = t.cleanup;
-  ids = seed(db);
-  src = seedSources(db);
-  app = createApp({ db, config: testConfig({ baseUrl: 'https://palimpsest.example' }), now: () => NOW });
-  adminApp = createApp({ db, config: testConfig({ adminToken: TOKEN }), now: () => NOW });
+  ids = await seed(store);
+  src = await seedSources(store);
+  app = createApp({ store, config: testConfig({ baseUrl: 'https://palimpsest.example' }), now: () => NOW });
+  adminApp = createApp({ store, config: testConfig({ adminToken: TOKEN }), now: () => NOW });
 });
 
 afterAll(() => cleanup());
@@ -158,7 +159,7 @@ describe('sources API', () => {
     const created = await request(adminApp).post('/api/sources').set(auth).send(def).expect(201);
     expect(created.headers.location).toBe('/api/sources/harbour-gazette');
     expect(created.body.source).toMatchObject({ slug: 'harbour-gazette', kind: 'sitemap', article_count: 0, next_poll: NOW.toISOString(), config: { intervalS: 600 } });
-    expect(getSourceBySlug(db, 'harbour-gazette')).toMatchObject({ name: 'Harbour Gazette' });
+    expect(await store.getSourceBySlug('harbour-gazette')).toMatchObject({ name: 'Harbour Gazette' });
     const dup = await request(adminApp).post('/api/sources').set(auth).send(def).expect(400);
     expect(dup.body.error.message).toContain('already exists');
     await request(app).get('/api/sources/harbour-gazette').expect(200);
@@ -223,7 +224,7 @@ async function exportText(format: 'jsonl' | 'csv', scope: { articleId?: number; 
   const out = new PassThrough();
   const chunks: Buffer[] = [];
   out.on('data', (c: Buffer) => chunks.push(c));
-  await writeExport(format, db, out, { scope, now: () => NOW });
+  await writeExport(format, store, out, { scope, now: () => NOW });
   out.end();
   return Buffer.concat(chunks).toString('utf8');
 }

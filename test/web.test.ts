@@ -1,26 +1,27 @@
-/** The web app end to end: real SQLite database seeded through the store, real differ, supertest against the real app. */
+/** The web app end to end: a real store (SQLite, or PostgreSQL in the postgres project) seeded through it, real differ, supertest against the real app. */
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import request from 'supertest';
 import type express from 'express';
 import { createApp } from '../src/web/app.js';
-import { getArticle, insertArticle, insertVersion, refreshArticleSummary, type Db } from '../src/store/index.js';
-import { NOW, XSS, seed, tempDb, testConfig, type Seeded } from './helpers/web-seed.js';
+import type { Store } from '../src/store/index.js';
+import { tmpStore } from './helpers/tmp.js';
+import { NOW, XSS, seed, testConfig, type Seeded } from './helpers/web-seed.js';
 
 const TOKEN = 'correct-horse-battery';
 
-let db: Db;
-let cleanup: () => void;
+let store: Store;
+let cleanup: () => Promise<void>;
 let ids: Seeded;
 let app: express.Express;
 let adminApp: express.Express;
 
-beforeAll(() => {
-  const t = tempDb();
-  db = t.db;
+beforeAll(async () => {
+  const t = await tmpStore();
+  store = t.store;
   cleanup = t.cleanup;
-  ids = seed(db);
-  app = createApp({ db, config: testConfig(), now: () => NOW });
-  adminApp = createApp({ db, config: testConfig({ adminToken: TOKEN }), now: () => NOW });
+  ids = await seed(store);
+  app = createApp({ store, config: testConfig(), now: () => NOW });
+  adminApp = createApp({ store, config: testConfig({ adminToken: TOKEN }), now: () => NOW });
 });
 
 afterAll(() => cleanup());
@@ -104,12 +105,15 @@ describe('pages', () => {
     await request(app).get('/static/style.css').expect(200).expect('Content-Type', /text\/css/);
     const h = await request(app).get('/healthz').expect(200);
     expect(h.body).toMatchObject({ status: 'ok' });
-    const broken = tempDb();
-    const brokenApp = createApp({ db: broken.db, config: testConfig(), now: () => NOW, logger: { error: () => undefined } });
-    broken.db.close();
-    const down = await request(brokenApp).get('/healthz').expect(503).expect('Content-Type', /json/);
-    expect(down.body).toEqual({ error: { status: 503, message: 'web: the database does not answer' } });
-    broken.cleanup();
+    const broken = await tmpStore();
+    try {
+      const brokenApp = createApp({ store: broken.store, config: testConfig(), now: () => NOW, logger: { error: () => undefined } });
+      await broken.store.close();
+      const down = await request(brokenApp).get('/healthz').expect(503).expect('Content-Type', /json/);
+      expect(down.body).toEqual({ error: { status: 503, message: 'web: the database does not answer' } });
+    } finally {
+      await broken.cleanup();
+    }
   });
 });
 
@@ -283,7 +287,7 @@ describe('track form', () => {
     const ok = await request(adminApp).post('/track').type('form').send({ url: 'https://b.example/1', token: TOKEN }).expect(303);
     expect(ok.headers.location).toMatch(/^\/articles\/\d+\?added=1$/);
     const id = Number(/\/articles\/(\d+)/.exec(ok.headers.location ?? '')?.[1]);
-    expect(getArticle(db, id)).toMatchObject({ url: 'https://b.example/1', status: 'active', nextCheck: NOW.toISOString() });
+    expect(await store.getArticle(id)).toMatchObject({ url: 'https://b.example/1', status: 'active', nextCheck: NOW.toISOString() });
     const page = await request(adminApp).get(ok.headers.location ?? '').expect(200);
     expect(page.text).toContain('Now tracking this URL');
   });
@@ -291,16 +295,16 @@ describe('track form', () => {
 
 describe('moved paragraphs', () => {
   it('marks a paragraph that moved, on both views', async () => {
-    const { article } = insertArticle(db, 'https://news.example/moved', NOW.toISOString());
+    const { article } = await store.insertArticle('https://news.example/moved', NOW.toISOString());
     const a = 'Alpha paragraph about the budget vote in parliament today.\n\nBeta paragraph about the weather forecast for the weekend.\n\nGamma paragraph about the football results from last night.';
     const b = 'Gamma paragraph about the football results from last night.\n\nAlpha paragraph about the budget vote in parliament today.\n\nBeta paragraph about the weather forecast for the weekend.';
     for (const [i, text] of [a, b].entries()) {
-      insertVersion(db, {
+      await store.insertVersion({
         articleId: article.id, title: 'Moves', byline: null, publishedAt: null, text, contentHash: `h${i}`, capturedAt: NOW.toISOString(),
         responseId: null, extractorVersion: 'test-1', wordsAdded: 0, wordsRemoved: 0, stats: null, metadata: {},
       });
     }
-    refreshArticleSummary(db, article.id);
+    await store.refreshArticleSummary(article.id);
     const side = await request(app).get(`/articles/${article.id}/diff/1/2`).expect(200);
     expect(side.text).toMatch(/class="row kind-moved-(from|to)"/);
     expect(side.text).toMatch(/class="badge moved" href="#row-\d+"/);

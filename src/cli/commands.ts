@@ -1,19 +1,19 @@
 /** The CLI commands that work on tracked articles: track, check, migrate. */
 import fs from 'node:fs';
 import { parseArticleUrl } from '../common/urls.js';
-import { getArticle, getArticleByUrl, insertArticle, listAllArticles, migrate, openDb, schemaVersion, setNextCheck } from '../store/index.js';
-import { checkMany, dueArticleIds } from '../scheduler/run.js';
+import { checkMany } from '../scheduler/run.js';
+import { checkClaimed } from '../scheduler/claimed.js';
+import { workerId } from '../scheduler/worker-id.js';
 import { createPipeline } from '../scheduler/pipeline.js';
 import type { CheckResult } from '../tracker/check.js';
-import { commandConfig, type GlobalOptions } from './context.js';
+import { commandConfig, withStore, type GlobalOptions } from './context.js';
 import { progressReporter } from './progress.js';
 
 /** `track <url>...`: starts tracking; prints "id<TAB>url" per article. Returns the exit code. */
-export function trackCommand(g: GlobalOptions, urls: string[]): number {
+export async function trackCommand(g: GlobalOptions, urls: string[]): Promise<number> {
   const config = commandConfig(g);
-  const db = openDb(config.db);
-  let code = 0;
-  try {
+  return withStore(config, async (store) => {
+    let code = 0;
     const now = new Date().toISOString();
     for (const input of urls) {
       const parsed = parseArticleUrl(input);
@@ -22,13 +22,11 @@ export function trackCommand(g: GlobalOptions, urls: string[]): number {
         code = 2;
         continue;
       }
-      const { article, created } = insertArticle(db, parsed.url, now);
+      const { article, created } = await store.insertArticle(parsed.url, now);
       process.stdout.write(`${article.id}\t${article.url}${created ? '' : '\t(already tracked)'}\n`);
     }
-  } finally {
-    db.close();
-  }
-  return code;
+    return code;
+  });
 }
 
 /** Options of `check`. */
@@ -46,42 +44,45 @@ function describeResult(r: CheckResult): string {
 /** `check [--all | <id or url>...]`: checks now and prints a summary. Returns the exit code. */
 export async function checkCommand(g: GlobalOptions, targets: string[], opts: CheckOptions): Promise<number> {
   const config = commandConfig(g);
-  const db = openDb(config.db);
-  try {
-    let ids: number[];
-    if (opts.all) ids = listAllArticles(db).filter((a) => a.status === 'active' || a.status === 'paused').map((a) => a.id);
+  return withStore(config, async (store) => {
+    // Explicit articles (or --all) are checked as asked; the due ones are claimed, so that a `check` beside running
+    // workers or a `serve` never checks an article another process is checking.
+    let ids: number[] | null = null;
+    if (opts.all) ids = (await store.listAllArticles()).filter((a) => a.status === 'active' || a.status === 'paused').map((a) => a.id);
     else if (targets.length > 0) {
       ids = [];
       for (const t of targets) {
-        const a = /^\d+$/.test(t) ? getArticle(db, Number(t)) : getArticleByUrl(db, parseUrlOrSelf(t));
+        const a = /^\d+$/.test(t) ? await store.getArticle(Number(t)) : await store.getArticleByUrl(parseUrlOrSelf(t));
         if (!a) {
           process.stderr.write(`palimpsest check: no tracked article ${t} (track it first)\n`);
           return 2;
         }
         ids.push(a.id);
       }
-    } else ids = dueArticleIds({ db, config }, Number.MAX_SAFE_INTEGER);
+    }
     const now = new Date().toISOString();
-    for (const id of ids) setNextCheck(db, id, now);
+    if (ids) for (const id of ids) await store.setNextCheck(id, now);
     const concurrency = opts.concurrency ? Number(opts.concurrency) : config.scheduler.concurrency;
     if (!Number.isInteger(concurrency) || concurrency < 1) {
       process.stderr.write('palimpsest check: --concurrency must be a positive integer\n');
       return 2;
     }
-    const progress = progressReporter(ids.length, describeResult);
-    const pipeline = createPipeline(db, config);
+    const progress = progressReporter(ids ? ids.length : await store.countDueArticles(now), describeResult);
+    const pipeline = createPipeline(store, config);
     let summary;
     try {
-      summary = await checkMany(pipeline.deps, ids, { concurrency, onResult: (r) => progress.update(r) });
+      summary = ids
+        ? await checkMany(pipeline.deps, ids, { concurrency, onResult: (r) => progress.update(r) })
+        : await checkClaimed(pipeline.deps, {
+          owner: workerId('check'), leaseS: config.scheduler.leaseS, concurrency, onResult: (r) => progress.update(r),
+        });
     } finally {
       progress.stop();
       await pipeline.close();
     }
     process.stdout.write(`checked ${summary.checked}, new versions ${summary.newVersions}, unchanged ${summary.unchanged}, errors ${summary.errors}\n`);
     return 0;
-  } finally {
-    db.close();
-  }
+  });
 }
 
 function parseUrlOrSelf(t: string): string {
@@ -90,17 +91,15 @@ function parseUrlOrSelf(t: string): string {
 }
 
 /** `migrate`: applies pending migrations and prints the schema version. */
-export function migrateCommand(g: GlobalOptions): number {
+export async function migrateCommand(g: GlobalOptions): Promise<number> {
   const config = commandConfig(g);
-  const db = openDb(config.db, { migrate: false });
-  try {
-    const applied = migrate(db);
-    process.stdout.write(applied.length ? `applied migrations ${applied.join(', ')}; schema version ${schemaVersion(db)}\n`
-      : `database is up to date (schema version ${schemaVersion(db)})\n`);
+  return withStore(config, async (store) => {
+    const applied = await store.migrate();
+    const version = await store.schemaVersion();
+    process.stdout.write(applied.length ? `applied migrations ${applied.join(', ')}; schema version ${version}\n`
+      : `database is up to date (schema version ${version})\n`);
     return 0;
-  } finally {
-    db.close();
-  }
+  }, { migrate: false });
 }
 
 /** Reads a whole file, or standard input for '-' or no name. */

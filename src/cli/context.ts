@@ -1,7 +1,7 @@
-/** Shared set-up for CLI commands: configuration from flags, the database, the logger. */
+/** Shared set-up for CLI commands: configuration from flags, the store, the logger. */
 import pino, { type Logger } from 'pino';
 import { loadConfig, type Config } from '../config/index.js';
-import { openDb, type Db } from '../store/index.js';
+import { openStore, type OpenStoreOptions, type Store } from '../store/index.js';
 
 /** Global options every command accepts. */
 export interface GlobalOptions {
@@ -30,7 +30,17 @@ export function makeLogger(config: Config): Logger {
   return pino({ level: config.logLevel, base: undefined }, pino.destination(2));
 }
 
-/** Opens the configured database (migrating it). */
-export function openConfiguredDb(config: Config): Db {
-  return openDb(config.db);
+/** Opens the configured database (a SQLite file or a PostgreSQL URL), migrating it unless told not to. */
+export function openConfiguredStore(config: Config, opts: OpenStoreOptions = {}): Promise<Store> {
+  return openStore(config.db, opts);
+}
+
+/** Runs `fn` with the configured store open and closes the store afterwards, whatever happens. */
+export async function withStore<T>(config: Config, fn: (store: Store) => Promise<T>, opts: OpenStoreOptions = {}): Promise<T> {
+  const store = await openConfiguredStore(config, opts);
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
 }

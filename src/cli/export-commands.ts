@@ -8,7 +8,7 @@ import {
   type ExportFormat, type ExportOptions, type ExportScope, type ExportSummary,
 } from '../export/index.js';
 import { formatBytes, progressBar } from '../export/progress.js';
-import { getArticleByUrl, openDb, type Db } from '../store/index.js';
+import { openStore, type Store } from '../store/index.js';
 import { commandConfig, type GlobalOptions } from './context.js';
 
 /** Flags of `export`. */
@@ -41,12 +41,12 @@ function watchStdout(): void {
   });
 }
 
-function scopeFrom(db: Db, opts: ExportCommandOptions): ExportScope {
+async function scopeFrom(store: Store, opts: ExportCommandOptions): Promise<ExportScope> {
   const scope: ExportScope = {};
   if (opts.article !== undefined) {
     if (/^\d+$/.test(opts.article)) scope.articleId = Number(opts.article);
     else {
-      const a = getArticleByUrl(db, opts.article);
+      const a = await store.getArticleByUrl(opts.article);
       if (!a) throw new ScopeError(`export: no tracked article ${opts.article}`);
       scope.articleId = a.id;
     }
@@ -70,8 +70,8 @@ function summaryLine(what: string, s: ExportSummary, extra = ''): string {
 }
 
 /** JSON Lines or CSV to stdout, or to a file (gzip when it ends in .gz), written under a temporary name first. */
-async function streamExport(db: Db, format: 'jsonl' | 'csv', output: string | undefined, opts: ExportOptions & { includeChecks?: boolean }): Promise<ExportSummary> {
-  const run = (out: Writable): Promise<ExportSummary> => (format === 'jsonl' ? exportJsonl(db, out, opts) : exportCsv(db, out, opts));
+async function streamExport(store: Store, format: 'jsonl' | 'csv', output: string | undefined, opts: ExportOptions & { includeChecks?: boolean }): Promise<ExportSummary> {
+  const run = (out: Writable): Promise<ExportSummary> => (format === 'jsonl' ? exportJsonl(store, out, opts) : exportCsv(store, out, opts));
   if (output === undefined || output === '-') {
     watchStdout();
     return run(process.stdout);
@@ -94,14 +94,14 @@ async function streamExport(db: Db, format: 'jsonl' | 'csv', output: string | un
   }
 }
 
-async function runExport(db: Db, format: ExportFormat, opts: ExportCommandOptions): Promise<void> {
-  const scope = scopeFrom(db, opts);
-  const size = exportSize(db, scope);
+async function runExport(store: Store, format: ExportFormat, opts: ExportCommandOptions): Promise<void> {
+  const scope = await scopeFrom(store, opts);
+  const size = await exportSize(store, scope);
   const bar = progressBar(size.versions, 'versions');
   const common: ExportOptions = { scope, onProgress: (p) => bar.update(p.versions, formatBytes(p.bytes)) };
   try {
     if (format === 'jsonl' || format === 'csv') {
-      const s = await streamExport(db, format, opts.output, { ...common, includeChecks: opts.checks !== false });
+      const s = await streamExport(store, format, opts.output, { ...common, includeChecks: opts.checks !== false });
       bar.stop();
       process.stderr.write(summaryLine(`exported ${format}`, s));
       return;
@@ -109,7 +109,7 @@ async function runExport(db: Db, format: ExportFormat, opts: ExportCommandOption
     if (!opts.output || opts.output === '-') throw new UsageError(`export: --format ${format} needs --output <file>`);
     fs.mkdirSync(path.dirname(path.resolve(opts.output)), { recursive: true });
     if (format === 'warc') {
-      const s = await writeWarcFile(db, opts.output, common);
+      const s = await writeWarcFile(store, opts.output, common);
       bar.stop();
       process.stderr.write(summaryLine('exported warc', s, `, ${s.captures} captures (${s.revisits} revisits)`));
       process.stderr.write(`index: ${s.indexFile} (${s.indexLines} lines)\n`);
@@ -117,7 +117,7 @@ async function runExport(db: Db, format: ExportFormat, opts: ExportCommandOption
     }
     const out = fs.createWriteStream(opts.output);
     try {
-      const s = await exportWacz(db, out, { ...common, tmpDir: path.dirname(path.resolve(opts.output)) });
+      const s = await exportWacz(store, out, { ...common, tmpDir: path.dirname(path.resolve(opts.output)) });
       await finish(out);
       bar.stop();
       process.stderr.write(summaryLine('exported wacz', s, `, ${s.captures} captures (${s.revisits} revisits)`));
@@ -142,9 +142,10 @@ export async function exportCommand(g: GlobalOptions, opts: ExportCommandOptions
     return 2;
   }
   const config = commandConfig(g);
-  const db = openDb(config.db);
+  let store: Store | null = null;
   try {
-    await runExport(db, format, opts);
+    store = await openStore(config.db);
+    await runExport(store, format, opts);
     return 0;
   } catch (err) {
     if (stdoutClosed) return 0;
@@ -152,7 +153,7 @@ export async function exportCommand(g: GlobalOptions, opts: ExportCommandOptions
     process.stderr.write(`palimpsest: ${msg.startsWith('export:') ? msg : `export: ${msg}`}\n`);
     return err instanceof ScopeError || err instanceof UsageError ? 2 : 1;
   } finally {
-    db.close();
+    await store?.close();
   }
 }
 
@@ -172,10 +173,12 @@ export async function importCommand(g: GlobalOptions, file: string, opts: Import
     return 2;
   }
   const config = commandConfig(g);
-  const db = openDb(config.db);
+  let store: Store | null = null;
+  // On a terminal, a bar over the file's (compressed) bytes read so far; nothing for standard input (no size).
   const bar = progressBar(file === '-' ? 0 : fs.statSync(file).size, 'bytes');
   try {
-    const r = await importJsonlFile(db, file, { skipBad: opts.skipBad, existing, onProgress: (p) => bar.update(p.bytesRead, `line ${p.line}`) });
+    store = await openStore(config.db);
+    const r = await importJsonlFile(store, file, { skipBad: opts.skipBad, existing, onProgress: (p) => bar.update(p.bytesRead, `line ${p.line}`) });
     bar.stop();
     for (const b of r.badLines) process.stderr.write(`palimpsest import: skipped line ${b.line}: ${b.message}\n`);
     for (const url of r.skippedExisting) process.stderr.write(`palimpsest import: skipped ${url} (already in the database)\n`);
@@ -190,6 +193,6 @@ export async function importCommand(g: GlobalOptions, file: string, opts: Import
     process.stderr.write(`palimpsest: ${err instanceof ImportError ? msg : `import: ${msg}`}; nothing was imported\n`);
     return 1;
   } finally {
-    db.close();
+    await store?.close();
   }
 }

@@ -9,12 +9,13 @@ import { reextractCommand } from './reextract.js';
 import { serveCommand } from './serve.js';
 import { sourceAddCommand, sourceListCommand, sourcePollCommand, sourceRemoveCommand, sourceSyncCommand, type SourceAddOptions } from './source-commands.js';
 import { diffCommand, extractCommand } from './tools.js';
+import { workerCommand } from './worker.js';
 
 const program = new Command();
 program
   .name('palimpsest')
   .description('Track news articles, keep every version, show what changed.')
-  .option('--db <path>', 'SQLite database file (env PALIMPSEST_DB, default ./data/palimpsest.db)')
+  .option('--db <path-or-url>', 'SQLite database file, or postgres://user:password@host:5432/database (env PALIMPSEST_DB, default ./data/palimpsest.db)')
   .option('--allow-private', 'let the fetcher reach loopback and private addresses (env PALIMPSEST_ALLOW_PRIVATE=1)')
   .option('--config <file>', 'JSON or YAML configuration file (env PALIMPSEST_CONFIG)')
   .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
@@ -30,10 +31,16 @@ program.command('serve')
   .option('--no-scheduler', 'serve only; do not check articles in the background')
   .action(async (opts: { port?: string; host?: string; scheduler?: boolean }) => { exitCode = await serveCommand(globals(), opts); });
 
+program.command('worker')
+  .description('check articles and poll sources, claiming work in the shared database (run any number, on any machines)')
+  .option('--port <port>', 'serve /healthz and /metrics on this port (0: any free port)')
+  .option('--host <host>', 'address for --port (default 127.0.0.1)')
+  .action(async (opts: { port?: string; host?: string }) => { exitCode = await workerCommand(globals(), opts); });
+
 program.command('track')
   .description('start tracking articles; prints their ids')
   .argument('<url...>', 'article URLs')
-  .action((urls: string[]) => { exitCode = trackCommand(globals(), urls); });
+  .action(async (urls: string[]) => { exitCode = await trackCommand(globals(), urls); });
 
 program.command('check')
   .description('check articles now (by default the ones that are due) and print a summary')
@@ -53,7 +60,7 @@ program.command('reextract')
   .description('re-derive stored versions from their raw responses with the current extractor, merging versions that became identical')
   .argument('[article...]', 'article ids')
   .option('--all', 'every article')
-  .action((targets: string[], opts: { all?: boolean }) => { exitCode = reextractCommand(globals(), targets, opts); });
+  .action(async (targets: string[], opts: { all?: boolean }) => { exitCode = await reextractCommand(globals(), targets, opts); });
 
 program.command('diff')
   .description('diff two text files, or two versions of a tracked article with --article')
@@ -63,7 +70,7 @@ program.command('diff')
   .option('--article <id>', 'diff versions <old> and <new> of this tracked article')
   .option('--color', 'colour the text output (default: when stdout is a terminal)')
   .option('--no-color', 'never colour the text output')
-  .action((a: string, b: string, opts: { format?: string; article?: string; color?: boolean }) => { exitCode = diffCommand(globals(), a, b, opts); });
+  .action(async (a: string, b: string, opts: { format?: string; article?: string; color?: boolean }) => { exitCode = await diffCommand(globals(), a, b, opts); });
 
 const source = program.command('source').description('manage sources: feeds, sitemaps and front pages whose new articles are tracked');
 source.command('add')
@@ -78,13 +85,13 @@ source.command('add')
   .option('--interval <seconds>', 'seconds between polls (default 600, at least 60)')
   .option('--slug <slug>', 'identifier (default: derived from the name)')
   .option('--strip-param <name...>', 'extra query parameters to strip (name, or prefix*)')
-  .action((name: string, opts: SourceAddOptions) => { exitCode = sourceAddCommand(globals(), name, opts); });
+  .action(async (name: string, opts: SourceAddOptions) => { exitCode = await sourceAddCommand(globals(), name, opts); });
 source.command('list').description('list sources: kind, URLs, articles tracked, last poll, last error')
-  .option('--json', 'print JSON').action((opts: { json?: boolean }) => { exitCode = sourceListCommand(globals(), opts); });
+  .option('--json', 'print JSON').action(async (opts: { json?: boolean }) => { exitCode = await sourceListCommand(globals(), opts); });
 source.command('remove').description('remove a source (its articles stay tracked)').argument('<slug>')
-  .action((slug: string) => { exitCode = sourceRemoveCommand(globals(), slug); });
+  .action(async (slug: string) => { exitCode = await sourceRemoveCommand(globals(), slug); });
 source.command('sync').description('create or update the sources of a YAML or JSON file').argument('<file>')
-  .action((file: string) => { exitCode = sourceSyncCommand(globals(), file); });
+  .action(async (file: string) => { exitCode = await sourceSyncCommand(globals(), file); });
 source.command('poll').description('poll sources now (all by default) and print what was found').argument('[slug...]')
   .action(async (slugs: string[]) => { exitCode = await sourcePollCommand(globals(), slugs); });
 
@@ -106,7 +113,7 @@ program.command('import')
 
 program.command('migrate')
   .description('apply pending database migrations')
-  .action(() => { exitCode = migrateCommand(globals()); });
+  .action(async () => { exitCode = await migrateCommand(globals()); });
 
 try {
   await program.parseAsync(process.argv);

@@ -1,21 +1,19 @@
 /** `reextract [--all | <id>...]`: re-derives stored versions from their raw responses with today's extractor. */
-import { getArticle, listAllArticles, openDb } from '../store/index.js';
 import { reextractArticle } from '../tracker/reextract.js';
-import { commandConfig, type GlobalOptions } from './context.js';
+import { commandConfig, withStore, type GlobalOptions } from './context.js';
 import { progressReporter } from './progress.js';
 
 /** Runs the re-extraction and prints one line per article and a summary. Returns the exit code. */
-export function reextractCommand(g: GlobalOptions, targets: string[], opts: { all?: boolean }): number {
+export async function reextractCommand(g: GlobalOptions, targets: string[], opts: { all?: boolean }): Promise<number> {
   if (!opts.all && targets.length === 0) {
     process.stderr.write('palimpsest reextract: name article ids or use --all\n');
     return 2;
   }
   const config = commandConfig(g);
-  const db = openDb(config.db);
-  try {
-    const ids = opts.all ? listAllArticles(db).map((a) => a.id) : targets.map(Number);
+  return withStore(config, async (store) => {
+    const ids = opts.all ? (await store.listAllArticles()).map((a) => a.id) : targets.map(Number);
     for (const [i, id] of ids.entries()) {
-      if (!Number.isInteger(id) || !getArticle(db, id)) {
+      if (!Number.isInteger(id) || !(await store.getArticle(id))) {
         process.stderr.write(`palimpsest reextract: no tracked article ${targets[i]}\n`);
         return 2;
       }
@@ -25,7 +23,7 @@ export function reextractCommand(g: GlobalOptions, targets: string[], opts: { al
     let changed = 0;
     const progress = progressReporter<string>(ids.length, (line) => line);
     for (const id of ids) {
-      const r = reextractArticle(db, id);
+      const r = await reextractArticle(store, id);
       before += r.versionsBefore;
       after += r.versionsAfter;
       changed += r.textsChanged;
@@ -34,7 +32,5 @@ export function reextractCommand(g: GlobalOptions, targets: string[], opts: { al
     progress.stop();
     process.stdout.write(`re-extracted ${ids.length} articles: versions ${before} -> ${after} (${before - after} merged), texts changed ${changed}\n`);
     return 0;
-  } finally {
-    db.close();
-  }
+  });
 }

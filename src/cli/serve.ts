@@ -1,10 +1,9 @@
 /** `serve`: the web site and the scheduler in one process, sharing one metrics registry (GET /metrics). */
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../web/app.js';
-import { openDb } from '../store/index.js';
 import { createMetrics } from '../metrics/index.js';
 import { startBackgroundScheduler, type BackgroundScheduler } from '../scheduler/thread.js';
-import { commandConfig, makeLogger, type GlobalOptions } from './context.js';
+import { commandConfig, makeLogger, openConfiguredStore, type GlobalOptions } from './context.js';
 
 /** Options of `serve`. */
 export interface ServeOptions {
@@ -20,24 +19,30 @@ export async function serveCommand(g: GlobalOptions, opts: ServeOptions): Promis
   if (opts.host !== undefined) extra.host = opts.host;
   const config = commandConfig(g, extra);
   const log = makeLogger(config);
-  const db = openDb(config.db);
-  const metrics = createMetrics({ db, processMetrics: true });
-  const app = createApp({ db, config, registry: metrics.registry, logger: log.child({ module: 'web' }) });
+  const store = await openConfiguredStore(config);
+  const metrics = createMetrics({ store, processMetrics: true });
+  const app = createApp({ store, config, registry: metrics.registry, logger: log.child({ module: 'web' }) });
   const server = app.listen(config.port, config.host);
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once("error", (err: Error) => reject(new Error(`serve: cannot listen on ${config.host}:${config.port}: ${err.message}`)));
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', (err: Error) => reject(new Error(`serve: cannot listen on ${config.host}:${config.port}: ${err.message}`)));
+    });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   const addr = server.address() as AddressInfo;
   let scheduler: BackgroundScheduler | null = null;
   if (opts.scheduler !== false) {
     // The checks run in a thread of their own so that a large check never stalls the web pages (see thread.ts).
-    scheduler = startBackgroundScheduler({ db, config, log: log.child({ module: 'scheduler' }), metrics });
+    scheduler = startBackgroundScheduler({ store, config, log: log.child({ module: 'scheduler' }), metrics });
     log.info({ mode: scheduler.mode, cron: config.scheduler.cron, maxPerTick: config.scheduler.maxPerTick, concurrency: config.scheduler.concurrency },
       'scheduler: started');
   }
-  log.info({ url: `http://${addr.address}:${addr.port}/`, db: config.db, scheduler: scheduler !== null }, 'serve: listening');
-  process.stdout.write(`Palimpsest listening on http://${addr.address}:${addr.port}/ (database ${config.db}; scheduler ${scheduler ? 'on' : 'off'})\n`);
+  // store.location never carries a PostgreSQL password.
+  log.info({ url: `http://${addr.address}:${addr.port}/`, db: store.location, scheduler: scheduler !== null }, 'serve: listening');
+  process.stdout.write(`Palimpsest listening on http://${addr.address}:${addr.port}/ (database ${store.location}; scheduler ${scheduler ? 'on' : 'off'})\n`);
   // The first tick runs at once: it resumes from the database, spreading any backlog left by the downtime.
   if (scheduler) void scheduler.tick();
   await new Promise<void>((resolve) => {
@@ -49,7 +54,7 @@ export async function serveCommand(g: GlobalOptions, opts: ServeOptions): Promis
         await scheduler?.stop();
         server.close();
         server.closeAllConnections();
-        db.close();
+        await store.close();
         resolve();
       })();
     };

@@ -1,12 +1,11 @@
 /** The `source` CLI commands: add, list, remove, sync, poll. Each returns the process exit code. */
-import type { Db } from '../store/db.js';
-import { openDb } from '../store/db.js';
-import { getSourceBySlug, listSourceSummaries, listSources, type SourceSummary } from '../store/sources.js';
+import type { Config } from '../config/index.js';
+import type { Source, SourceSummary, Store } from '../store/index.js';
 import { createSource, removeSource } from '../sources/manage.js';
 import { syncSourcesFromFile } from '../sources/file.js';
 import { pollSource, type PollResult } from '../sources/poll.js';
 import { SourceConfigError } from '../sources/schema.js';
-import { commandConfig, type GlobalOptions } from './context.js';
+import { commandConfig, withStore, type GlobalOptions } from './context.js';
 
 /** Options of `source add`. */
 export interface SourceAddOptions {
@@ -21,22 +20,10 @@ export interface SourceAddOptions {
   stripParam?: string[];
 }
 
-function withDb<T>(g: GlobalOptions, fn: (db: Db, config: ReturnType<typeof commandConfig>) => T): T {
+/** Runs `fn` with the configured store open (closed afterwards). */
+function withConfiguredStore<T>(g: GlobalOptions, fn: (store: Store, config: Config) => Promise<T>): Promise<T> {
   const config = commandConfig(g);
-  const db = openDb(config.db);
-  const done = (): void => {
-    db.close();
-  };
-  let out: T;
-  try {
-    out = fn(db, config);
-  } catch (err) {
-    done();
-    throw err;
-  }
-  if (out instanceof Promise) return out.finally(done) as T;
-  done();
-  return out;
+  return withStore(config, (store) => fn(store, config));
 }
 
 function fail(command: string, message: string, code = 2): number {
@@ -45,7 +32,7 @@ function fail(command: string, message: string, code = 2): number {
 }
 
 /** `source add <name> --feed <url>... | --sitemap <url>... | --page <url>... --links <selector or pattern>`. */
-export function sourceAddCommand(g: GlobalOptions, name: string, opts: SourceAddOptions): number {
+export async function sourceAddCommand(g: GlobalOptions, name: string, opts: SourceAddOptions): Promise<number> {
   const kinds = (['feed', 'sitemap', 'page'] as const).filter((k) => (opts[k]?.length ?? 0) > 0);
   if (kinds.length !== 1) return fail('add', 'give the source URLs with exactly one of --feed, --sitemap or --page');
   const kind = kinds[0] as 'feed' | 'sitemap' | 'page';
@@ -60,9 +47,9 @@ export function sourceAddCommand(g: GlobalOptions, name: string, opts: SourceAdd
     if (!Number.isInteger(n)) return fail('add', `--interval must be a whole number of seconds, not ${opts.interval}`);
     input.intervalS = n;
   }
-  return withDb(g, (db) => {
+  return withConfiguredStore(g, async (store) => {
     try {
-      const s = createSource(db, input);
+      const s = await createSource(store, input);
       process.stdout.write(`added ${s.slug} (${s.kind}, ${(opts[kind] ?? []).length} URL${(opts[kind] ?? []).length === 1 ? '' : 's'}); it is polled at the next scheduler tick or with "palimpsest source poll ${s.slug}"\n`);
       return 0;
     } catch (err) {
@@ -78,9 +65,9 @@ function urlsOf(s: SourceSummary): string[] {
 }
 
 /** `source list [--json]`: every source with its URLs, articles tracked, last poll and last error. */
-export function sourceListCommand(g: GlobalOptions, opts: { json?: boolean } = {}): number {
-  return withDb(g, (db) => {
-    const list = listSourceSummaries(db, new Date());
+export async function sourceListCommand(g: GlobalOptions, opts: { json?: boolean } = {}): Promise<number> {
+  return withConfiguredStore(g, async (store) => {
+    const list = await store.listSourceSummaries(new Date());
     if (opts.json) {
       process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
       return 0;
@@ -101,9 +88,9 @@ export function sourceListCommand(g: GlobalOptions, opts: { json?: boolean } = {
 }
 
 /** `source remove <slug>`: deletes the source; its articles stay tracked. */
-export function sourceRemoveCommand(g: GlobalOptions, slug: string): number {
-  return withDb(g, (db) => {
-    const r = removeSource(db, slug);
+export async function sourceRemoveCommand(g: GlobalOptions, slug: string): Promise<number> {
+  return withConfiguredStore(g, async (store) => {
+    const r = await removeSource(store, slug);
     if (!r) return fail('remove', `no source "${slug}" (see "palimpsest source list")`);
     process.stdout.write(`removed ${slug}; its ${r.articlesKept} article${r.articlesKept === 1 ? ' stays' : 's stay'} tracked\n`);
     return 0;
@@ -111,10 +98,10 @@ export function sourceRemoveCommand(g: GlobalOptions, slug: string): number {
 }
 
 /** `source sync <file>`: creates and updates the sources of a YAML or JSON file. */
-export function sourceSyncCommand(g: GlobalOptions, file: string): number {
-  return withDb(g, (db) => {
+export async function sourceSyncCommand(g: GlobalOptions, file: string): Promise<number> {
+  return withConfiguredStore(g, async (store) => {
     try {
-      const r = syncSourcesFromFile(db, file);
+      const r = await syncSourcesFromFile(store, file);
       process.stdout.write(`created ${r.created.length}, updated ${r.updated.length}, unchanged ${r.unchanged.length}\n`);
       for (const s of r.created) process.stdout.write(`  created ${s}\n`);
       for (const s of r.updated) process.stdout.write(`  updated ${s}\n`);
@@ -135,14 +122,16 @@ export function describePoll(r: PollResult): string {
 
 /** `source poll [<slug>...]`: polls the given sources (all by default) now. Exit code 1 when any poll had errors. */
 export async function sourcePollCommand(g: GlobalOptions, slugs: string[]): Promise<number> {
-  return withDb(g, async (db, config) => {
-    const sources = slugs.length > 0 ? slugs.map((s) => getSourceBySlug(db, s)) : listSources(db).filter((s) => s.kind !== 'manual');
+  return withConfiguredStore(g, async (store, config) => {
+    const sources: Array<Source | null> = [];
+    if (slugs.length > 0) for (const slug of slugs) sources.push(await store.getSourceBySlug(slug));
+    else sources.push(...(await store.listSources()).filter((s) => s.kind !== 'manual'));
     const missing = slugs.filter((_, i) => !sources[i]);
     if (missing.length) return fail('poll', `no source ${missing.map((m) => `"${m}"`).join(', ')} (see "palimpsest source list")`);
     let code = 0;
     for (const s of sources) {
       if (!s) continue;
-      const r = await pollSource({ db, config }, s.id);
+      const r = await pollSource({ store, config }, s.id);
       if (r.errors.length) code = 1;
       process.stdout.write(`${describePoll(r)}\n`);
     }

@@ -3,8 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { extract } from '../extractor/index.js';
 import { diffArticles, diffTexts, splitParagraphs, toUnifiedText } from '../differ/index.js';
-import { getVersion, openDb, getArticle } from '../store/index.js';
-import { commandConfig, type GlobalOptions } from './context.js';
+import { commandConfig, withStore, type GlobalOptions } from './context.js';
 import { readInput } from './commands.js';
 
 /** Options of `extract`. */
@@ -53,7 +52,7 @@ export interface DiffOptions {
 }
 
 /** `diff <old.txt> <new.txt>` or `diff --article <id> <a> <b>`: prints the differ's output. */
-export function diffCommand(g: GlobalOptions, a: string, b: string, opts: DiffOptions): number {
+export async function diffCommand(g: GlobalOptions, a: string, b: string, opts: DiffOptions): Promise<number> {
   const format = opts.format ?? 'text';
   if (format !== 'json' && format !== 'text') {
     process.stderr.write(`palimpsest diff: --format must be json or text, not ${format}\n`);
@@ -61,24 +60,22 @@ export function diffCommand(g: GlobalOptions, a: string, b: string, opts: DiffOp
   }
   let diff;
   if (opts.article) {
-    const config = commandConfig(g);
-    const db = openDb(config.db);
-    try {
-      const article = getArticle(db, Number(opts.article));
-      if (!article) {
-        process.stderr.write(`palimpsest diff: no article ${opts.article}\n`);
-        return 2;
-      }
-      const va = getVersion(db, article.id, Number(a));
-      const vb = getVersion(db, article.id, Number(b));
-      if (!va || !vb) {
-        process.stderr.write(`palimpsest diff: article ${article.id} has versions 1 to ${article.versionCount}\n`);
-        return 2;
-      }
-      diff = diffArticles({ title: va.title, paragraphs: splitParagraphs(va.text) }, { title: vb.title, paragraphs: splitParagraphs(vb.text) });
-    } finally {
-      db.close();
+    const articleId = Number(opts.article);
+    const found = await withStore(commandConfig(g), async (store) => {
+      const article = Number.isSafeInteger(articleId) ? await store.getArticle(articleId) : null;
+      if (!article) return { error: `no article ${opts.article}` };
+      const version = (n: string) => (Number.isSafeInteger(Number(n)) ? store.getVersion(article.id, Number(n)) : Promise.resolve(null));
+      const va = await version(a);
+      const vb = await version(b);
+      if (!va || !vb) return { error: `article ${article.id} has versions 1 to ${article.versionCount}` };
+      return { va, vb };
+    });
+    if ('error' in found) {
+      process.stderr.write(`palimpsest diff: ${found.error}\n`);
+      return 2;
     }
+    const { va, vb } = found;
+    diff = diffArticles({ title: va.title, paragraphs: splitParagraphs(va.text) }, { title: vb.title, paragraphs: splitParagraphs(vb.text) });
   } else {
     diff = diffTexts(readInput(a), readInput(b));
   }

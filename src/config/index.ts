@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import { parse as parseYaml } from 'yaml';
+import { isPostgresUrl } from '../store/index.js';
 
 const schedulerSchema = z.object({
   /** node-cron expression of the scheduler tick. */
@@ -34,6 +35,13 @@ const schedulerSchema = z.object({
    * that the backlog arrives at maxPerTick per tick, in its order, instead of all at once.
    */
   spreadBacklog: z.boolean().default(true),
+  /**
+   * How long a claimed article or source stays leased to the process checking it (renewed while the check runs).
+   * A process that dies holds its claims this long at most; then another process takes them.
+   */
+  leaseS: z.number().int().min(2).max(3600).default(300),
+  /** How long `palimpsest worker` sleeps when nothing is due before it looks again, in ms. */
+  idleMs: z.number().int().min(10).max(600_000).default(5000),
   /** Worker threads extracting pages off the web server's thread (default: CPU cores - 1, at least 1; 0 = none). */
   extractThreads: z.number().int().min(0).max(64).optional(),
   /**
@@ -61,10 +69,49 @@ const fetchSchema = z.object({
   obeyRobots: z.boolean().default(true),
 });
 
+/** A `db` setting fit to print: a URL's password replaced by `***` (a file path as it is). Pure. */
+export function maskDbTarget(db: string): string {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(db)) return db;
+  try {
+    const u = new URL(db);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    // Not parseable: hide everything between the scheme and the last @ (user and password, whatever they hold).
+    return db.replace(/^([a-z][a-z0-9+.-]*:\/\/).*@/is, '$1***@');
+  }
+}
+
+const DB_FORMS = 'a SQLite file path (e.g. ./data/palimpsest.db) or a PostgreSQL URL (postgres://user:password@host:5432/database)';
+
+/** What is wrong with a `db` setting, or null when it is a usable file path or PostgreSQL URL. Pure. */
+export function dbTargetError(db: string): string | null {
+  if (db.trim() === '') return `give ${DB_FORMS}`;
+  if (isPostgresUrl(db)) {
+    try {
+      new URL(db);
+      return null;
+    } catch {
+      return `${maskDbTarget(db)} is not a valid PostgreSQL URL; write it as postgres://user:password@host:5432/database `
+        + '(percent-encode special characters in the user name and password)';
+    }
+  }
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(db);
+  if (scheme) return `${maskDbTarget(db)}: ${scheme[1]}:// databases are not supported; give ${DB_FORMS}`;
+  return null;
+}
+
 /** The validated configuration shape. */
 export const configSchema = z.object({
-  /** SQLite database file. */
-  db: z.string().min(1).default('./data/palimpsest.db'),
+  /**
+   * Where the data is: a SQLite file path (the embedded default, one machine), or a PostgreSQL URL
+   * `postgres://user:password@host:5432/database` (`postgresql://` too) for a database shared by several processes.
+   * The password of a URL is never printed.
+   */
+  db: z.string().superRefine((v, ctx) => {
+    const err = dbTargetError(v);
+    if (err) ctx.addIssue({ code: 'custom', message: err });
+  }).default('./data/palimpsest.db'),
   host: z.string().default('127.0.0.1'),
   port: z.number().int().min(0).max(65535).default(8080),
   /** Public base URL for absolute links in feeds, e.g. https://palimpsest.example.org (default: from the request). */

@@ -6,8 +6,7 @@
  */
 import type { Writable } from 'node:stream';
 import { countWords } from '../differ/tokens.js';
-import type { Db } from '../store/index.js';
-import type { ArticleRow, VersionRow } from '../store/export-queries.js';
+import type { ArticleRow, Store, VersionRow } from '../store/index.js';
 import { resolveScope } from './scope.js';
 import { Sink } from './sink.js';
 import type { ExportOptions, ExportSummary } from './types.js';
@@ -65,15 +64,15 @@ function versionCells(a: ArticleRow, v: VersionRow): Cell[] {
 }
 
 /** Writes a CSV export of the scope to `out` (not ended: the caller owns it). Throws ScopeError for an unknown scope. */
-export async function exportCsv(db: Db, out: Writable, opts: ExportOptions = {}): Promise<ExportSummary> {
+export async function exportCsv(store: Store, out: Writable, opts: ExportOptions = {}): Promise<ExportSummary> {
   const started = performance.now();
-  const scope = resolveScope(db, opts.scope ?? {});
+  const scope = await resolveScope(store, opts.scope ?? {});
   const sink = new Sink(out);
   await sink.write(csvRecord(CSV_COLUMNS));
   let articles = 0;
   let versions = 0;
-  for (const a of walkArticles(db, scope.selection)) {
-    for (const v of walkVersions(db, a.id)) {
+  for await (const a of walkArticles(store, scope.selection)) {
+    for await (const v of walkVersions(store, a.id)) {
       await sink.write(csvRecord(versionCells(a, v)));
       versions++;
       opts.onProgress?.({ articles, versions, bytes: sink.bytes });

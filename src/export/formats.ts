@@ -3,7 +3,7 @@
  * layer (download links on article and source pages) pick a format the same way.
  */
 import type { Writable } from 'node:stream';
-import type { Db } from '../store/index.js';
+import type { Store } from '../store/index.js';
 import { exportCsv } from './csv.js';
 import { exportJsonl } from './jsonl.js';
 import type { ExportOptions, ExportSummary } from './types.js';
@@ -34,11 +34,11 @@ export function isExportFormat(s: string): s is ExportFormat {
  * first with resolveScope() to answer 404 before sending headers: this throws ScopeError before writing anything.
  * The WARC written this way has no CDXJ beside it (use writeWarcFile for that, or WACZ, which carries its index).
  */
-export function writeExport(format: ExportFormat, db: Db, out: Writable, opts: ExportOptions = {}): Promise<ExportSummary> {
+export function writeExport(format: ExportFormat, store: Store, out: Writable, opts: ExportOptions = {}): Promise<ExportSummary> {
   switch (format) {
-    case 'jsonl': return exportJsonl(db, out, opts);
-    case 'csv': return exportCsv(db, out, opts);
-    case 'warc': return exportWarc(db, out, opts);
-    case 'wacz': return exportWacz(db, out, opts);
+    case 'jsonl': return exportJsonl(store, out, opts);
+    case 'csv': return exportCsv(store, out, opts);
+    case 'warc': return exportWarc(store, out, opts);
+    case 'wacz': return exportWacz(store, out, opts);
   }
 }

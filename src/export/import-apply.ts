@@ -1,10 +1,10 @@
 /**
  * Applying one validated JSON Lines record to the database: checks what zod cannot (response references, unique
  * version numbers, body hashes, known sources), then inserts. Everything about a line is checked before its first
- * insert, so a bad line never leaves half an article behind.
+ * insert, so a bad line never leaves half an article behind (and the importer runs each line in a savepoint, so a
+ * failing insert does not either). `store` is the import's transaction (or a line's savepoint).
  */
-import { insertCheck, insertResponse, sha256Hex, type Db } from '../store/index.js';
-import { articleUrlExists, findSourceId, insertArticleRow, insertSourceRow, insertVersionRow } from '../store/export-queries.js';
+import { sha256Hex, type Store } from '../store/index.js';
 import type { ArticleLine, SourceLine } from './format.js';
 
 /** A line whose content is wrong; the importer adds the line number. */
@@ -26,10 +26,10 @@ export interface Inserted {
   sources: number;
 }
 
-/** Inserts a source unless one with its slug exists (an existing source is kept as it is). Returns whether it was new. */
-export function applySource(db: Db, s: SourceLine, counts: Inserted): void {
-  if (findSourceId(db, s.slug) !== null) return;
-  insertSourceRow(db, {
+/** Inserts a source unless one with its slug exists (an existing source is kept as it is); counts it when new. */
+export async function applySource(store: Store, s: SourceLine, counts: Inserted): Promise<void> {
+  if ((await store.findSourceId(s.slug)) !== null) return;
+  await store.insertSourceRow({
     slug: s.slug, name: s.name, kind: s.kind, config: JSON.stringify(s.config), created_at: s.createdAt, last_polled: s.lastPolled,
     next_poll: s.nextPoll, poll_count: s.pollCount, error_count: s.errorCount, last_error: s.lastError,
   });
@@ -57,28 +57,32 @@ function checkVersions(a: ArticleLine): void {
 }
 
 /** Validates and inserts one article with its responses, versions and checks. Throws BadLine or ExistingArticle. */
-export function applyArticle(db: Db, a: ArticleLine, counts: Inserted): void {
-  if (articleUrlExists(db, a.url)) throw new ExistingArticle(a.url);
+export async function applyArticle(store: Store, a: ArticleLine, counts: Inserted): Promise<void> {
+  if (await store.articleUrlExists(a.url)) throw new ExistingArticle(a.url);
   let sourceId: number | null = null;
   if (a.source !== null) {
-    sourceId = findSourceId(db, a.source);
+    sourceId = await store.findSourceId(a.source);
     if (sourceId === null) throw new BadLine(`source "${a.source}" is neither in the file (before this line) nor in the database`);
   }
   checkVersions(a);
   const bodies = decodeBodies(a);
 
-  const articleId = insertArticleRow(db, {
+  const articleId = await store.insertArticleRow({
     url: a.url, source_id: sourceId, title: a.title, status: a.status, first_seen: a.firstSeen, last_checked: a.lastChecked,
     last_changed: a.lastChanged, next_check: a.nextCheck, check_interval_s: a.checkIntervalS, check_count: a.checkCount,
     error_count: a.errorCount, total_errors: a.totalErrors, last_error: a.lastError, last_error_at: a.lastErrorAt,
     version_count: a.versions.length, etag: a.etag, last_modified: a.lastModified, last_body_sha256: a.lastBodySha256,
   });
-  const responseIds = a.responses.map((r, i) => insertResponse(db, {
-    articleId, requestedUrl: r.requestedUrl, url: r.url, fetchedAt: r.fetchedAt, status: r.status, statusText: r.statusText,
-    httpVersion: r.httpVersion, headers: r.headers, requestHeaders: r.requestHeaders, body: bodies[i]!,
-  }));
+  // One insert at a time, in order: response ids follow the file's order, as the next export lists them by id.
+  const responseIds: number[] = [];
+  for (const [i, r] of a.responses.entries()) {
+    responseIds.push(await store.insertResponse({
+      articleId, requestedUrl: r.requestedUrl, url: r.url, fetchedAt: r.fetchedAt, status: r.status, statusText: r.statusText,
+      httpVersion: r.httpVersion, headers: r.headers, requestHeaders: r.requestHeaders, body: bodies[i]!,
+    }));
+  }
   for (const v of a.versions) {
-    insertVersionRow(db, {
+    await store.insertVersionRow({
       article_id: articleId, number: v.number, title: v.title, byline: v.byline, published_at: v.publishedAt, text: v.text,
       content_hash: v.contentHash, captured_at: v.capturedAt, response_id: v.response === null ? null : responseIds[v.response]!,
       extractor_version: v.extractorVersion, words_added: v.wordsAdded, words_removed: v.wordsRemoved,
@@ -86,7 +90,7 @@ export function applyArticle(db: Db, a: ArticleLine, counts: Inserted): void {
       change_kind: v.changeKind ?? (v.number === 1 ? 'initial' : 'substantive'), minor_reason: v.minorReason ?? null,
     });
   }
-  for (const c of a.checks) insertCheck(db, articleId, c.checkedAt, c.outcome, c.httpStatus, c.error, c.durationMs, c.contentHash ?? null);
+  for (const c of a.checks) await store.insertCheck(articleId, c.checkedAt, c.outcome, c.httpStatus, c.error, c.durationMs, c.contentHash ?? null);
   counts.articles++;
   counts.versions += a.versions.length;
   counts.responses += a.responses.length;

@@ -1,8 +1,9 @@
 /**
- * Importing a JSON Lines export (plain or gzip) into a database, all in one transaction: a failed or interrupted
- * import leaves the database exactly as it was. Every line is validated (JSON, then the zod schemas of format.ts,
- * then references and body hashes) and a bad line is reported with its number: by default the import stops at the
- * first one; with `skipBad` the line is left out (its inserts rolled back to a savepoint) and listed in the report.
+ * Importing a JSON Lines export (plain or gzip) into a database (either backend, through the Store), all in one
+ * transaction: a failed or interrupted import leaves the database exactly as it was. Every line is validated (JSON,
+ * then the zod schemas of format.ts, then references and body hashes) and a bad line is reported with its number: by
+ * default the import stops at the first one; with `skipBad` the line is left out (its inserts rolled back to a
+ * savepoint) and listed in the report.
  *
  * Articles already in the database (same URL) are never merged, since interleaving two histories would renumber
  * versions and make their change statistics wrong: by default the import is refused, with `existing: 'skip'` such
@@ -14,8 +15,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import type { z } from 'zod';
-import type { Db } from '../store/index.js';
-import { beginImport, commitImport, releaseLine, rollbackImport, rollbackLine, savepointLine } from '../store/export-queries.js';
+import type { Store } from '../store/index.js';
 import { FORMAT_NAME, FORMAT_VERSION, headerSchema, lineSchema, type ExportHeader } from './format.js';
 import { applyArticle, applySource, BadLine, ExistingArticle, type Inserted } from './import-apply.js';
 
@@ -28,7 +28,7 @@ export interface ImportOptions {
   /** Called after each line with the compressed bytes read so far. */
   onProgress?: (p: { line: number; bytesRead: number }) => void;
   /** Called after each article is inserted, inside the transaction (tests use it to interrupt an import). */
-  afterArticle?: (url: string) => void;
+  afterArticle?: (url: string) => void | Promise<void>;
 }
 
 /** A line that was left out, and why. */
@@ -112,12 +112,25 @@ function decoded(input: Readable, counted: (n: number) => void): Readable {
   })(), { objectMode: false });
 }
 
+/** Parses and applies one line after the header, inside its savepoint; throws BadLine, ExistingArticle or anything else. */
+async function applyLine(line: Store, text: string, counts: Inserted, opts: ImportOptions): Promise<void> {
+  if (text.trim() === '') throw new BadLine('empty line');
+  const parsed = lineSchema.safeParse(parseJson(text));
+  if (!parsed.success) throw new BadLine(describeIssues(parsed.error));
+  if (parsed.data.type === 'source') await applySource(line, parsed.data, counts);
+  else {
+    await applyArticle(line, parsed.data, counts);
+    await opts.afterArticle?.(parsed.data.url);
+  }
+}
+
 /**
- * Imports a JSON Lines export read from `input` into `db`. Resolves with a report; rejects with ImportError (bad
- * header, bad line without skipBad, existing article with existing 'refuse') or any other error (a failing input
- * stream, a throwing hook), in every case after rolling back everything.
+ * Imports a JSON Lines export read from `input` into `store`, in one transaction with a savepoint per line.
+ * Resolves with a report; rejects with ImportError (bad header, bad line without skipBad, existing article with
+ * existing 'refuse') or any other error (a failing input stream, a throwing hook), in every case after rolling back
+ * everything.
  */
-export async function importJsonl(db: Db, input: Readable, opts: ImportOptions = {}): Promise<ImportReport> {
+export async function importJsonl(store: Store, input: Readable, opts: ImportOptions = {}): Promise<ImportReport> {
   const started = performance.now();
   let bytesRead = 0;
   const source = decoded(input, (n) => { bytesRead += n; });
@@ -130,37 +143,27 @@ export async function importJsonl(db: Db, input: Readable, opts: ImportOptions =
   try {
     const first = await lines.next();
     header = parseHeader(first.done ? undefined : first.value);
-    beginImport(db);
-    let lineNo = 1;
-    for (;;) {
-      const next = await lines.next();
-      if (next.done) break;
-      lineNo++;
-      savepointLine(db);
-      try {
-        if (next.value.trim() === '') throw new BadLine('empty line');
-        const parsed = lineSchema.safeParse(parseJson(next.value));
-        if (!parsed.success) throw new BadLine(describeIssues(parsed.error));
-        if (parsed.data.type === 'source') applySource(db, parsed.data, counts);
-        else {
-          applyArticle(db, parsed.data, counts);
-          opts.afterArticle?.(parsed.data.url);
+    await store.transaction(async (tx) => {
+      let lineNo = 1;
+      for (;;) {
+        const next = await lines.next();
+        if (next.done) break;
+        lineNo++;
+        // A line's counts join the total only once its savepoint is released.
+        const lineCounts: Inserted = { articles: 0, versions: 0, responses: 0, checks: 0, sources: 0 };
+        try {
+          await tx.transaction((line) => applyLine(line, next.value, lineCounts, opts));
+          for (const k of Object.keys(counts) as Array<keyof Inserted>) counts[k] += lineCounts[k];
+        } catch (err) {
+          if (err instanceof ExistingArticle && opts.existing === 'skip') skippedExisting.push(err.url);
+          else if (err instanceof ExistingArticle) throw new ImportError(`${err.message} (import refused; --existing skip leaves such articles out)`, lineNo);
+          else if (err instanceof BadLine && opts.skipBad) badLines.push({ line: lineNo, message: err.message });
+          else if (err instanceof BadLine) throw new ImportError(err.message, lineNo);
+          else throw err;
         }
-        releaseLine(db);
-      } catch (err) {
-        rollbackLine(db);
-        if (err instanceof ExistingArticle && opts.existing === 'skip') skippedExisting.push(err.url);
-        else if (err instanceof ExistingArticle) throw new ImportError(`${err.message} (import refused; --existing skip leaves such articles out)`, lineNo);
-        else if (err instanceof BadLine && opts.skipBad) badLines.push({ line: lineNo, message: err.message });
-        else if (err instanceof BadLine) throw new ImportError(err.message, lineNo);
-        else throw err;
+        opts.onProgress?.({ line: lineNo, bytesRead });
       }
-      opts.onProgress?.({ line: lineNo, bytesRead });
-    }
-    commitImport(db);
-  } catch (err) {
-    rollbackImport(db);
-    throw err;
+    });
   } finally {
     await lines.return?.();
     source.destroy();
@@ -169,10 +172,10 @@ export async function importJsonl(db: Db, input: Readable, opts: ImportOptions =
 }
 
 /** Imports from a file path, or standard input for "-". */
-export async function importJsonlFile(db: Db, file: string, opts: ImportOptions = {}): Promise<ImportReport> {
+export async function importJsonlFile(store: Store, file: string, opts: ImportOptions = {}): Promise<ImportReport> {
   const input = file === '-' ? process.stdin : fs.createReadStream(file);
   try {
-    return await importJsonl(db, input, opts);
+    return await importJsonl(store, input, opts);
   } finally {
     if (input !== process.stdin) input.destroy();
   }

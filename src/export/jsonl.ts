@@ -5,11 +5,7 @@
  */
 import type { Writable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
-import type { Db } from '../store/index.js';
-import {
-  getResponseRow, listResponseIds, listSourcesForExport,
-  type ArticleRow, type CheckRow, type ResponseRow, type SourceRow, type VersionRow,
-} from '../store/export-queries.js';
+import type { ArticleRow, CheckRow, ResponseRow, SourceRow, Store, VersionRow } from '../store/index.js';
 import {
   FORMAT_NAME, FORMAT_VERSION,
   type CheckEntryLine, type ExportHeader, type ResponseEntry, type SourceLine, type VersionEntry,
@@ -79,26 +75,26 @@ function checkEntry(c: CheckRow): CheckEntryLine {
  * Writes a JSON Lines export of the scope to `out` and resolves when all of it has been handed to the stream.
  * The stream is not ended (the caller owns it). Throws ScopeError before writing anything for an unknown scope.
  */
-export async function exportJsonl(db: Db, out: Writable, opts: JsonlOptions = {}): Promise<ExportSummary> {
+export async function exportJsonl(store: Store, out: Writable, opts: JsonlOptions = {}): Promise<ExportSummary> {
   const started = performance.now();
-  const scope = resolveScope(db, opts.scope ?? {});
+  const scope = await resolveScope(store, opts.scope ?? {});
   const sink = new Sink(out);
   const header: ExportHeader = {
     format: FORMAT_NAME, formatVersion: FORMAT_VERSION, exportedAt: (opts.now ?? (() => new Date()))().toISOString(),
     generator: GENERATOR, scope: scope.described,
   };
   await sink.write(`${JSON.stringify(header)}\n`);
-  for (const s of listSourcesForExport(db, scope.selection)) await sink.write(`${JSON.stringify(sourceLine(s))}\n`);
+  for (const s of await store.listSourcesForExport(scope.selection)) await sink.write(`${JSON.stringify(sourceLine(s))}\n`);
 
   let articles = 0;
   let versions = 0;
   const progress = (): void => opts.onProgress?.({ articles, versions, bytes: sink.bytes });
-  for (const a of walkArticles(db, scope.selection)) {
-    const responseIds = listResponseIds(db, a.id);
+  for await (const a of walkArticles(store, scope.selection)) {
+    const responseIds = await store.listResponseIds(a.id);
     const responseIndex = new Map(responseIds.map((id, i) => [id, i]));
     await sink.write(`${JSON.stringify(articleHead(a)).slice(0, -1)},"versions":[`);
     let first = true;
-    for (const v of walkVersions(db, a.id)) {
+    for await (const v of walkVersions(store, a.id)) {
       await sink.write(`${first ? '' : ','}${JSON.stringify(versionEntry(v, responseIndex))}`);
       first = false;
       versions++;
@@ -106,14 +102,14 @@ export async function exportJsonl(db: Db, out: Writable, opts: JsonlOptions = {}
     }
     await sink.write('],"responses":[');
     for (const [i, id] of responseIds.entries()) {
-      const r = getResponseRow(db, id);
+      const r = await store.getResponseRow(id);
       if (!r) throw new Error(`export: response ${id} of article ${a.url} vanished during the export`);
       await sink.write(`${i === 0 ? '' : ','}${JSON.stringify(responseEntry(r))}`);
     }
     await sink.write('],"checks":[');
     if (opts.includeChecks !== false) {
       first = true;
-      for (const c of walkChecks(db, a.id)) {
+      for await (const c of walkChecks(store, a.id)) {
         await sink.write(`${first ? '' : ','}${JSON.stringify(checkEntry(c))}`);
         first = false;
       }

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
-import type { Db } from '../store/index.js';
+import type { Store } from '../store/index.js';
 import { resolveScope } from './scope.js';
 import { Sink } from './sink.js';
 import { GENERATOR, type ExportOptions } from './types.js';
@@ -54,9 +54,9 @@ function pageLine(e: CaptureEntry): string {
 }
 
 /** Writes a WACZ of the scope to `out` (not ended: the caller owns it). Throws ScopeError for an unknown scope. */
-export async function exportWacz(db: Db, out: Writable, opts: WaczOptions = {}): Promise<WarcSummary> {
+export async function exportWacz(store: Store, out: Writable, opts: WaczOptions = {}): Promise<WarcSummary> {
   const started = performance.now();
-  const scope = resolveScope(db, opts.scope ?? {});
+  const scope = await resolveScope(store, opts.scope ?? {});
   const created = (opts.now ?? (() => new Date()))();
   const dir = fs.mkdtempSync(path.join(opts.tmpDir ?? os.tmpdir(), 'palimpsest-wacz-'));
   try {
@@ -69,7 +69,7 @@ export async function exportWacz(db: Db, out: Writable, opts: WaczOptions = {}):
     let first: CaptureEntry | null = null;
     let summary: WarcSummary;
     try {
-      summary = await writeWarcFile(db, files.warc, {
+      summary = await writeWarcFile(store, files.warc, {
         ...opts, indexFile: files.index, now: () => created,
         onCapture: async (e) => {
           first ??= e;

@@ -1,7 +1,7 @@
 /** Writing a WARC export to a file with its sorted CDXJ index beside it (`<file>.cdxj`). */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Db } from '../store/index.js';
+import type { Store } from '../store/index.js';
 import { cdxjLine } from './cdxj.js';
 import { ExternalSorter } from './external-sort.js';
 import { exportWarc, type WarcOptions, type WarcSummary } from './warc.js';
@@ -27,13 +27,13 @@ export interface WarcFileSummary extends WarcSummary {
  * lines name the WARC by its base name, as a replay tool expects an index beside its WARC. On failure both are
  * removed, so a half-written archive is never left looking complete.
  */
-export async function writeWarcFile(db: Db, file: string, opts: WarcOptions & { indexFile?: string } = {}): Promise<WarcFileSummary> {
+export async function writeWarcFile(store: Store, file: string, opts: WarcOptions & { indexFile?: string } = {}): Promise<WarcFileSummary> {
   const filename = path.basename(file);
   const indexFile = opts.indexFile ?? `${file}.cdxj`;
   const sorter = new ExternalSorter(undefined, path.dirname(path.resolve(file)));
   const out = fs.createWriteStream(file);
   try {
-    const summary = await exportWarc(db, out, {
+    const summary = await exportWarc(store, out, {
       ...opts, filename,
       onCapture: async (e) => {
         await sorter.add(cdxjLine(e, filename));

@@ -5,7 +5,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { WARCRecord, WARCSerializer, type WARCRecordOpts } from 'warcio';
-import type { ResponseHead, ResponseRow, VersionRow } from '../store/export-queries.js';
+import type { ResponseHead, ResponseRow, VersionRow } from '../store/index.js';
 
 /** The WARC version written. */
 export const WARC_VERSION = 'WARC/1.1';

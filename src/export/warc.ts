@@ -6,8 +6,7 @@
  */
 import type { Writable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
-import type { Db } from '../store/index.js';
-import { getResponseHead, getResponseRow, listResponseIds, type ResponseRow } from '../store/export-queries.js';
+import type { ResponseRow, Store } from '../store/index.js';
 import { resolveScope } from './scope.js';
 import { Sink } from './sink.js';
 import { GENERATOR, type ExportOptions, type ExportSummary } from './types.js';
@@ -59,9 +58,9 @@ function mediaType(headers: string): string | null {
 }
 
 /** Writes a WARC export of the scope to `out` (not ended: the caller owns it). Throws ScopeError for an unknown scope. */
-export async function exportWarc(db: Db, out: Writable, opts: WarcOptions = {}): Promise<WarcSummary> {
+export async function exportWarc(store: Store, out: Writable, opts: WarcOptions = {}): Promise<WarcSummary> {
   const started = performance.now();
-  const scope = resolveScope(db, opts.scope ?? {});
+  const scope = await resolveScope(store, opts.scope ?? {});
   const sink = new Sink(out);
   const now = (opts.now ?? (() => new Date()))().toISOString();
   const info = await warcinfoRecord(opts.filename ?? 'palimpsest.warc.gz', now, {
@@ -86,7 +85,7 @@ export async function exportWarc(db: Db, out: Writable, opts: WarcOptions = {}):
   /** Writes a capture (response or revisit, then request); returns the record a version should refer to. */
   const capture = async (r: ResponseRow, title: string | null): Promise<{ url: string; id: string }> => {
     const originalId = firstWithBody.get(key(r.body_sha256));
-    const found = originalId === undefined ? null : getResponseHead(db, originalId);
+    const found = originalId === undefined ? null : await store.getResponseHead(originalId);
     const original = found && found.body_sha256 === r.body_sha256 ? found : null;
     let main: SerializedRecord;
     if (original) {
@@ -107,13 +106,13 @@ export async function exportWarc(db: Db, out: Writable, opts: WarcOptions = {}):
     return { url, id: main.id };
   };
 
-  for (const a of walkArticles(db, scope.selection)) {
+  for await (const a of walkArticles(store, scope.selection)) {
     const written = new Map<number, { url: string; id: string }>();
-    for (const v of walkVersions(db, a.id)) {
+    for await (const v of walkVersions(store, a.id)) {
       let target: { url: string; id: string } | null = null;
       if (v.response_id !== null) {
         target = written.get(v.response_id) ?? null;
-        const r = target ? null : getResponseRow(db, v.response_id);
+        const r = target ? null : await store.getResponseRow(v.response_id);
         if (r) {
           target = await capture(r, v.title);
           written.set(r.id, target);
@@ -124,9 +123,9 @@ export async function exportWarc(db: Db, out: Writable, opts: WarcOptions = {}):
       opts.onProgress?.({ articles, versions, bytes: sink.bytes });
     }
     // Responses no version uses are captures all the same.
-    for (const id of listResponseIds(db, a.id)) {
+    for (const id of await store.listResponseIds(a.id)) {
       if (written.has(id)) continue;
-      const r = getResponseRow(db, id);
+      const r = await store.getResponseRow(id);
       if (r) written.set(id, await capture(r, a.title));
     }
     articles++;

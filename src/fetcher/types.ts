@@ -91,7 +91,9 @@ export type FetchErrorCode =
   | 'too_large'
   | 'decoding'
   | 'aborted'
-  | 'robots';
+  | 'robots'
+  /** The host is deferred fleet-wide (Retry-After) or its request slots stayed taken too long: try later. */
+  | 'deferred';
 
 /** A fetch that produced no usable response. The message starts with "fetcher:". */
 export class FetchError extends Error {

@@ -4,8 +4,7 @@
  * Metrics to the scheduler and the web app, so /metrics shows both.
  */
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
-import type { CheckOutcome, Db } from '../store/index.js';
-import { getSource } from '../store/sources.js';
+import type { CheckOutcome, Store } from '../store/index.js';
 import { registerStoreGauges } from './store-gauges.js';
 
 export { registerStoreGauges, DUE_GAUGE } from './store-gauges.js';
@@ -45,8 +44,8 @@ export interface SchedulerMetrics extends CheckMetrics {
 export interface MetricsOptions {
   /** Registry to register on (default: a new one). */
   registry?: Registry;
-  /** The database: enables the store gauges and source slugs as labels. */
-  db?: Db;
+  /** The store: enables the store gauges and source slugs as labels. */
+  store?: Store;
   now?: () => Date;
   /** Also collect prom-client's default process metrics (CPU, memory, event-loop lag); for long-running processes. */
   processMetrics?: boolean;
@@ -68,13 +67,15 @@ export class Metrics implements SchedulerMetrics {
   readonly ticks: Counter<'result'>;
   /** Overdue articles whose next check was moved later to spread a backlog. */
   readonly backlogSpread: Counter;
-  private readonly db: Db | undefined;
+  private readonly store: Store | undefined;
   private readonly slugs = new Map<number, string>();
+  /** Failed checks of sources whose slug is not known yet, by source id; labelled when the metrics are read. */
+  private readonly unlabelled = new Map<number, number>();
 
   constructor(opts: MetricsOptions = {}) {
     this.registry = opts.registry ?? new Registry();
     const registers = [this.registry];
-    this.db = opts.db;
+    this.store = opts.store;
     this.fetches = new Counter({ name: 'palimpsest_fetches_total', help: 'Article checks by outcome', labelNames: ['outcome'] as const, registers });
     for (const outcome of OUTCOMES) this.fetches.inc({ outcome }, 0);
     this.fetchedBytes = new Counter({ name: 'palimpsest_fetched_bytes_total', help: 'Body bytes received when checking articles (decoded)', registers });
@@ -97,11 +98,13 @@ export class Metrics implements SchedulerMetrics {
       help: `Failed article checks (kind="check"; source="${NO_SOURCE}" for articles tracked by hand) and failed source poll URLs (kind="poll"), by source slug`,
       labelNames: ['source', 'kind'] as const,
       registers,
+      // Slugs come from the store, which answers asynchronously: checks count by source id, labelled at scrape time.
+      collect: () => this.labelPendingErrors(),
     });
     this.ticks = new Counter({ name: 'palimpsest_scheduler_ticks_total', help: 'Scheduler ticks by result', labelNames: ['result'] as const, registers });
     for (const result of ['done', 'idle', 'skipped', 'failed']) this.ticks.inc({ result }, 0);
     this.backlogSpread = new Counter({ name: 'palimpsest_backlog_spread_total', help: 'Overdue articles rescheduled to spread a backlog over later ticks', registers });
-    if (opts.db) registerStoreGauges(this.registry, opts.db, opts.now);
+    if (opts.store) registerStoreGauges(this.registry, opts.store, opts.now);
     if (opts.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'palimpsest_' });
   }
 
@@ -121,7 +124,7 @@ export class Metrics implements SchedulerMetrics {
   checked(outcome: CheckOutcome, sourceId: number | null): void {
     this.fetches.inc({ outcome });
     if (outcome === 'new_version') this.versionsCreated.inc();
-    if (ERROR_OUTCOMES.has(outcome)) this.sourceErrors.inc({ source: this.slugOf(sourceId), kind: 'check' });
+    if (ERROR_OUTCOMES.has(outcome)) this.countCheckError(sourceId);
   }
 
   ticked(result: 'done' | 'idle' | 'skipped' | 'failed'): void {
@@ -141,15 +144,33 @@ export class Metrics implements SchedulerMetrics {
     return this.registry.metrics();
   }
 
-  /** Slugs never change once a source exists, so one lookup per source suffices. */
-  private slugOf(sourceId: number | null): string {
-    if (sourceId === null) return NO_SOURCE;
-    let slug = this.slugs.get(sourceId);
-    if (slug === undefined) {
-      slug = (this.db ? getSource(this.db, sourceId)?.slug : undefined) ?? `source-${sourceId}`;
-      this.slugs.set(sourceId, slug);
+  /** Counts a failed check under its source's slug when known, else keeps it by source id until the next scrape. */
+  private countCheckError(sourceId: number | null): void {
+    const slug = sourceId === null ? NO_SOURCE : this.slugs.get(sourceId);
+    if (slug !== undefined) this.sourceErrors.inc({ source: slug, kind: 'check' });
+    else if (sourceId !== null) this.unlabelled.set(sourceId, (this.unlabelled.get(sourceId) ?? 0) + 1);
+  }
+
+  /**
+   * Moves the failed checks counted by source id to their slugs' series. Slugs never change once a source exists,
+   * so one lookup per source suffices. When the store does not answer, the counts wait for the next scrape.
+   */
+  private async labelPendingErrors(): Promise<void> {
+    // A Map visits entries added while it is iterated: failures counted during a lookup are labelled too.
+    for (const [id, n] of this.unlabelled) {
+      this.unlabelled.delete(id);
+      let slug = this.slugs.get(id);
+      if (slug === undefined) {
+        try {
+          slug = (this.store ? (await this.store.getSource(id))?.slug : undefined) ?? `source-${id}`;
+        } catch {
+          this.unlabelled.set(id, (this.unlabelled.get(id) ?? 0) + n);
+          return;
+        }
+        this.slugs.set(id, slug);
+      }
+      this.sourceErrors.inc({ source: slug, kind: 'check' }, n);
     }
-    return slug;
   }
 }
 

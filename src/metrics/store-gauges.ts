@@ -1,9 +1,10 @@
 /**
- * Gauges read from the database when /metrics is scraped: the due queue and the articles by status. They are
- * computed at scrape time, not kept in memory, so they are right after a restart and whoever changed the rows.
+ * Gauges read from the store when /metrics is scraped: the due queue and the articles by status. They are
+ * computed at scrape time, not kept in memory, so they are right after a restart and whoever changed the rows
+ * (any process sharing the database).
  */
 import { Gauge, type Registry } from 'prom-client';
-import { countArticlesByStatus, countDueArticles, type ArticleStatus, type Db } from '../store/index.js';
+import type { ArticleStatus, Store } from '../store/index.js';
 
 /** Name of the due-queue gauge; its presence marks a registry that already has the store gauges. */
 export const DUE_GAUGE = 'palimpsest_due_articles';
@@ -15,14 +16,14 @@ const STATUSES: readonly ArticleStatus[] = ['active', 'paused', 'blocked', 'stop
  * Registers the store-derived gauges on `registry` unless it already has them (the web app and the scheduler of
  * one process share a registry; whichever comes first registers them).
  */
-export function registerStoreGauges(registry: Registry, db: Db, now: () => Date = () => new Date()): void {
+export function registerStoreGauges(registry: Registry, store: Store, now: () => Date = () => new Date()): void {
   if (registry.getSingleMetric(DUE_GAUGE)) return;
   new Gauge({
     name: DUE_GAUGE,
     help: 'Articles whose next check is due now (the scheduler takes at most scheduler.maxPerTick per tick)',
     registers: [registry],
-    collect() {
-      this.set(countDueArticles(db, now().toISOString()));
+    async collect() {
+      this.set(await store.countDueArticles(now().toISOString()));
     },
   });
   new Gauge({
@@ -30,8 +31,8 @@ export function registerStoreGauges(registry: Registry, db: Db, now: () => Date 
     help: 'Tracked articles by status',
     labelNames: ['status'] as const,
     registers: [registry],
-    collect() {
-      const counts = countArticlesByStatus(db);
+    async collect() {
+      const counts = await store.countArticlesByStatus();
       for (const s of new Set([...STATUSES, ...Object.keys(counts)])) this.set({ status: s }, counts[s] ?? 0);
     },
   });

@@ -1,6 +1,5 @@
 /** Spreading a backlog of overdue articles (after downtime) over the following ticks instead of firing it at once. */
-import type { Db } from '../store/index.js';
-import { listOverdueArticleIds, rescheduleArticles } from '../store/index.js';
+import type { Store } from '../store/index.js';
 
 /** A new next-check time for one article. */
 export interface Move {
@@ -21,8 +20,9 @@ export function spreadBacklog(ids: readonly number[], now: Date, perTick: number
 }
 
 /** Spreads the articles overdue at `now` when there are more than `perTick`; returns how many moved. */
-export function spreadOverdue(db: Db, now: Date, perTick: number, tickMs: number): number {
-  const moves = spreadBacklog(listOverdueArticleIds(db, now.toISOString()), now, perTick, tickMs);
-  if (moves.length > 0) rescheduleArticles(db, moves);
+export async function spreadOverdue(store: Store, now: Date, perTick: number, tickMs: number): Promise<number> {
+  const moves = spreadBacklog(await store.listOverdueArticleIds(now.toISOString()), now, perTick, tickMs);
+  // Only articles still overdue move: one checked since the listing keeps the next check its check gave it.
+  if (moves.length > 0) await store.rescheduleArticles(moves, now.toISOString());
   return moves.length;
 }

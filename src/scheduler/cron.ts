@@ -1,25 +1,18 @@
 /**
- * The background scheduler: a node-cron tick that polls the due sources, spreads a backlog of overdue articles
- * over the following ticks, and checks the due articles, never overlapping itself. All its state (next_check,
- * next_poll) lives in the database, so a restart resumes where the last run stopped.
+ * The background scheduler of `serve`: a node-cron tick that runs one round of claimed work (src/scheduler/round.ts:
+ * due sources polled, a backlog spread by the fleet's leader, due articles checked), never overlapping itself. All
+ * its state (next_check, next_poll, leases) lives in the database, so a restart resumes where the last run stopped,
+ * and the same tick runs beside `palimpsest worker` processes on a shared database without doubling any work.
  */
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import type { SchedulerMetrics } from '../metrics/index.js';
-import { pollDueSources, type PollDeps, type PollResult } from '../sources/index.js';
-import type { CheckDeps, CheckResult } from '../tracker/check.js';
-import { spreadOverdue } from './backlog.js';
-import { checkMany, dueArticleIds, type CheckSummary } from './run.js';
+import type { PollDeps } from '../sources/index.js';
+import type { CheckDeps } from '../tracker/check.js';
+import { logRound, runRound, type RoundContext, type TickSummary } from './round.js';
+import { workerId } from './worker-id.js';
 
-/** What one tick did. */
-export interface TickSummary extends CheckSummary {
-  /** Sources polled, and the new articles they brought. */
-  sourcesPolled: number;
-  newArticles: number;
-  /** Overdue articles moved to later ticks. */
-  spread: number;
-  durationMs: number;
-}
+export type { TickSummary } from './round.js';
 
 /** A running scheduler. */
 export interface Scheduler {
@@ -40,13 +33,12 @@ export interface SchedulerOptions {
   sources?: Partial<PollDeps> | false;
   /** Milliseconds between ticks, for spreading a backlog (default: from the cron expression). */
   tickMs?: number;
+  /** Who this process is when it claims work (default: a new id). */
+  owner?: string;
 }
 
 /** Fallback tick period when the cron expression gives no next runs. */
 const DEFAULT_TICK_MS = 60_000;
-
-/** Outcomes logged as failures (warn) rather than at debug. */
-const FAILED = new Set(['error', 'blocked', 'rejected']);
 
 /** The gap between the next two runs of a cron task. */
 function tickPeriodMs(task: ScheduledTask): number {
@@ -58,59 +50,11 @@ function tickPeriodMs(task: ScheduledTask): number {
 export function startScheduler(deps: CheckDeps, log: Logger, opts: SchedulerOptions = {}): Scheduler {
   const s = deps.config.scheduler;
   if (!cron.validate(s.cron)) throw new Error(`scheduler: invalid cron expression "${s.cron}" (config scheduler.cron)`);
-  const now = deps.now ?? (() => new Date());
   const metrics = opts.metrics;
   let running: Promise<TickSummary | null> | null = null;
-
-  const logResult = (r: CheckResult): void => {
-    const fields = { articleId: r.articleId, url: r.url, outcome: r.outcome, httpStatus: r.httpStatus, durationMs: r.durationMs };
-    if (FAILED.has(r.outcome)) log.warn({ ...fields, error: r.error }, 'scheduler: check failed');
-    else log.debug({ ...fields, versionNumber: r.versionNumber }, 'scheduler: checked');
-  };
-
-  const pollSources = async (): Promise<PollResult[]> => {
-    if (opts.sources === false) return [];
-    const pollDeps: PollDeps = { db: deps.db, config: deps.config, fetch: deps.fetch, now, ...opts.sources };
-    return pollDueSources(pollDeps, {
-      onResult: (r) => {
-        metrics?.pollFailed(r.slug, r.errors.length);
-        const fields = { source: r.slug, fetched: r.fetched, notModified: r.notModified, discovered: r.discovered, new: r.new };
-        if (r.errors.length > 0) log.warn({ ...fields, errors: r.errors }, 'scheduler: source poll had errors');
-        else log.debug(fields, 'scheduler: source polled');
-      },
-    });
-  };
-
-  const run = async (): Promise<TickSummary> => {
-    const t0 = performance.now();
-    let polled: PollResult[] = [];
-    try {
-      polled = await pollSources();
-    } catch (err) {
-      // Checking the articles already tracked must not depend on discovery working.
-      log.error({ err }, 'scheduler: polling sources failed');
-    }
-    const spread = s.spreadBacklog ? spreadOverdue(deps.db, now(), s.maxPerTick, opts.tickMs ?? tickMs) : 0;
-    if (spread > 0) {
-      metrics?.spread(spread);
-      log.info({ spread, perTick: s.maxPerTick }, 'scheduler: backlog spread over the next ticks');
-    }
-    const ids = dueArticleIds(deps, s.maxPerTick);
-    const summary = ids.length > 0 ? await checkMany(deps, ids, { concurrency: s.concurrency, onResult: logResult })
-      : { checked: 0, newVersions: 0, unchanged: 0, errors: 0, results: [] };
-    const tick: TickSummary = {
-      ...summary, sourcesPolled: polled.length, newArticles: polled.reduce((n, r) => n + r.new, 0), spread,
-      durationMs: Math.round(performance.now() - t0),
-    };
-    // Counted before the summary is logged, so whoever reads the log line finds the tick counted.
-    metrics?.ticked(tick.checked > 0 ? 'done' : 'idle');
-    const fields = {
-      checked: tick.checked, newVersions: tick.newVersions, unchanged: tick.unchanged, errors: tick.errors,
-      sourcesPolled: tick.sourcesPolled, newArticles: tick.newArticles, spread, durationMs: tick.durationMs,
-    };
-    if (tick.checked > 0 || tick.sourcesPolled > 0 || spread > 0) log.info(fields, 'scheduler: tick done');
-    else log.debug(fields, 'scheduler: tick done, nothing due');
-    return tick;
+  const ctx: RoundContext = {
+    deps, log, owner: opts.owner ?? workerId('serve'), tickMs: opts.tickMs ?? DEFAULT_TICK_MS, lock: null,
+    ...(metrics ? { metrics } : {}), ...(opts.sources !== undefined ? { sources: opts.sources } : {}),
   };
 
   const tick = (): Promise<TickSummary | null> => {
@@ -121,7 +65,11 @@ export function startScheduler(deps: CheckDeps, log: Logger, opts: SchedulerOpti
     }
     running = (async () => {
       try {
-        return await run();
+        const summary = await runRound(ctx);
+        // Counted before the summary is logged, so whoever reads the log line finds the tick counted.
+        metrics?.ticked(summary.checked > 0 ? 'done' : 'idle');
+        logRound(log, summary);
+        return summary;
       } catch (err) {
         metrics?.ticked('failed');
         log.error({ err }, 'scheduler: tick failed');
@@ -133,13 +81,15 @@ export function startScheduler(deps: CheckDeps, log: Logger, opts: SchedulerOpti
     return running;
   };
   const task: ScheduledTask = cron.schedule(s.cron, () => tick(), { noOverlap: true, name: 'palimpsest-checks' });
-  const tickMs = tickPeriodMs(task);
+  if (opts.tickMs === undefined) ctx.tickMs = tickPeriodMs(task);
   return {
     tick,
     async stop() {
       await task.stop();
       await task.destroy();
       if (running) await running;
+      if (ctx.lock) await ctx.lock.release().catch(() => undefined);
+      ctx.lock = null;
     },
   };
 }

@@ -8,6 +8,7 @@ import {
   createConnectionPool, DEFAULT_USER_AGENT, fetchPage, HostLimiter, parseRetryAfter, RobotsCache, headerValue,
 } from '../fetcher/index.js';
 import { FetchError, type FetchOptions, type FetchResult } from '../fetcher/types.js';
+import { deferFleetHost, setFleetCrawlDelay, withFleetSlot, type FleetSlotOptions } from './fleet-slots.js';
 
 /** A fetch function for the tracker, with the shared limiter and robots cache behind it. */
 export interface PoliteFetcher {
@@ -18,8 +19,12 @@ export interface PoliteFetcher {
   close(): void;
 }
 
-/** Builds the polite fetcher for a configuration; one instance is shared by all checks of a process. */
-export function createPoliteFetcher(config: Config, now: () => Date = () => new Date()): PoliteFetcher {
+/**
+ * Builds the polite fetcher for a configuration; one instance is shared by all checks of a process. With `fleet`,
+ * each request (robots.txt included) also takes a fleet-wide slot for its host in the shared database, and
+ * Retry-After and Crawl-delay are recorded there for every process to honour.
+ */
+export function createPoliteFetcher(config: Config, now: () => Date = () => new Date(), fleet?: FleetSlotOptions): PoliteFetcher {
   const f = config.fetch;
   const userAgent = f.userAgent ?? DEFAULT_USER_AGENT;
   // As many pooled connections per host as requests may be open to it: the per-host limit holds for sockets too.
@@ -29,7 +34,9 @@ export function createPoliteFetcher(config: Config, now: () => Date = () => new 
     maxRedirects: f.maxRedirects, maxBytes: f.maxBytes, userAgent, ...(pool ? { pool } : {}),
   };
   const limiter = new HostLimiter({ perHostConcurrency: f.perHostConcurrency, perHostDelayMs: f.perHostDelayMs, globalConcurrency: f.globalConcurrency });
-  const robots = new RobotsCache({ fetchOptions: base, schedule: (url, fn) => limiter.schedule(url, fn) });
+  const schedule = <T>(url: string, fn: () => Promise<T>): Promise<T> =>
+    limiter.schedule(url, fleet ? () => withFleetSlot(fleet, url, fn) : fn);
+  const robots = new RobotsCache({ fetchOptions: base, schedule });
   const delaysSet = new Set<string>();
   return {
     limiter,
@@ -50,13 +57,19 @@ export function createPoliteFetcher(config: Config, now: () => Date = () => new 
         if (!delaysSet.has(host)) {
           delaysSet.add(host);
           const delay = await robots.crawlDelayMs(url, userAgent);
-          if (delay !== null) limiter.setHostDelay(url, delay);
+          if (delay !== null) {
+            limiter.setHostDelay(url, delay);
+            if (fleet) await setFleetCrawlDelay(fleet, url, delay);
+          }
         }
       }
-      const res = await limiter.schedule(url, () => fetchPage(url, { ...base, headers }));
+      const res = await schedule(url, () => fetchPage(url, { ...base, headers }));
       if (res.status === 429 || res.status === 503) {
         const wait = parseRetryAfter(headerValue(res.headers, 'retry-after') ?? undefined, now());
-        if (wait !== null) limiter.deferHost(url, wait);
+        if (wait !== null) {
+          limiter.deferHost(url, wait);
+          if (fleet) await deferFleetHost(fleet, url, wait);
+        }
       }
       return res;
     },

@@ -1,6 +1,5 @@
 /** Running a batch of checks with bounded concurrency and summarising the outcomes. */
 import { checkArticle, type CheckDeps, type CheckResult } from '../tracker/check.js';
-import { listDueArticles } from '../store/index.js';
 
 /** Counts of outcomes of a batch of checks. */
 export interface CheckSummary {
@@ -42,10 +41,4 @@ export async function checkMany(deps: CheckDeps, ids: number[], opts: BatchOptio
   await Promise.all(Array.from({ length: Math.min(opts.concurrency, ids.length) }, worker));
   summary.results.sort((a, b) => a.articleId - b.articleId);
   return summary;
-}
-
-/** Ids of the articles due now, at most `limit`, earliest first. */
-export function dueArticleIds(deps: CheckDeps, limit: number): number[] {
-  const now = (deps.now ?? (() => new Date()))().toISOString();
-  return listDueArticles(deps.db, now, limit).map((a) => a.id);
 }

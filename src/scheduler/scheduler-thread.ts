@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import pino from 'pino';
 import { lowerThreadPriority } from '../common/thread-priority.js';
-import { openDb } from '../store/index.js';
+import { openStore } from '../store/index.js';
 import { startScheduler } from './cron.js';
 import { createPipeline } from './pipeline.js';
 import { forwardingMetrics, type FromSchedulerThread, type SchedulerThreadData, type ToSchedulerThread } from './thread.js';
@@ -21,9 +21,9 @@ const log = pino({ level: config.logLevel, base: { module: 'scheduler' } }, pino
 // thread starts inherit the lower priority and confirm it themselves).
 const priority = lowerThreadPriority(config.scheduler.backgroundNice);
 if (!priority.applied && config.scheduler.backgroundNice > 0) log.info({ reason: priority.reason }, 'scheduler: running at normal priority');
-const db = openDb(config.db);
+const store = await openStore(config.db);
 const metrics = forwardingMetrics((event) => send({ type: 'metric', event }));
-const pipeline = createPipeline(db, config, {
+const pipeline = createPipeline(store, config, {
   metrics,
   onFallback: (reason) => log.warn({ reason }, 'scheduler: extracting in the scheduler thread'),
 });
@@ -37,7 +37,7 @@ port.on('message', (m: ToSchedulerThread) => {
   void (async () => {
     await scheduler.stop();
     await pipeline.close();
-    db.close();
+    await store.close();
     log.flush();
     send({ type: 'stopped' });
   })();

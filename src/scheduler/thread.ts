@@ -13,7 +13,7 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import type { SchedulerMetrics } from '../metrics/index.js';
-import type { Db } from '../store/index.js';
+import type { Store } from '../store/index.js';
 import { startScheduler, type Scheduler, type TickSummary } from './cron.js';
 import { createPipeline } from './pipeline.js';
 
@@ -42,8 +42,8 @@ export interface BackgroundScheduler extends Scheduler {
 
 /** Options of startBackgroundScheduler. */
 export interface BackgroundSchedulerOptions {
-  /** The calling thread's connection (used by the in-thread fallback only; the thread opens config.db). */
-  db: Db;
+  /** The calling thread's store (used by the in-thread fallback only; the thread opens config.db). */
+  store: Store;
   config: Config;
   log: Logger;
   metrics?: SchedulerMetrics;
@@ -159,8 +159,8 @@ export function startBackgroundScheduler(opts: BackgroundSchedulerOptions): Back
 
 /** The fallback: pipeline and cron in the calling thread. */
 function inlineScheduler(opts: BackgroundSchedulerOptions): BackgroundScheduler {
-  const { db, config, log, metrics } = opts;
-  const pipeline = createPipeline(db, config, {
+  const { store, config, log, metrics } = opts;
+  const pipeline = createPipeline(store, config, {
     ...(metrics ? { metrics } : {}),
     onFallback: (reason) => log.warn({ reason }, 'scheduler: extracting in the main thread'),
   });

@@ -4,8 +4,7 @@
  */
 import fs from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import type { Db } from '../store/db.js';
-import { getSourceBySlug, insertSource, listSources, setSourceNextPoll, updateSource } from '../store/sources.js';
+import type { Store } from '../store/index.js';
 import { formatIssues, sourceSchema, SourceConfigError, toStoredSource, type SourceDefinition } from './schema.js';
 
 /** Parses and validates the text of a sources file; `file` names it in errors (`.json` selects JSON, else YAML). */
@@ -68,29 +67,45 @@ export interface SyncResult {
  * Upserts the given definitions by slug, in one transaction. A changed source is made due at once so its new
  * configuration is polled; its poll history and articles are kept.
  */
-export function syncSources(db: Db, defs: readonly SourceDefinition[], now: Date = new Date()): SyncResult {
+export async function syncSources(store: Store, defs: readonly SourceDefinition[], now: Date = new Date()): Promise<SyncResult> {
   const at = now.toISOString();
   const result: SyncResult = { created: [], updated: [], unchanged: [], notInFile: [] };
-  db.transaction(() => {
+  await store.transaction(async (tx) => {
     for (const def of defs) {
       const stored = toStoredSource(def);
-      const existing = getSourceBySlug(db, def.slug);
+      const existing = await tx.getSourceBySlug(def.slug);
       if (!existing) {
-        insertSource(db, stored, at);
+        await tx.insertSource(stored, at);
         result.created.push(def.slug);
-      } else if (existing.name !== stored.name || existing.kind !== stored.kind || JSON.stringify(existing.config) !== JSON.stringify(stored.config)) {
-        updateSource(db, existing.id, stored);
-        setSourceNextPoll(db, existing.id, at);
+      } else if (existing.name !== stored.name || existing.kind !== stored.kind || !sameJson(existing.config, stored.config)) {
+        await tx.updateSource(existing.id, stored);
+        await tx.setSourceNextPoll(existing.id, at);
         result.updated.push(def.slug);
       } else result.unchanged.push(def.slug);
     }
-  })();
+  });
   const inFile = new Set(defs.map((d) => d.slug));
-  result.notInFile = listSources(db).filter((s) => s.kind !== 'manual' && !inFile.has(s.slug)).map((s) => s.slug);
+  result.notInFile = (await store.listSources()).filter((s) => s.kind !== 'manual' && !inFile.has(s.slug)).map((s) => s.slug);
   return result;
 }
 
+/**
+ * Whether two JSON values are equal, object keys in any order: a database may hand stored JSON back with its keys
+ * reordered (PostgreSQL jsonb sorts them). Pure.
+ */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameJson(x, b[i]));
+  }
+  if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null) {
+    const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+    const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+    return ka.length === kb.length && ka.every((k) => sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  }
+  return a === b;
+}
+
 /** Reads, validates and upserts a sources file (nothing is written when any source is invalid). */
-export function syncSourcesFromFile(db: Db, file: string, now: Date = new Date()): SyncResult {
-  return syncSources(db, loadSourcesFile(file), now);
+export async function syncSourcesFromFile(store: Store, file: string, now: Date = new Date()): Promise<SyncResult> {
+  return syncSources(store, loadSourcesFile(file), now);
 }

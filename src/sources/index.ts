@@ -1,7 +1,7 @@
 /**
  * Sources: configured feeds, sitemaps and front pages whose new articles are tracked from the moment they appear.
- * Definitions (schema, sources file, creation) and polling; the parsers live in src/discovery, the SQL in
- * src/store/sources.ts.
+ * Definitions (schema, sources file, creation) and polling; the parsers live in src/discovery, the storage behind
+ * the Store interface of src/store.
  */
 export {
   sourceSchema, parseSourceDefinition, definitionOf, toStoredSource, slugify, formatIssues, checkScheduleFor, SourceConfigError,

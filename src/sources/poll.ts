@@ -9,14 +9,12 @@ import { compileUrlFilter, passesFilter, type UrlFilter } from '../discovery/pat
 import { pickChildSitemaps } from '../discovery/sitemaps.js';
 import type { DiscoveredLink } from '../discovery/types.js';
 import { conditionalHeaders, fetchPage, RobotsCache, validatorsOf, type FetchResult } from '../fetcher/index.js';
-import { insertArticle } from '../store/articles.js';
-import type { Db } from '../store/db.js';
-import { getSource, getSourceUrlState, listDueSources, pruneSourceUrls, recordSourcePoll, saveSourceUrlState } from '../store/sources.js';
+import type { Store } from '../store/index.js';
 import { definitionOf, type SourceDefinition } from './schema.js';
 
-/** Dependencies of polling; everything but db and config has a default. */
+/** Dependencies of polling; everything but store and config has a default. */
 export interface PollDeps {
-  db: Db;
+  store: Store;
   config: Config;
   /** Fetches a URL with extra request headers (default: fetchPage with the configured fetch settings). */
   fetch?: (url: string, headers: Record<string, string>) => Promise<FetchResult>;
@@ -105,7 +103,7 @@ interface Run {
 
 /** Polls one source now. Failures of single URLs are collected in `errors`; only an unknown source throws. */
 export async function pollSource(deps: PollDeps, sourceId: number): Promise<PollResult> {
-  const source = getSource(deps.db, sourceId);
+  const source = await deps.store.getSource(sourceId);
   if (!source) throw new Error(`sources: no source with id ${sourceId}`);
   if (inFlight.has(sourceId)) throw new Error(`sources: source ${source.slug} is already being polled`);
   const now = (deps.now ?? (() => new Date()))();
@@ -117,7 +115,7 @@ export async function pollSource(deps: PollDeps, sourceId: number): Promise<Poll
     def = definitionOf(source);
   } catch (err) {
     result.errors.push({ url: '', message: (err as Error).message });
-    recordSourcePoll(deps.db, sourceId, now.toISOString(), addSeconds(now, backoffS(600, source.errorCount)), (err as Error).message);
+    await deps.store.recordSourcePoll(sourceId, now.toISOString(), addSeconds(now, backoffS(600, source.errorCount)), (err as Error).message);
     return result;
   }
   inFlight.add(sourceId);
@@ -128,10 +126,10 @@ export async function pollSource(deps: PollDeps, sourceId: number): Promise<Poll
       seen: new Set(), ok: 0, result,
     };
     const visited = await pollUrls(run);
-    pruneSourceUrls(deps.db, sourceId, [...visited]);
+    await deps.store.pruneSourceUrls(sourceId, [...visited]);
     const error = result.errors.length > 0 ? summariseErrors(result.errors) : null;
     const waitS = run.ok > 0 || result.errors.length === 0 ? def.intervalS : backoffS(def.intervalS, source.errorCount);
-    recordSourcePoll(deps.db, sourceId, now.toISOString(), addSeconds(now, waitS), error);
+    await deps.store.recordSourcePoll(sourceId, now.toISOString(), addSeconds(now, waitS), error);
     return result;
   } finally {
     inFlight.delete(sourceId);
@@ -160,7 +158,7 @@ async function pollUrl(run: Run, url: string): Promise<string[]> {
   const { deps, def, sourceId, result } = run;
   const robots = deps.robots ?? defaultRobots(deps.config);
   if (!(await robots.isAllowed(url))) throw new Error(`sources: robots.txt disallows ${url}`);
-  const state = getSourceUrlState(deps.db, sourceId, url);
+  const state = await deps.store.getSourceUrlState(sourceId, url);
   const headers = { ...(def.kind === 'page' ? {} : { Accept: FEED_ACCEPT }), ...conditionalHeaders(state ?? {}) };
   const fetch = deps.fetch ?? defaultFetch(deps.config);
   const schedule = deps.schedule ?? ((_u, fn) => fn());
@@ -169,7 +167,7 @@ async function pollUrl(run: Run, url: string): Promise<string[]> {
   if (res.status === 304 && state) {
     result.notModified++;
     run.ok++;
-    saveSourceUrlState(deps.db, sourceId, url, { ...state, lastFetched: run.nowIso, lastStatus: 304 });
+    await deps.store.saveSourceUrlState(sourceId, url, { ...state, lastFetched: run.nowIso, lastStatus: 304 });
     return state.children; // an unchanged index still has children that change
   }
   if (res.status < 200 || res.status >= 300) throw new Error(`sources: ${url} answered HTTP ${res.status}`);
@@ -177,18 +175,18 @@ async function pollUrl(run: Run, url: string): Promise<string[]> {
     links: def.links, maxBytes: deps.config.fetch.maxBytes,
   });
   const children = pickChildSitemaps(doc.sitemaps, def.maxChildSitemaps).map((s) => s.url);
-  deps.db.transaction(() => {
-    for (const link of doc.links) takeLink(run, link);
-  })();
+  await deps.store.transaction(async (tx) => {
+    for (const link of doc.links) await takeLink(run, tx, link);
+  });
   // Validators are stored only once the document was processed, so a failed parse is retried in full next time.
   const v = validatorsOf(res);
-  saveSourceUrlState(deps.db, sourceId, url, { etag: v.etag, lastModified: v.lastModified, lastFetched: run.nowIso, lastStatus: res.status, children });
+  await deps.store.saveSourceUrlState(sourceId, url, { etag: v.etag, lastModified: v.lastModified, lastFetched: run.nowIso, lastStatus: res.status, children });
   run.ok++;
   return children;
 }
 
-/** Counts one discovered link and starts tracking it when it is new and wanted. */
-function takeLink(run: Run, link: DiscoveredLink): void {
+/** Counts one discovered link and starts tracking it (through `tx`, the poll's transaction) when it is new and wanted. */
+async function takeLink(run: Run, tx: Store, link: DiscoveredLink): Promise<void> {
   const { result } = run;
   result.discovered++;
   const url = canonicalUrl(link.url, { stripParams: run.def.stripParams });
@@ -202,7 +200,7 @@ function takeLink(run: Run, link: DiscoveredLink): void {
     return;
   }
   run.seen.add(url);
-  const { article, created } = insertArticle(run.deps.db, url, run.nowIso, run.sourceId);
+  const { article, created } = await tx.insertArticle(url, run.nowIso, run.sourceId);
   if (created) {
     result.new++;
     result.newArticleIds.push(article.id);
@@ -239,7 +237,7 @@ export interface PollDueOptions {
  */
 export async function pollDueSources(deps: PollDeps, opts: PollDueOptions = {}): Promise<PollResult[]> {
   const now = (deps.now ?? (() => new Date()))().toISOString();
-  const due = listDueSources(deps.db, now, opts.limit ?? 50).filter((s) => !inFlight.has(s.id));
+  const due = (await deps.store.listDueSources(now, opts.limit ?? 50)).filter((s) => !inFlight.has(s.id));
   const results: PollResult[] = [];
   let next = 0;
   const worker = async (): Promise<void> => {

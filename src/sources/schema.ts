@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { isUrlPatternSyntax, patternError } from '../discovery/patterns.js';
 import { selectorError } from '../discovery/page.js';
 import type { Config } from '../config/index.js';
-import type { Source } from '../store/sources.js';
+import type { Source } from '../store/index.js';
 import { siteRuleSchema } from '../extractor/rules.js';
 
 /** Thrown for an invalid source definition; the message starts with "sources:" and lists every problem. */

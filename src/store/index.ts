@@ -1,13 +1,12 @@
-/** The storage layer: every SQL query of Palimpsest lives under src/store. */
-export * from './db.js';
+/**
+ * The storage layer: every SQL query of Palimpsest lives under src/store, behind one asynchronous interface
+ * (`Store`) with two backends: SQLite (src/store/sqlite, the embedded default) and PostgreSQL (src/store/postgres,
+ * shared by many processes). Callers open a store with `openStore` and never learn which backend they talk to.
+ */
+export * from './store.js';
 export * from './types.js';
-export * from './articles.js';
-export * from './versions.js';
-export * from './responses.js';
+export * from './export-types.js';
+export * from './search-terms.js';
 export * from './body-codec.js';
-export * from './checks.js';
-export * from './web-queries.js';
-export * from './sources.js';
-export * from './export-queries.js';
-export * from './scheduler-queries.js';
-export * from './search.js';
+export * from './hash.js';
+export * from './open.js';

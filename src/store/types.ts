@@ -1,4 +1,5 @@
 /** Row shapes returned by the storage layer (camelCase views of the tables in migrations/). */
+import type { SearchTerms } from './search-terms.js';
 
 /** An article's tracking state. */
 export type ArticleStatus = 'active' | 'stopped' | 'paused' | 'blocked';
@@ -90,4 +91,143 @@ export interface CheckEntry {
 export interface Change extends VersionSummary {
   articleUrl: string;
   articleTitle: string | null;
+}
+
+/** Filters for listing articles. */
+export interface ArticleQuery {
+  sourceId?: number;
+  changedSince?: string;
+  minVersions?: number;
+  /** Substring of the URL or the current title (LIKE). */
+  search?: string;
+  /**
+   * A full-text query (`parseSearch` of src/store/search-terms.ts) over every version's title and text; with
+   * `search`, an article matching either is listed.
+   */
+  textSearch?: SearchTerms;
+  /** true: only articles with a version whose stats say the headline changed; false: only the others. */
+  headlineChanged?: boolean;
+  /** Keyset cursor: only articles with id below this. */
+  beforeId?: number;
+  limit: number;
+}
+
+/** HTTP validators and the last body's hash, remembered for conditional requests. */
+export interface Validators {
+  etag: string | null;
+  lastModified: string | null;
+  bodySha256: string | null;
+}
+
+/** Fields of a version to insert; `number` is assigned by the store. */
+export interface NewVersion {
+  articleId: number;
+  title: string;
+  byline: string | null;
+  publishedAt: string | null;
+  text: string;
+  contentHash: string;
+  capturedAt: string;
+  responseId: number | null;
+  extractorVersion: string;
+  wordsAdded: number;
+  wordsRemoved: number;
+  stats: object | null;
+  metadata: object;
+  /** Defaults to 'initial' for a first version and 'substantive' otherwise. */
+  changeKind?: ChangeKind;
+  minorReason?: string | null;
+}
+
+/** Filters for the latest changes across articles. */
+export interface ChangeQuery {
+  sourceId?: number;
+  articleId?: number;
+  /** Only versions after the first (real changes, not first captures). */
+  changesOnly: boolean;
+  /** Include minor versions (punctuation, timestamps, counters); default false. */
+  includeMinor?: boolean;
+  limit: number;
+  /** Keyset cursor: only versions with id below this. */
+  beforeId?: number;
+}
+
+/** New content for an existing version (re-extraction). */
+export interface VersionContentUpdate {
+  title: string;
+  byline: string | null;
+  publishedAt: string | null;
+  text: string;
+  contentHash: string;
+  extractorVersion: string;
+  wordsAdded: number;
+  wordsRemoved: number;
+  stats: object | null;
+  metadata: object;
+  changeKind: ChangeKind;
+  minorReason: string | null;
+}
+
+/** A response to store; the body is the document bytes (content-encoding undone). */
+export type NewResponse = Omit<StoredResponse, 'id' | 'bodyLength' | 'bodySha256'>;
+
+/** What a feed is built from, cheaply: the newest version id, how many versions, the newest capture time. */
+export interface FeedState {
+  maxVersionId: number | null;
+  count: number;
+  newestCapturedAt: string | null;
+}
+
+/** A tracked article in the home page's list. */
+export interface RecentArticle {
+  id: number;
+  url: string;
+  title: string | null;
+  status: string;
+  versionCount: number;
+  firstSeen: string;
+  lastChanged: string | null;
+}
+
+/** How a source finds articles ('manual' is reserved for articles tracked by hand). */
+export type SourceKind = 'manual' | 'feed' | 'sitemap' | 'page';
+
+/** One source. `config` is the stored JSON, validated by src/sources when used. Times are ISO 8601. */
+export interface Source {
+  id: number;
+  slug: string;
+  name: string;
+  kind: SourceKind;
+  config: unknown;
+  createdAt: string;
+  lastPolled: string | null;
+  nextPoll: string | null;
+  pollCount: number;
+  errorCount: number;
+  lastError: string | null;
+}
+
+/** Fields of a new or updated source. */
+export interface SourceInput {
+  slug: string;
+  name: string;
+  kind: SourceKind;
+  config: unknown;
+}
+
+/** What polling remembers about one URL of a source. */
+export interface SourceUrlState {
+  etag: string | null;
+  lastModified: string | null;
+  lastFetched: string | null;
+  lastStatus: number | null;
+  /** Child sitemaps the document listed when it was last parsed (sitemap indexes). */
+  children: string[];
+}
+
+/** A source with the figures the /sources page and API show. */
+export interface SourceSummary extends Source {
+  articleCount: number;
+  /** New articles per UTC day over the last `days` days, oldest first, zero-filled. */
+  newPerDay: Array<{ day: string; count: number }>;
 }

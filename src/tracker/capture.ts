@@ -6,9 +6,7 @@ import type { Config } from '../config/index.js';
 import { diffArticles, splitParagraphs } from '../differ/index.js';
 import type { Extracted } from '../extractor/types.js';
 import type { FetchResult } from '../fetcher/types.js';
-import {
-  compressBody, firstVersionWithHash, getLatestVersion, insertResponse, insertVersion, recordChanged, type Article, type CheckOutcome, type Db,
-} from '../store/index.js';
+import { compressBody, type Article, type CheckOutcome, type Store } from '../store/index.js';
 import { decideVersion, versionText } from '../versioner/index.js';
 import { classifyChange, DEFAULT_REJECT, rejectCapture } from '../versioner/classify.js';
 import { addSeconds, intervalAfterChange } from '../scheduler/intervals.js';
@@ -28,7 +26,7 @@ export type CaptureOutcome =
 
 /** Inputs of `storeCapture`. */
 export interface CaptureInput {
-  db: Db;
+  store: Store;
   config: Config;
   article: Article;
   res: FetchResult;
@@ -54,10 +52,10 @@ type Plan =
     minorReason: ReturnType<typeof classifyChange> | null;
   };
 
-/** Decides what a capture is against the latest stored version (reads only). */
-function plan(c: CaptureInput): Plan {
-  const { db, article, res, extracted } = c;
-  const previous = getLatestVersion(db, article.id);
+/** Decides what a capture is against the latest version stored in `store` (reads only). */
+async function plan(store: Store, c: CaptureInput): Promise<Plan> {
+  const { article, res, extracted } = c;
+  const previous = await store.getLatestVersion(article.id);
   const decision = decideVersion(previous, extracted);
   if (!decision.isNew) return { kind: 'done', outcome: { outcome: 'unchanged', hash: decision.hash } };
 
@@ -67,8 +65,8 @@ function plan(c: CaptureInput): Plan {
 
   if (previous) {
     // An A/B test or CDN variant: the capture repeats an older version while the latest one is itself a repeat.
-    const seenAt = firstVersionWithHash(db, article.id, decision.hash);
-    const latestFirstSeen = firstVersionWithHash(db, article.id, previous.contentHash);
+    const seenAt = await store.firstVersionWithHash(article.id, decision.hash);
+    const latestFirstSeen = await store.firstVersionWithHash(article.id, previous.contentHash);
     if (seenAt !== null && latestFirstSeen !== null && latestFirstSeen < previous.number) {
       return { kind: 'done', outcome: { outcome: 'flipflop', hash: decision.hash, note: `alternates with version ${seenAt}` } };
     }
@@ -85,27 +83,32 @@ function plan(c: CaptureInput): Plan {
 
 /**
  * Decides what a capture is and stores a new version when it is one, with its raw response, statistics and the
- * article's new schedule, all in one transaction; `inTransaction` (the caller's check record) joins it. The
- * response body is compressed off the calling thread first; should another writer store a version of the article
- * meanwhile, the capture is decided again, inside the transaction, against what is there now.
+ * article's new schedule, all in one transaction; `inTransaction` (the caller's check record, written through the
+ * `tx` it is given) joins it. The response body is compressed off the calling thread first; the transaction then
+ * locks the article, and should another writer have stored a version of it meanwhile, the capture is decided again,
+ * inside the transaction, against what is there now.
  * The caller records unchanged, flip-flop and rejected outcomes on the article.
  */
-export async function storeCapture(c: CaptureInput, inTransaction?: (o: CaptureOutcome) => void): Promise<CaptureOutcome> {
-  const { db, config, article, res, extracted, started } = c;
-  const first = plan(c);
+export async function storeCapture(
+  c: CaptureInput, inTransaction?: (o: CaptureOutcome, tx: Store) => Promise<void>,
+): Promise<CaptureOutcome> {
+  const { store, config, article, res, extracted, started } = c;
+  const first = await plan(store, c);
   if (first.kind === 'done') return first.outcome;
   const bodyGzip = await (c.compress ?? compressBody)(res.body);
   const intervalS = intervalAfterChange(config.scheduler, first.isFirst, c.random);
   const capturedAt = started.toISOString();
-  return db.transaction((): CaptureOutcome => {
-    const latestId = getLatestVersion(db, article.id)?.id ?? null;
-    const p = latestId === first.previousId ? first : plan(c);
+  return store.transaction(async (tx): Promise<CaptureOutcome> => {
+    // Two writers of one article (processes sharing a PostgreSQL database) take turns from here on.
+    await tx.lockArticle(article.id);
+    const latestId = (await tx.getLatestVersion(article.id))?.id ?? null;
+    const p = latestId === first.previousId ? first : await plan(tx, c);
     if (p.kind === 'done') return p.outcome;
-    const responseId = insertResponse(db, {
+    const responseId = await tx.insertResponse({
       articleId: article.id, requestedUrl: res.requestedUrl, url: res.url, fetchedAt: res.fetchedAt, status: res.status,
       statusText: res.statusText, httpVersion: res.httpVersion, headers: res.headers, requestHeaders: res.requestHeaders, body: res.body,
     }, bodyGzip);
-    const v = insertVersion(db, {
+    const v = await tx.insertVersion({
       articleId: article.id, title: extracted.title, byline: extracted.byline, publishedAt: extracted.publishedAt, text: p.text,
       contentHash: p.hash, capturedAt, responseId, extractorVersion: c.extractorVersion,
       wordsAdded: p.stats?.wordsAdded ?? 0, wordsRemoved: p.stats?.wordsRemoved ?? 0, stats: p.stats,
@@ -113,11 +116,11 @@ export async function storeCapture(c: CaptureInput, inTransaction?: (o: CaptureO
       changeKind: p.isFirst ? 'initial' : (p.minorReason ? 'minor' : 'substantive'),
       minorReason: p.minorReason,
     });
-    recordChanged(db, article.id, capturedAt, extracted.title, addSeconds(started, intervalS), intervalS, c.validators);
+    await tx.recordChanged(article.id, capturedAt, extracted.title, addSeconds(started, intervalS), intervalS, c.validators);
     const outcome: CaptureOutcome = { outcome: 'new_version', versionNumber: v.number, hash: p.hash };
-    inTransaction?.(outcome);
+    await inTransaction?.(outcome, tx);
     return outcome;
-  })();
+  });
 }
 
 /** The extracted metadata kept with a version besides its title, byline and text. */

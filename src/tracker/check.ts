@@ -8,13 +8,11 @@ import { canonicalMergeTarget } from '../discovery/index.js';
 import type { Extracted } from '../extractor/types.js';
 import { fetchPage, parseRetryAfter } from '../fetcher/index.js';
 import { FetchError, type FetchResult } from '../fetcher/types.js';
-import {
-  getArticle, getArticleByUrl, insertCheck, recordError, recordUnchanged, setArticleStatus, setArticleUrl, sha256Hex, type CheckOutcome, type Db,
-} from '../store/index.js';
+import { sha256Hex, type CheckOutcome, type Store } from '../store/index.js';
 import { addSeconds, intervalAfterError, intervalAfterUnchanged } from '../scheduler/intervals.js';
 import type { CheckMetrics } from '../metrics/index.js';
 import { storeCapture, type CaptureValidators } from './capture.js';
-import { dropIgnored, sourceContext, type SourceContext } from './source-context.js';
+import { dropIgnored, plainContext, sourceContext, type SourceContext } from './source-context.js';
 
 /** What one check did. */
 export interface CheckResult {
@@ -36,7 +34,7 @@ export type AsyncExtractFn = (...args: Parameters<ExtractFn>) => Extracted | Pro
 
 /** Dependencies of a check; `fetch`, `extract` and `now` are replaceable (politeness wrappers, tests). */
 export interface CheckDeps {
-  db: Db;
+  store: Store;
   config: Config;
   fetch?: (url: string, headers: Record<string, string>) => Promise<FetchResult>;
   extract?: AsyncExtractFn;
@@ -87,43 +85,46 @@ export function configuredFetch(config: Config) {
 
 /** Checks one article now and records the outcome. */
 export async function checkArticle(deps: CheckDeps, articleId: number): Promise<CheckResult> {
-  const { db, config } = deps;
+  const { store, config } = deps;
   const now = deps.now ?? (() => new Date());
   const random = deps.random ?? Math.random;
   const fetch = deps.fetch ?? configuredFetch(config);
-  const article = getArticle(db, articleId);
+  const article = await store.getArticle(articleId);
   if (!article) throw new Error(`tracker: no article ${articleId}`);
   const started = now();
   const t0 = performance.now();
   let ctx: SourceContext;
   try {
-    ctx = sourceContext(db, config, article);
+    ctx = await sourceContext(store, config, article);
   } catch (err) {
     // A source whose stored settings no longer validate: check with the global settings, and say so.
-    ctx = { rules: [], ignore: [], scheduler: config.scheduler, stripParams: [] };
+    ctx = plainContext(config);
     process.emitWarning(`tracker: article ${article.id}: ${(err as Error).message}`);
   }
   const s = ctx.scheduler;
-  const done = (outcome: CheckOutcome, extra: Partial<CheckResult> = {}, hash: string | null = null): CheckResult => {
+  /** Logs the check (through `tx` inside a transaction) and gives its result. */
+  const done = async (outcome: CheckOutcome, extra: Partial<CheckResult> = {}, hash: string | null = null, tx: Store = store): Promise<CheckResult> => {
     const durationMs = Math.round(performance.now() - t0);
     deps.metrics?.checked(outcome, article.sourceId);
-    insertCheck(db, article.id, started.toISOString(), outcome, extra.httpStatus ?? null, extra.error ?? null, durationMs, hash);
+    await tx.insertCheck(article.id, started.toISOString(), outcome, extra.httpStatus ?? null, extra.error ?? null, durationMs, hash);
     return { articleId: article.id, url: article.url, outcome, durationMs, ...extra };
   };
-  const unchanged = (validators: Partial<CaptureValidators>): void => {
+  /** Records a check that found no new version, and its log entry, in one transaction. */
+  const unchanged = (validators: Partial<CaptureValidators>, outcome: CheckOutcome, extra: Partial<CheckResult>, hash: string | null = null): Promise<CheckResult> => {
     const { intervalS, stop } = intervalAfterUnchanged(s, article.checkIntervalS, random);
-    db.transaction(() => {
-      recordUnchanged(db, article.id, started.toISOString(), addSeconds(started, intervalS), intervalS,
+    return store.transaction(async (tx) => {
+      await tx.recordUnchanged(article.id, started.toISOString(), addSeconds(started, intervalS), intervalS,
         { etag: validators.etag ?? null, lastModified: validators.lastModified ?? null, bodySha256: validators.bodySha256 ?? null });
-      if (stop) setArticleStatus(db, article.id, 'stopped');
-    })();
+      if (stop) await tx.setArticleStatus(article.id, 'stopped');
+      return done(outcome, extra, hash, tx);
+    });
   };
-  const fail = (err: unknown, outcome: CheckOutcome = 'error', hash: string | null = null): CheckResult => {
+  const fail = async (err: unknown, outcome: CheckOutcome = 'error', hash: string | null = null): Promise<CheckResult> => {
     const message = err instanceof FetchError ? describeFetchError(err)
       : err instanceof CheckFailure ? err.message : `tracker: ${(err as Error).message ?? String(err)}`;
     const httpStatus = err instanceof CheckFailure ? err.httpStatus : undefined;
     if (err instanceof FetchError && err.code === 'robots') {
-      recordError(db, article.id, started.toISOString(), message, addSeconds(started, BLOCKED_RETRY_S), 'blocked');
+      await store.recordError(article.id, started.toISOString(), message, addSeconds(started, BLOCKED_RETRY_S), 'blocked');
       return done('blocked', { error: message }, hash);
     }
     const consecutive = article.errorCount + 1;
@@ -131,7 +132,7 @@ export async function checkArticle(deps: CheckDeps, articleId: number): Promise<
     // A Retry-After (429, 503) says when to come back; otherwise exponential backoff with jitter.
     const retryAfterS = err instanceof CheckFailure && err.retryAfterMs != null ? err.retryAfterMs / 1000 : null;
     const delayS = retryAfterS !== null ? Math.max(retryAfterS, 1) : intervalAfterError(s, consecutive, random);
-    recordError(db, article.id, started.toISOString(), message, addSeconds(started, delayS), status);
+    await store.recordError(article.id, started.toISOString(), message, addSeconds(started, delayS), status);
     return done(outcome, { error: message, httpStatus }, hash);
   };
 
@@ -149,10 +150,7 @@ export async function checkArticle(deps: CheckDeps, articleId: number): Promise<
     }
     deps.metrics?.fetched(res.body.length, (performance.now() - tf) / 1000);
     if (res.status === 304 && article.versionCount > 0) {
-      return db.transaction(() => {
-        unchanged({});
-        return done('not_modified', { httpStatus: 304 });
-      })();
+      return await unchanged({}, 'not_modified', { httpStatus: 304 });
     }
     if (res.status < 200 || res.status > 299) {
       const retryAfter = res.status === 429 || res.status === 503 ? parseRetryAfter(header(res, 'retry-after') ?? undefined, started) : null;
@@ -165,10 +163,7 @@ export async function checkArticle(deps: CheckDeps, articleId: number): Promise<
 
   const validators: CaptureValidators = { etag: header(res, 'etag'), lastModified: header(res, 'last-modified'), bodySha256: sha256Hex(res.body) };
   if (article.lastBodySha256 === validators.bodySha256 && article.versionCount > 0) {
-    return db.transaction(() => {
-      unchanged(validators);
-      return done('unchanged', { httpStatus: res.status });
-    })();
+    return unchanged(validators, 'unchanged', { httpStatus: res.status });
   }
 
   let extracted: Extracted;
@@ -186,20 +181,20 @@ export async function checkArticle(deps: CheckDeps, articleId: number): Promise<
   if (article.versionCount === 0) {
     // The same story reached through two URLs is tracked once: the first capture moves to the page's canonical URL.
     const target = canonicalMergeTarget(article.url, extracted.canonicalUrl, { stripParams: ctx.stripParams });
-    if (target && target !== article.url && !setArticleUrl(db, article.id, target)) {
-      const other = getArticleByUrl(db, target);
-      recordError(db, article.id, started.toISOString(), `duplicate of article ${other?.id ?? '?'} (same canonical URL ${target})`, started.toISOString(), 'stopped');
+    if (target && target !== article.url && !(await store.setArticleUrl(article.id, target))) {
+      const other = await store.getArticleByUrl(target);
+      await store.recordError(article.id, started.toISOString(), `duplicate of article ${other?.id ?? '?'} (same canonical URL ${target})`, started.toISOString(), 'stopped');
       return done('rejected', { httpStatus: res.status, error: `duplicate of article ${other?.id ?? '?'}` });
     }
   }
 
   let stored: CheckResult | null = null;
   const r = await storeCapture({
-    db, config: s === config.scheduler ? config : { ...config, scheduler: s }, article, res, extracted, extractorVersion: deps.extractorVersion ?? EXTRACTOR_VERSION, started, random, validators,
+    store, config: s === config.scheduler ? config : { ...config, scheduler: s }, article, res, extracted, extractorVersion: deps.extractorVersion ?? EXTRACTOR_VERSION, started, random, validators,
     ...(deps.compress ? { compress: deps.compress } : {}),
-  }, (o) => {
+  }, async (o, tx) => {
     // The check record of a new version is written in the version's own transaction.
-    if (o.outcome === 'new_version') stored = done('new_version', { httpStatus: res.status, versionNumber: o.versionNumber }, o.hash);
+    if (o.outcome === 'new_version') stored = await done('new_version', { httpStatus: res.status, versionNumber: o.versionNumber }, o.hash, tx);
   });
   switch (r.outcome) {
     case 'new_version':
@@ -207,10 +202,7 @@ export async function checkArticle(deps: CheckDeps, articleId: number): Promise<
     case 'rejected':
       return fail(new CheckFailure(`rejected: ${r.reason}`, res.status), 'rejected', r.hash);
     default:
-      return db.transaction(() => {
-        unchanged(validators);
-        return done(r.outcome, { httpStatus: res.status, ...(r.note ? { error: r.note } : {}) }, r.hash);
-      })();
+      return unchanged(validators, r.outcome, { httpStatus: res.status, ...(r.note ? { error: r.note } : {}) }, r.hash);
   }
 }
 

@@ -6,9 +6,7 @@
 import { diffArticles, splitParagraphs } from '../differ/index.js';
 import { extract as defaultExtract, EXTRACTOR_VERSION } from '../extractor/index.js';
 import { decodeBody, headerValue } from '../fetcher/index.js';
-import {
-  deleteResponse, deleteVersion, getResponse, listVersions, refreshArticleSummary, setVersionNumber, updateVersionContent, type Db, type Version,
-} from '../store/index.js';
+import type { Store, StoredResponse, Version } from '../store/index.js';
 import { contentHash, versionText } from '../versioner/index.js';
 import { classifyChange } from '../versioner/classify.js';
 import { metadataOf } from './capture.js';
@@ -41,10 +39,9 @@ interface Derived {
   rederived: boolean;
 }
 
-function derive(db: Db, v: Version, extract: ExtractFn): Derived {
+/** A version derived again from its stored response (null: none), or kept as it is. Pure. */
+function derive(v: Version, res: StoredResponse | null, extract: ExtractFn): Derived {
   const asIs: Derived = { version: v, title: v.title, byline: v.byline, publishedAt: v.publishedAt, text: v.text, metadata: v.metadata, rederived: false };
-  if (v.responseId === null) return asIs;
-  const res = getResponse(db, v.responseId);
   if (!res) return asIs;
   const { text: html } = decodeBody(res.body, headerValue(res.headers, 'content-type') ?? undefined);
   const e = extract(html, res.url);
@@ -53,20 +50,21 @@ function derive(db: Db, v: Version, extract: ExtractFn): Derived {
 }
 
 /** Re-extracts every version of one article in one transaction and returns what changed. */
-export function reextractArticle(db: Db, articleId: number, opts: ReextractOptions = {}): ReextractReport {
+export async function reextractArticle(store: Store, articleId: number, opts: ReextractOptions = {}): Promise<ReextractReport> {
   const extract = opts.extract ?? defaultExtract;
   const extractorVersion = opts.extractorVersion ?? EXTRACTOR_VERSION;
-  const versions = listVersions(db, articleId);
-  const derived = versions.map((v) => derive(db, v, extract));
+  const versions = await store.listVersions(articleId);
+  const derived: Derived[] = [];
+  for (const v of versions) derived.push(derive(v, v.responseId === null ? null : await store.getResponse(v.responseId), extract));
   const report: ReextractReport = { articleId, versionsBefore: versions.length, versionsAfter: 0, textsChanged: 0, kept: 0 };
-  db.transaction(() => {
+  await store.transaction(async (tx) => {
     let prev: (Derived & { hash: string }) | null = null;
     const survivors: number[] = [];
     for (const d of derived) {
       const hash = contentHash({ title: d.title, paragraphs: splitParagraphs(d.text) });
       if (prev && hash === prev.hash) {
-        deleteVersion(db, d.version.id);
-        if (d.version.responseId !== null) deleteResponse(db, d.version.responseId);
+        await tx.deleteVersion(d.version.id);
+        if (d.version.responseId !== null) await tx.deleteResponse(d.version.responseId);
         continue;
       }
       if (!d.rederived) report.kept++;
@@ -75,7 +73,7 @@ export function reextractArticle(db: Db, articleId: number, opts: ReextractOptio
       const after = { title: d.title, paragraphs: splitParagraphs(d.text) };
       const stats = before ? diffArticles(before, after).stats : null;
       const minor = before ? classifyChange(before, after) : null;
-      updateVersionContent(db, d.version.id, {
+      await tx.updateVersionContent(d.version.id, {
         title: d.title, byline: d.byline, publishedAt: d.publishedAt, text: d.text, contentHash: hash,
         extractorVersion: d.rederived ? extractorVersion : d.version.extractorVersion,
         wordsAdded: stats?.wordsAdded ?? 0, wordsRemoved: stats?.wordsRemoved ?? 0, stats, metadata: d.metadata,
@@ -85,10 +83,10 @@ export function reextractArticle(db: Db, articleId: number, opts: ReextractOptio
       prev = { ...d, hash };
     }
     // Two passes keep UNIQUE(article_id, number) satisfied while the numbers close the gaps left by merges.
-    survivors.forEach((id, i) => setVersionNumber(db, id, -(i + 1)));
-    survivors.forEach((id, i) => setVersionNumber(db, id, i + 1));
+    for (const [i, id] of survivors.entries()) await tx.setVersionNumber(id, -(i + 1));
+    for (const [i, id] of survivors.entries()) await tx.setVersionNumber(id, i + 1);
     report.versionsAfter = survivors.length;
-    refreshArticleSummary(db, articleId);
-  })();
+    await tx.refreshArticleSummary(articleId);
+  });
   return report;
 }

@@ -5,7 +5,7 @@
 import type { Config } from '../config/index.js';
 import type { SiteRule } from '../extractor/index.js';
 import { checkScheduleFor, definitionOf } from '../sources/index.js';
-import { getSource, type Article, type Db } from '../store/index.js';
+import type { Article, Source, Store } from '../store/index.js';
 
 /** The source-derived settings of one article. */
 export interface SourceContext {
@@ -15,12 +15,14 @@ export interface SourceContext {
   stripParams: string[];
 }
 
-/** The context for `article`: its source's settings, or the global ones for an article without a source. */
-export function sourceContext(db: Db, config: Config, article: Article): SourceContext {
-  const plain: SourceContext = { rules: [], ignore: [], scheduler: config.scheduler, stripParams: [] };
-  if (article.sourceId === null) return plain;
-  const source = getSource(db, article.sourceId);
-  if (!source || source.kind === 'manual') return plain;
+/** The global settings: the context of an article without a source. */
+export function plainContext(config: Config): SourceContext {
+  return { rules: [], ignore: [], scheduler: config.scheduler, stripParams: [] };
+}
+
+/** The context given by an article's source (null: none, or a manual one); throws when its settings do not validate. Pure. */
+export function contextOfSource(config: Config, source: Source | null): SourceContext {
+  if (!source || source.kind === 'manual') return plainContext(config);
   const def = definitionOf(source);
   return {
     rules: def.rules,
@@ -28,6 +30,12 @@ export function sourceContext(db: Db, config: Config, article: Article): SourceC
     scheduler: checkScheduleFor(config.scheduler, def),
     stripParams: def.stripParams,
   };
+}
+
+/** The context for `article`: its source's settings, or the global ones for an article without a source. */
+export async function sourceContext(store: Store, config: Config, article: Article): Promise<SourceContext> {
+  if (article.sourceId === null) return plainContext(config);
+  return contextOfSource(config, await store.getSource(article.sourceId));
 }
 
 /** Paragraphs without the ones matching an ignore pattern. */

@@ -3,9 +3,8 @@ import express from 'express';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import type { Config } from '../config/index.js';
-import type { Db } from '../store/db.js';
 import { registerStoreGauges } from '../metrics/store-gauges.js';
-import { pingDb } from '../store/web-queries.js';
+import type { Store } from '../store/index.js';
 import type { WebContext } from './context.js';
 import { errorHandler, HttpError, notFound, type ErrorLog } from './errors.js';
 import { webAssetDir } from './paths.js';
@@ -19,9 +18,10 @@ import { pagesRouter } from './routes/pages.js';
 import { searchRouter } from './routes/search.js';
 import { sourcesRouter } from './routes/sources.js';
 
-/** What the web app needs: the database, the configuration, and optionally a clock and a logger. */
+/** What the web app needs: the store, the configuration, and optionally a clock and a logger. */
 export interface AppDeps {
-  db: Db;
+  /** The one storage interface (SQLite or PostgreSQL). */
+  store: Store;
   config: Config;
   /** The clock (tests pass a fixed one); defaults to the real time. */
   now?: () => Date;
@@ -41,7 +41,7 @@ export function createApp(deps: AppDeps): express.Express {
   const now = deps.now ?? ((): Date => new Date());
   const log: ErrorLog = deps.logger ?? pino({ level: deps.config.logLevel, base: { module: 'web' } });
   const render = createRenderer(now);
-  const ctx: WebContext = { db: deps.db, config: deps.config, now, render };
+  const ctx: WebContext = { store: deps.store, config: deps.config, now, render };
 
   const app = express();
   app.disable('x-powered-by');
@@ -57,10 +57,10 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use('/static', express.static(webAssetDir('static'), { index: false, maxAge: '1h', fallthrough: true }));
 
-  app.get('/healthz', (_req, res) => {
+  app.get('/healthz', async (_req, res) => {
     let articles: number;
     try {
-      articles = pingDb(deps.db).articles;
+      articles = (await deps.store.ping()).articles;
     } catch (err) {
       log.error({ err }, 'web: health check: the database does not answer');
       throw new HttpError(503, 'the database does not answer');
@@ -70,7 +70,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   const registry = deps.registry ?? new Registry();
-  registerStoreGauges(registry, deps.db, now);
+  registerStoreGauges(registry, deps.store, now);
   app.use(metricsRouter(registry));
 
   app.use(pagesRouter(ctx));

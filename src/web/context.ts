@@ -1,11 +1,12 @@
 /** What every route module of the web layer gets. */
 import type { Config } from '../config/index.js';
-import type { Db } from '../store/db.js';
+import type { Store } from '../store/index.js';
 import type { Renderer } from './render.js';
 
 /** Shared dependencies of the route modules. */
 export interface WebContext {
-  db: Db;
+  /** The one storage interface (SQLite or PostgreSQL; the web layer never learns which). */
+  store: Store;
   config: Config;
   now: () => Date;
   render: Renderer;

@@ -12,9 +12,7 @@ import crypto from 'node:crypto';
 import { Feed, type Item } from 'feed';
 import { splitParagraphs, toFeedHtml, type DiffStats } from '../differ/index.js';
 import { trimRows } from '../differ/render/trim.js';
-import { getVersion, listChanges, type ChangeQuery, type Source } from '../store/index.js';
-import type { Article, Change } from '../store/types.js';
-import { getFeedState } from '../store/web-queries.js';
+import type { Article, Change, ChangeQuery, Source } from '../store/index.js';
 import type { WebContext } from './context.js';
 import { computeDiff } from './diff-view.js';
 import { articlePath, diffPath, feedPath, sourceFeedPath, sourcePath, versionPath, type FeedFormat } from './paths.js';
@@ -68,8 +66,8 @@ export interface FeedValidators {
 }
 
 /** Validators of the feed of `scope` in `format` at `base`. */
-export function feedValidators(ctx: WebContext, scope: FeedScope, format: FeedFormat, base: string, includeMinor = false): FeedValidators {
-  const state = getFeedState(ctx.db, changeFilter(scope, includeMinor));
+export async function feedValidators(ctx: WebContext, scope: FeedScope, format: FeedFormat, base: string, includeMinor = false): Promise<FeedValidators> {
+  const state = await ctx.store.getFeedState(changeFilter(scope, includeMinor));
   const key = scope.kind === 'article' ? `a${scope.article.id}` : scope.kind === 'source' ? `s${scope.source.id}` : 'all';
   const tag = `${key}${includeMinor ? '-minor' : ''}`;
   const h = crypto.createHash('sha1').update(`${tag}|${base}`).digest('hex').slice(0, 8);
@@ -144,8 +142,12 @@ export function itemStats(stored: Record<string, unknown> | null, computed: Diff
   return out as unknown as DiffStats;
 }
 
-function itemFor(ctx: WebContext, c: Change, base: string): ItemModel | null {
-  const cur = getVersion(ctx.db, c.articleId, c.number);
+/** The item of one version: a first capture, or the diff from the previous version (null when a version is gone). */
+async function itemFor(ctx: WebContext, c: Change, base: string): Promise<ItemModel | null> {
+  const [cur, prev] = await Promise.all([
+    ctx.store.getVersion(c.articleId, c.number),
+    c.number === 1 ? null : ctx.store.getVersion(c.articleId, c.number - 1),
+  ]);
   if (!cur) return null;
   const date = new Date(c.capturedAt);
   if (c.number === 1) {
@@ -156,7 +158,6 @@ function itemFor(ctx: WebContext, c: Change, base: string): ItemModel | null {
       html: ctx.render('feed-first.njk', { version: cur, paragraphs: paragraphs.slice(0, 3), more: paragraphs.length > 3, link, articleUrl: c.articleUrl }),
     };
   }
-  const prev = getVersion(ctx.db, c.articleId, c.number - 1);
   if (!prev) return null;
   const link = base + diffPath(c.articleId, c.number - 1, c.number);
   const diff = computeDiff(prev, cur);
@@ -191,9 +192,9 @@ function feedMeta(scope: FeedScope): { id: string; title: string; description: s
 }
 
 /** Builds the feed of `scope` and serialises it in `format`. */
-export function renderFeed(ctx: WebContext, scope: FeedScope, format: FeedFormat, base: string, includeMinor = false): string {
-  const changes = listChanges(ctx.db, { ...changeFilter(scope, includeMinor), limit: FEED_ITEMS });
-  const items = changes.map((c) => itemFor(ctx, c, base)).filter((i): i is ItemModel => i !== null);
+export async function renderFeed(ctx: WebContext, scope: FeedScope, format: FeedFormat, base: string, includeMinor = false): Promise<string> {
+  const changes = await ctx.store.listChanges({ ...changeFilter(scope, includeMinor), limit: FEED_ITEMS });
+  const items = (await Promise.all(changes.map((c) => itemFor(ctx, c, base)))).filter((i): i is ItemModel => i !== null);
   const meta = feedMeta(scope);
   const xml = format !== 'json';
   // RSS channel titles/descriptions are often read as HTML: escape there; Atom's are type="text", JSON Feed's plain.

@@ -1,7 +1,5 @@
 /** Parsing and checking of route and query parameters; every failure is a 400 or 404 HttpError. */
-import type { Db } from '../store/db.js';
-import { getArticle, getSourceBySlug, getVersion, type Source } from '../store/index.js';
-import type { Article, Version } from '../store/types.js';
+import type { Article, Source, Store, Version } from '../store/index.js';
 import { HttpError } from './errors.js';
 
 const MAX_INT = 2 ** 31 - 1;
@@ -14,41 +12,48 @@ export function parsePositiveInt(raw: unknown): number | null {
 }
 
 /** The article named by a route's `:id`: 400 when it is not a positive integer, 404 when there is none. */
-export function requireArticle(db: Db, rawId: unknown): Article {
+export async function requireArticle(store: Store, rawId: unknown): Promise<Article> {
   const id = parsePositiveInt(rawId);
   if (id === null) throw new HttpError(400, `invalid article id ${JSON.stringify(String(rawId))}: expected a positive integer`);
-  const article = getArticle(db, id);
+  const article = await store.getArticle(id);
   if (!article) throw new HttpError(404, `no article with id ${id}`);
   return article;
 }
 
+/** True for a string that could be a source slug (anything else names no source, without asking the store). */
+export function isSlug(slug: string): boolean {
+  return /^[a-z0-9-]{1,100}$/.test(slug);
+}
+
 /** The source named by a route's `:slug`: 404 when there is none (also for a slug that could not be one). */
-export function requireSource(db: Db, rawSlug: unknown): Source {
+export async function requireSource(store: Store, rawSlug: unknown): Promise<Source> {
   const slug = typeof rawSlug === 'string' ? rawSlug : '';
-  const source = /^[a-z0-9-]{1,100}$/.test(slug) ? getSourceBySlug(db, slug) : null;
+  const source = isSlug(slug) ? await store.getSourceBySlug(slug) : null;
   if (!source) throw new HttpError(404, `no source with slug ${JSON.stringify(slug.slice(0, 100))}`);
   return source;
 }
 
 /** Version `:n` of an article: 400 when not a positive integer, 404 when the article has no such version. */
-export function requireVersion(db: Db, article: Article, rawN: unknown): Version {
+export async function requireVersion(store: Store, article: Article, rawN: unknown): Promise<Version> {
   const n = parsePositiveInt(rawN);
   if (n === null) throw new HttpError(400, `invalid version number ${JSON.stringify(String(rawN))}: expected a positive integer`);
-  const v = getVersion(db, article.id, n);
+  const v = await store.getVersion(article.id, n);
   if (!v) throw new HttpError(404, `article ${article.id} has no version ${n} (it has ${article.versionCount})`);
   return v;
 }
 
-/** Versions a and b of a diff range; any malformed or missing version is a 400 "invalid diff range". */
-export function requireDiffRange(db: Db, article: Article, rawA: unknown, rawB: unknown): { a: Version; b: Version } {
-  const load = (raw: unknown): Version => {
+/** Versions a and b of a diff range; any malformed or missing version is a 400 "invalid diff range" (a checked first). */
+export async function requireDiffRange(store: Store, article: Article, rawA: unknown, rawB: unknown): Promise<{ a: Version; b: Version }> {
+  const load = async (raw: unknown): Promise<Version> => {
     const n = parsePositiveInt(raw);
     if (n === null) throw new HttpError(400, `invalid diff range: ${JSON.stringify(String(raw))} is not a version number`);
-    const v = getVersion(db, article.id, n);
+    const v = await store.getVersion(article.id, n);
     if (!v) throw new HttpError(400, `invalid diff range: article ${article.id} has no version ${n} (it has ${article.versionCount})`);
     return v;
   };
-  return { a: load(rawA), b: load(rawB) };
+  const a = await load(rawA);
+  const b = await load(rawB);
+  return { a, b };
 }
 
 /** The first value of a query parameter when it is a string, else undefined. */

@@ -1,12 +1,12 @@
 /**
- * Search in the web layer: reading the `q` a user typed (turned into a safe FTS5 query by the store, so no input
- * is a syntax error), the parameters of /search and /api/search, highlighted text as segments for the templates
- * (escaped there like any text), and search hits as JSON.
+ * Search in the web layer: reading the `q` a user typed (parsed into search terms that the store compiles to its
+ * backend's full-text syntax, so no input is a syntax error), the parameters of /search and /api/search, highlighted
+ * text as segments for the templates (escaped there like any text), and search hits as JSON.
  */
-import { ftsQuery, getSourceBySlug, searchVersions, type Db, type Highlighted, type SearchHit, type Source } from '../store/index.js';
+import { parseSearch, type Highlighted, type SearchHit, type SearchTerms, type Source, type Store } from '../store/index.js';
 import { decodeIdCursor, encodeKeyCursor } from './cursor.js';
 import { HttpError } from './errors.js';
-import { parsePositiveInt, queryString } from './params.js';
+import { isSlug, parsePositiveInt, queryString } from './params.js';
 import { articlePath, diffPath, versionPath } from './paths.js';
 
 /** Longest `q` accepted. */
@@ -15,10 +15,10 @@ export const MAX_Q_LENGTH = 200;
 /** Default and largest page sizes of search results. */
 export const SEARCH_PAGE = { default: 20, max: 100 } as const;
 
-/** What a user typed and the FTS5 query made of it. */
+/** What a user typed and the search terms made of it. */
 export interface SearchText {
   q: string;
-  fts: string;
+  terms: SearchTerms;
 }
 
 /**
@@ -29,16 +29,16 @@ export function parseSearchText(raw: unknown): SearchText | undefined {
   const q = queryString(raw)?.trim();
   if (q === undefined || q === '') return undefined;
   if (q.length > MAX_Q_LENGTH) throw new HttpError(400, `invalid q: longer than ${MAX_Q_LENGTH} characters`);
-  const fts = ftsQuery(q);
-  if (fts === null) throw new HttpError(400, 'invalid q: it has no word to search for (letters or digits)');
-  return { q, fts };
+  const terms = parseSearch(q);
+  if (terms === null) throw new HttpError(400, 'invalid q: it has no word to search for (letters or digits)');
+  return { q, terms };
 }
 
 /** A source named by a `source` query parameter: undefined when absent, 400 when there is no such source. */
-export function parseSourceFilter(db: Db, raw: unknown): Source | undefined {
+export async function parseSourceFilter(store: Store, raw: unknown): Promise<Source | undefined> {
   const slug = queryString(raw);
   if (slug === undefined || slug === '') return undefined;
-  const source = /^[a-z0-9-]{1,100}$/.test(slug) ? getSourceBySlug(db, slug) : null;
+  const source = isSlug(slug) ? await store.getSourceBySlug(slug) : null;
   if (!source) throw new HttpError(400, `invalid source: no source with slug ${JSON.stringify(slug.slice(0, 100))}`);
   return source;
 }
@@ -58,15 +58,18 @@ export interface SearchPage {
   nextCursor: string | null;
 }
 
+/** Messages of full-text syntax errors: SQLite FTS5's, PostgreSQL tsquery's. */
+const SEARCH_SYNTAX_ERROR = /^fts5:|syntax error in tsquery/;
+
 /**
- * Runs `fn`, turning an FTS5 syntax error into a 400. The store quotes every term, so this should not happen; if some
- * input still gets through, the user is told to simplify the query instead of seeing a 500.
+ * Runs `fn`, turning a full-text syntax error of either backend into a 400. The store quotes every term, so this should
+ * not happen; if some input still gets through, the user is told to simplify the query instead of seeing a 500.
  */
-export function withSearchErrors<T>(fn: () => T): T {
+export async function withSearchErrors<T>(fn: () => Promise<T>): Promise<T> {
   try {
-    return fn();
+    return await fn();
   } catch (err) {
-    if (err instanceof Error && err.message.startsWith('fts5:')) {
+    if (err instanceof Error && SEARCH_SYNTAX_ERROR.test(err.message)) {
       throw new HttpError(400, 'invalid q: the search engine cannot read this query; use plain words and "quoted phrases"');
     }
     throw err;
@@ -74,9 +77,11 @@ export function withSearchErrors<T>(fn: () => T): T {
 }
 
 /** Runs a search: one hit per article, newest matching version first, keyset-paginated by version id. */
-export function runSearch(db: Db, text: SearchText, opts: { source?: Source; cursor?: string; limit: number }): SearchPage {
+export async function runSearch(store: Store, text: SearchText, opts: { source?: Source; cursor?: string; limit: number }): Promise<SearchPage> {
   const before = opts.cursor === undefined ? undefined : decodeIdCursor('v', opts.cursor);
-  const rows = withSearchErrors(() => searchVersions(db, { fts: text.fts, sourceId: opts.source?.id, beforeVersionId: before, limit: opts.limit + 1 }));
+  const rows = await withSearchErrors(() => store.searchVersions({
+    terms: text.terms, sourceId: opts.source?.id, beforeVersionId: before, limit: opts.limit + 1,
+  }));
   const hits = rows.slice(0, opts.limit);
   const last = hits[hits.length - 1];
   return { hits, nextCursor: rows.length > opts.limit && last ? encodeKeyCursor('v', last.versionId) : null };

@@ -1,8 +1,6 @@
 /** Adding a URL to track (the form and the API share this): token check, URL validation, insertion. */
 import crypto from 'node:crypto';
-import type { Db } from '../store/db.js';
-import { insertArticle } from '../store/index.js';
-import type { Article } from '../store/types.js';
+import type { Article, Store } from '../store/index.js';
 import { parseArticleUrl } from '../common/urls.js';
 import { HttpError } from './errors.js';
 
@@ -43,7 +41,7 @@ export function normaliseTrackUrl(raw: unknown): string {
 }
 
 /** Inserts the article (due now, so the scheduler picks it up) or finds it if already tracked. */
-export function trackUrl(db: Db, rawUrl: unknown, now: Date): { article: Article; created: boolean } {
+export async function trackUrl(store: Store, rawUrl: unknown, now: Date): Promise<{ article: Article; created: boolean }> {
   const url = normaliseTrackUrl(rawUrl);
-  return insertArticle(db, url, now.toISOString());
+  return store.insertArticle(url, now.toISOString());
 }

@@ -3,7 +3,7 @@
  * the CLI do), their articles discovered on known days of the week before NOW, versions with a headline change, a
  * long diff (cut short in feeds) and a poll error.
  */
-import { recordSourcePoll, insertArticle, type Db } from '../../src/store/index.js';
+import type { Store } from '../../src/store/index.js';
 import { createSource } from '../../src/sources/manage.js';
 import { NOW, addVersions } from './web-seed.js';
 
@@ -31,25 +31,26 @@ export interface SourceSeeded {
 }
 
 /** Adds the sources, their articles and versions. */
-export function seedSources(db: Db): SourceSeeded {
-  const daily = createSource(db, { name: 'Daily News', kind: 'feed', urls: ['https://daily.example/rss', 'https://daily.example/world/rss'], exclude: ['/live/**'] }, new Date(daysAgo(20)));
-  const front = createSource(db, { name: 'City Front', slug: 'city-front', kind: 'page', urls: ['https://city.example/'], links: 'a.story', intervalS: 900 }, new Date(daysAgo(20)));
-  recordSourcePoll(db, front.id, daysAgo(0, 2), daysAgo(0, 1), 'fetcher: HTTP 500 Internal Server Error');
-  recordSourcePoll(db, daily.id, daysAgo(0, 1), NOW.toISOString(), null);
+export async function seedSources(store: Store): Promise<SourceSeeded> {
+  const daily = await createSource(store, { name: 'Daily News', kind: 'feed', urls: ['https://daily.example/rss', 'https://daily.example/world/rss'], exclude: ['/live/**'] }, new Date(daysAgo(20)));
+  const front = await createSource(store, { name: 'City Front', slug: 'city-front', kind: 'page', urls: ['https://city.example/'], links: 'a.story', intervalS: 900 }, new Date(daysAgo(20)));
+  await store.recordSourcePoll(front.id, daysAgo(0, 2), daysAgo(0, 1), 'fetcher: HTTP 500 Internal Server Error');
+  await store.recordSourcePoll(daily.id, daysAgo(0, 1), NOW.toISOString(), null);
 
+  const track = async (url: string, firstSeen: string, sourceId: number): Promise<number> =>
+    (await store.insertArticle(url, firstSeen, sourceId)).article.id;
   const dailyArticles: number[] = [];
-  DAILY_PER_DAY.forEach((count, i) => {
+  for (const [i, count] of DAILY_PER_DAY.entries()) {
     for (let k = 0; k < count; k++) {
       const day = 6 - i;
-      const id = insertArticle(db, `https://daily.example/${day}/story-${k}`, daysAgo(day, k + 1), daily.id).article.id;
-      dailyArticles.push(id);
+      dailyArticles.push(await track(`https://daily.example/${day}/story-${k}`, daysAgo(day, k + 1), daily.id));
     }
-  });
-  dailyArticles.push(insertArticle(db, 'https://daily.example/old/story', daysAgo(10), daily.id).article.id);
+  }
+  dailyArticles.push(await track('https://daily.example/old/story', daysAgo(10), daily.id));
 
   const headline = dailyArticles[0]!;
   const t = minutesFromT0(daysAgo(5));
-  addVersions(db, headline, [
+  await addVersions(store, headline, [
     { minutes: t, title: 'Harbour bridge to close for repairs', text: 'The harbour bridge will close in June for repairs.\n\nTraffic will be diverted through the tunnel.' },
     { minutes: t + 60, title: 'Harbour bridge closure postponed', text: 'The harbour bridge will close in June for repairs.\n\nTraffic will be diverted through the tunnel.' },
     { minutes: t + 120, title: 'Harbour bridge closure postponed', text: 'The harbour bridge will close in July for repairs.\n\nTraffic will be diverted through the tunnel.' },
@@ -57,14 +58,14 @@ export function seedSources(db: Db): SourceSeeded {
 
   const long = dailyArticles[1]!;
   const paras = (word: string): string => Array.from({ length: 40 }, (_, i) => `Paragraph ${i + 1} of the budget report says ${word} about item ${i + 1}.`).join('\n\n');
-  addVersions(db, long, [
+  await addVersions(store, long, [
     { minutes: t + 10, title: 'Budget report in full', text: paras('little') },
     { minutes: t + 70, title: 'Budget report in full', text: paras('much more') },
   ]);
 
-  const frontStory = insertArticle(db, 'https://city.example/news/tram', daysAgo(0, 3), front.id).article.id;
+  const frontStory = await track('https://city.example/news/tram', daysAgo(0, 3), front.id);
   const tf = minutesFromT0(daysAgo(0, 3));
-  addVersions(db, frontStory, [
+  await addVersions(store, frontStory, [
     { minutes: tf, title: 'Tram line opens', text: 'The new tram line opened on Monday.' },
     { minutes: tf + 30, title: 'Tram line opens', text: 'The new tram line opened on Monday morning.' },
   ]);

@@ -1,13 +1,10 @@
-/** A small real database for the web tests: articles and versions inserted through the store, as the versioner would. */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { createHash } from 'node:crypto';
+/**
+ * A small real database for the web tests: articles and versions inserted through the store, as the versioner would.
+ * It works on either backend (the store comes from tmpStore() of ./tmp.ts).
+ */
 import { diffArticles, splitParagraphs } from '../../src/differ/index.js';
 import { validateConfig, type Config } from '../../src/config/index.js';
-import {
-  insertArticle, insertVersion, openDb, recordChanged, recordError, recordUnchanged, setArticleStatus, type Db,
-} from '../../src/store/index.js';
+import { sha256Hex, type Store } from '../../src/store/index.js';
 
 /** The test clock's origin: the first capture. */
 export const T0 = Date.parse('2024-05-01T08:00:00.000Z');
@@ -26,19 +23,21 @@ export const XSS = {
 const noValidators = { etag: null, lastModified: null, bodySha256: null };
 
 /** Inserts versions of an article through the store (stats from the differ, as the versioner would) and records each capture. */
-export function addVersions(db: Db, articleId: number, versions: Array<{ minutes: number; title: string; text: string; byline?: string }>): void {
+export async function addVersions(
+  store: Store, articleId: number, versions: Array<{ minutes: number; title: string; text: string; byline?: string }>,
+): Promise<void> {
   let prev: { title: string; text: string } | null = null;
   for (const v of versions) {
     const stats = prev
       ? diffArticles({ title: prev.title, paragraphs: splitParagraphs(prev.text) }, { title: v.title, paragraphs: splitParagraphs(v.text) }).stats
       : null;
-    insertVersion(db, {
+    await store.insertVersion({
       articleId, title: v.title, byline: v.byline ?? null, publishedAt: at(-60), text: v.text,
-      contentHash: createHash('sha256').update(v.text).digest('hex'), capturedAt: at(v.minutes), responseId: null,
+      contentHash: sha256Hex(v.text), capturedAt: at(v.minutes), responseId: null,
       extractorVersion: 'test-1', wordsAdded: stats?.wordsAdded ?? 0, wordsRemoved: stats?.wordsRemoved ?? 0,
       stats, metadata: {},
     });
-    recordChanged(db, articleId, at(v.minutes), v.title, at(v.minutes + 30), 1800, noValidators);
+    await store.recordChanged(articleId, at(v.minutes), v.title, at(v.minutes + 30), 1800, noValidators);
     prev = v;
   }
 }
@@ -74,35 +73,30 @@ export const STORY = [
 ];
 
 /** Seeds the database with the five articles of {@link Seeded}. */
-export function seed(db: Db): Seeded {
-  const story = insertArticle(db, 'https://news.example/2024/05/minister-resigns', at(0)).article.id;
-  addVersions(db, story, STORY);
-  recordUnchanged(db, story, at(200), at(400), 3600, noValidators);
+export async function seed(store: Store): Promise<Seeded> {
+  const track = async (url: string, firstSeen: string): Promise<number> => (await store.insertArticle(url, firstSeen)).article.id;
+  const story = await track('https://news.example/2024/05/minister-resigns', at(0));
+  await addVersions(store, story, STORY);
+  await store.recordUnchanged(story, at(200), at(400), 3600, noValidators);
 
-  const stopped = insertArticle(db, 'https://news.example/2024/03/old-story', at(-60 * 24 * 60)).article.id;
-  addVersions(db, stopped, [{ minutes: -60 * 24 * 60, title: 'An old story', text: 'Nothing happened here.' }]);
-  setArticleStatus(db, stopped, 'stopped');
+  const stopped = await track('https://news.example/2024/03/old-story', at(-60 * 24 * 60));
+  await addVersions(store, stopped, [{ minutes: -60 * 24 * 60, title: 'An old story', text: 'Nothing happened here.' }]);
+  await store.setArticleStatus(stopped, 'stopped');
 
-  const paused = insertArticle(db, 'https://down.example/story', at(10)).article.id;
-  for (let i = 0; i < 3; i++) recordError(db, paused, at(10 + i * 5), 'fetcher: HTTP 503 Service Unavailable', at(30 + i * 10), i === 2 ? 'paused' : 'active');
+  const paused = await track('https://down.example/story', at(10));
+  for (let i = 0; i < 3; i++) {
+    await store.recordError(paused, at(10 + i * 5), 'fetcher: HTTP 503 Service Unavailable', at(30 + i * 10), i === 2 ? 'paused' : 'active');
+  }
 
-  const xss = insertArticle(db, XSS.url, at(20)).article.id;
-  addVersions(db, xss, [
+  const xss = await track(XSS.url, at(20));
+  await addVersions(store, xss, [
     { minutes: 20, title: `${XSS.script} Breaking "news" & more`, text: `First ${XSS.script} paragraph.\n\nSecond ${XSS.img} paragraph.` },
     { minutes: 80, title: `${XSS.script} Breaking "news" & even more`, text: `First ${XSS.script} paragraph changed.\n\nSecond ${XSS.img} paragraph.\n\nThird ]]> paragraph ${XSS.script}.` },
   ]);
 
-  const plain = insertArticle(db, 'https://other.example/news/1', at(30)).article.id;
-  addVersions(db, plain, [{ minutes: 30, title: 'Plain story', text: 'Plain text.' }]);
+  const plain = await track('https://other.example/news/1', at(30));
+  await addVersions(store, plain, [{ minutes: 30, title: 'Plain story', text: 'Plain text.' }]);
   return { story, stopped, paused, xss, plain };
-}
-
-/** A temp directory and a migrated database in it; `cleanup()` closes and removes both. */
-export function tempDb(): { db: Db; file: string; dir: string; cleanup: () => void } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'palimpsest-web-'));
-  const file = path.join(dir, 'test.db');
-  const db = openDb(file);
-  return { db, file, dir, cleanup: () => { db.close(); fs.rmSync(dir, { recursive: true, force: true }); } };
 }
 
 /** A valid configuration for tests (silent logs), with overrides. */

@@ -10,12 +10,12 @@ import { parseLimit, parseSearchText, parseSourceFilter, runSearch, SEARCH_PAGE,
 export function apiSearchRouter(ctx: WebContext): Router {
   const router = express.Router();
 
-  router.get('/', (req, res) => {
+  router.get('/', async (req, res) => {
     const text = parseSearchText(req.query.q);
     if (!text) throw new HttpError(400, 'invalid q: give the words to search for, e.g. q=minister');
-    const source = parseSourceFilter(ctx.db, req.query.source);
+    const source = await parseSourceFilter(ctx.store, req.query.source);
     const limit = parseLimit(req.query.limit, SEARCH_PAGE.default, SEARCH_PAGE.max);
-    const page = runSearch(ctx.db, text, { source, cursor: queryString(req.query.cursor), limit });
+    const page = await runSearch(ctx.store, text, { source, cursor: queryString(req.query.cursor), limit });
     const base = baseUrlFor(req, ctx.config);
     res.json({ q: text.q, results: page.hits.map((h) => searchHitJson(h, base)), next_cursor: page.nextCursor });
   });

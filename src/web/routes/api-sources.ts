@@ -1,6 +1,5 @@
 /** The sources part of the JSON API (mounted at /api/sources): list, one, and adding a source with the admin token. */
 import express, { type RequestHandler, type Router } from 'express';
-import { getSourceSummary, listSourceSummariesPage } from '../../store/index.js';
 import { createSource } from '../../sources/manage.js';
 import { SourceConfigError } from '../../sources/schema.js';
 import { baseUrlFor } from '../base-url.js';
@@ -19,13 +18,14 @@ export const SOURCE_DAYS = 7;
 
 /** Routes of /api/sources; `checkBearer` is the API's admin-token check. */
 export function apiSourcesRouter(ctx: WebContext, checkBearer: RequestHandler): Router {
-  const { db, config } = ctx;
+  const { store, config } = ctx;
   const router = express.Router();
 
-  router.get('/', (req, res) => {
+  router.get('/', async (req, res) => {
     const limit = parseLimit(req.query.limit, SOURCES_PAGE.default, SOURCES_PAGE.max);
     const cursor = queryString(req.query.cursor);
-    const rows = listSourceSummariesPage(db, ctx.now(), { afterSlug: cursor === undefined ? undefined : decodeSlugCursor(cursor), limit: limit + 1 }, SOURCE_DAYS);
+    const afterSlug = cursor === undefined ? undefined : decodeSlugCursor(cursor);
+    const rows = await store.listSourceSummariesPage(ctx.now(), { afterSlug, limit: limit + 1 }, SOURCE_DAYS);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     const base = baseUrlFor(req, config);
@@ -35,25 +35,25 @@ export function apiSourcesRouter(ctx: WebContext, checkBearer: RequestHandler): 
     });
   });
 
-  router.get('/:slug', (req, res) => {
-    const source = requireSource(db, req.params.slug);
-    const summary = getSourceSummary(db, source.slug, ctx.now(), SOURCE_DAYS);
+  router.get('/:slug', async (req, res) => {
+    const source = await requireSource(store, req.params.slug);
+    const summary = await store.getSourceSummary(source.slug, ctx.now(), SOURCE_DAYS);
     if (!summary) throw new HttpError(404, `no source with slug ${JSON.stringify(source.slug)}`);
     res.json({ source: sourceJson(summary, baseUrlFor(req, config)) });
   });
 
-  router.post('/', checkBearer, express.json({ limit: '64kb', strict: true }), (req, res) => {
+  router.post('/', checkBearer, express.json({ limit: '64kb', strict: true }), async (req, res) => {
     if (!req.is('application/json')) {
       throw new HttpError(415, 'expected a JSON source definition {"name": ..., "kind": ..., "urls": [...]} with Content-Type: application/json');
     }
     let created;
     try {
-      created = createSource(db, req.body, ctx.now());
+      created = await createSource(store, req.body, ctx.now());
     } catch (err) {
       if (err instanceof SourceConfigError) throw new HttpError(400, err.message);
       throw err;
     }
-    const summary = getSourceSummary(db, created.slug, ctx.now(), SOURCE_DAYS);
+    const summary = await store.getSourceSummary(created.slug, ctx.now(), SOURCE_DAYS);
     if (!summary) throw new HttpError(500, 'the new source vanished');
     res.status(201).location(`/api/sources/${encodeURIComponent(created.slug)}`);
     res.json({ source: sourceJson(summary, baseUrlFor(req, config)) });

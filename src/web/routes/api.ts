@@ -5,7 +5,7 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import { splitParagraphs } from '../../differ/index.js';
-import { ftsQuery, listVersionSummaries, queryArticles } from '../../store/index.js';
+import { parseSearch } from '../../store/index.js';
 import { articleJson, articleStatsJson, versionJson, versionSummaryJson } from '../api-json.js';
 import { baseUrlFor } from '../base-url.js';
 import type { WebContext } from '../context.js';
@@ -82,7 +82,7 @@ const postBody = z.object({ url: z.string() });
 
 /** Routes of the JSON API (mounted at /api). */
 export function apiRouter(ctx: WebContext): Router {
-  const { db, config } = ctx;
+  const { store, config } = ctx;
   const router = express.Router();
 
   // CORS for reads: any origin may GET; preflights are answered for reads only (writes need the admin token and
@@ -127,12 +127,12 @@ export function apiRouter(ctx: WebContext): Router {
     res.json(openApiDocument(baseUrlFor(req, config)));
   });
 
-  router.get('/articles', (req, res) => {
+  router.get('/articles', async (req, res) => {
     const p = parseArticleListParams(req.query as Record<string, unknown>);
-    const source = parseSourceFilter(db, req.query.source);
+    const source = await parseSourceFilter(store, req.query.source);
     // q matches the URL or current title (substring), or any version's title or text (full-text search).
-    const rows = withSearchErrors(() => queryArticles(db, {
-      search: p.q, textSearch: p.q === undefined ? undefined : (ftsQuery(p.q) ?? undefined), sourceId: source?.id,
+    const rows = await withSearchErrors(() => store.queryArticles({
+      search: p.q, textSearch: p.q === undefined ? undefined : (parseSearch(p.q) ?? undefined), sourceId: source?.id,
       changedSince: p.changedSince, minVersions: p.minVersions, headlineChanged: p.headlineChanged, beforeId: p.beforeId, limit: p.limit + 1,
     }));
     const page = rows.slice(0, p.limit);
@@ -144,9 +144,9 @@ export function apiRouter(ctx: WebContext): Router {
     });
   });
 
-  router.get('/articles/:id', (req, res) => {
-    const article = requireArticle(db, req.params.id);
-    const versions = listVersionSummaries(db, article.id);
+  router.get('/articles/:id', async (req, res) => {
+    const article = await requireArticle(store, req.params.id);
+    const versions = await store.listVersionSummaries(article.id);
     const base = baseUrlFor(req, config);
     res.json({
       article: articleJson(article, base),
@@ -155,16 +155,16 @@ export function apiRouter(ctx: WebContext): Router {
     });
   });
 
-  router.get('/articles/:id/versions/:n', (req, res) => {
-    const article = requireArticle(db, req.params.id);
-    const version = requireVersion(db, article, req.params.n);
+  router.get('/articles/:id/versions/:n', async (req, res) => {
+    const article = await requireArticle(store, req.params.id);
+    const version = await requireVersion(store, article, req.params.n);
     const base = baseUrlFor(req, config);
     res.json({ article: articleJson(article, base), version: versionJson(version, splitParagraphs(version.text), base) });
   });
 
-  router.get('/articles/:id/diff/:a/:b', (req, res) => {
-    const article = requireArticle(db, req.params.id);
-    const { a, b } = requireDiffRange(db, article, req.params.a, req.params.b);
+  router.get('/articles/:id/diff/:a/:b', async (req, res) => {
+    const article = await requireArticle(store, req.params.id);
+    const { a, b } = await requireDiffRange(store, article, req.params.a, req.params.b);
     const base = baseUrlFor(req, config);
     res.json({
       article: articleJson(article, base),
@@ -181,11 +181,11 @@ export function apiRouter(ctx: WebContext): Router {
     next();
   };
 
-  router.post('/articles', checkBearer, express.json({ limit: '16kb', strict: true }), (req, res) => {
+  router.post('/articles', checkBearer, express.json({ limit: '16kb', strict: true }), async (req, res) => {
     if (!req.is('application/json')) throw new HttpError(415, 'expected a JSON body {"url": "https://..."} with Content-Type: application/json');
     const parsed = postBody.safeParse(req.body);
     if (!parsed.success) throw new HttpError(400, 'invalid body: expected a JSON object {"url": "https://..."}');
-    const { article, created } = trackUrl(db, parsed.data.url, ctx.now());
+    const { article, created } = await trackUrl(store, parsed.data.url, ctx.now());
     const base = baseUrlFor(req, config);
     if (created) res.status(201).location(`/api/articles/${article.id}`);
     res.json({ article: articleJson(article, base), created });

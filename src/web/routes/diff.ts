@@ -10,12 +10,12 @@ import { feedLinks } from './pages.js';
 
 /** Routes of the diff page. */
 export function diffRouter(ctx: WebContext): Router {
-  const { db, render } = ctx;
+  const { store, render } = ctx;
   const router = express.Router();
 
-  router.get('/articles/:id/diff/:a/:b', (req, res) => {
-    const article = requireArticle(db, req.params.id);
-    const { a, b } = requireDiffRange(db, article, req.params.a, req.params.b);
+  router.get('/articles/:id/diff/:a/:b', async (req, res) => {
+    const article = await requireArticle(store, req.params.id);
+    const { a, b } = await requireDiffRange(store, article, req.params.a, req.params.b);
     const view = queryString(req.query.view) === 'inline' ? 'inline' : 'side';
     const diff = computeDiff(a, b);
     const lo = Math.min(a.number, b.number);

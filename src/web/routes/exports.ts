@@ -18,12 +18,12 @@ export function exportFileName(scope: ExportScope, format: DownloadFormat): stri
 
 /** Routes of the downloads. */
 export function exportsRouter(ctx: WebContext): Router {
-  const { db } = ctx;
+  const { store } = ctx;
   const router = express.Router();
 
   const send = async (_req: Request, res: Response, scope: ExportScope, format: DownloadFormat): Promise<void> => {
     try {
-      resolveScope(db, scope);
+      await resolveScope(store, scope);
     } catch (err) {
       if (err instanceof ScopeError) throw new HttpError(404, err.message);
       throw err;
@@ -32,16 +32,16 @@ export function exportsRouter(ctx: WebContext): Router {
     res.setHeader('Content-Type', FORMAT_INFO[format].mediaType);
     res.setHeader('Content-Disposition', `attachment; filename="${exportFileName(scope, format)}"`);
     res.setHeader('Cache-Control', 'no-store');
-    await writeExport(format, db, res, { scope, now: ctx.now });
+    await writeExport(format, store, res, { scope, now: ctx.now });
     res.end();
   };
 
   for (const format of DOWNLOAD_FORMATS) {
     router.get(`/articles/:id/export.${format}`, async (req, res) => {
-      await send(req, res, { articleId: requireArticle(db, req.params.id).id }, format);
+      await send(req, res, { articleId: (await requireArticle(store, req.params.id)).id }, format);
     });
     router.get(`/sources/:slug/export.${format}`, async (req, res) => {
-      await send(req, res, { sourceSlug: requireSource(db, req.params.slug).slug }, format);
+      await send(req, res, { sourceSlug: (await requireSource(store, req.params.slug)).slug }, format);
     });
   }
   return router;

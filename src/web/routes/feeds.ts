@@ -15,11 +15,11 @@ const FORMATS: FeedFormat[] = ['rss', 'atom', 'json'];
 export function feedsRouter(ctx: WebContext): Router {
   const router = express.Router();
 
-  const send = (req: Request, res: Response, scope: FeedScope, format: FeedFormat): void => {
+  const send = async (req: Request, res: Response, scope: FeedScope, format: FeedFormat): Promise<void> => {
     const base = baseUrlFor(req, ctx.config);
     // Minor versions (punctuation, timestamps, counters) are left out unless ?minor=1.
     const includeMinor = req.query.minor === '1';
-    const v = feedValidators(ctx, scope, format, base, includeMinor);
+    const v = await feedValidators(ctx, scope, format, base, includeMinor);
     res.setHeader('ETag', v.etag);
     if (v.lastModified) res.setHeader('Last-Modified', v.lastModified);
     res.setHeader('Cache-Control', 'public, max-age=300');
@@ -29,13 +29,17 @@ export function feedsRouter(ctx: WebContext): Router {
       res.status(304).end();
       return;
     }
-    res.send(renderFeed(ctx, scope, format, base, includeMinor));
+    res.send(await renderFeed(ctx, scope, format, base, includeMinor));
   };
 
   for (const format of FORMATS) {
     router.get(`/feed.${format}`, (req, res) => send(req, res, { kind: 'site' }, format));
-    router.get(`/articles/:id/feed.${format}`, (req, res) => send(req, res, { kind: 'article', article: requireArticle(ctx.db, req.params.id) }, format));
-    router.get(`/sources/:slug/feed.${format}`, (req, res) => send(req, res, { kind: 'source', source: requireSource(ctx.db, req.params.slug) }, format));
+    router.get(`/articles/:id/feed.${format}`, async (req, res) => {
+      await send(req, res, { kind: 'article', article: await requireArticle(ctx.store, req.params.id) }, format);
+    });
+    router.get(`/sources/:slug/feed.${format}`, async (req, res) => {
+      await send(req, res, { kind: 'source', source: await requireSource(ctx.store, req.params.slug) }, format);
+    });
   }
   return router;
 }

@@ -1,8 +1,6 @@
 /** HTML pages: latest changes, an article, one version, and the form to track a URL. */
 import express, { type Router } from 'express';
 import { splitParagraphs } from '../../differ/index.js';
-import { getSource, listChanges, listChecks, listVersionSummaries } from '../../store/index.js';
-import { listRecentArticles } from '../../store/web-queries.js';
 import type { WebContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import { parsePositiveInt, queryString, requireArticle, requireVersion } from '../params.js';
@@ -21,15 +19,18 @@ export { feedLinks } from '../links.js';
 
 /** Routes of the HTML pages. */
 export function pagesRouter(ctx: WebContext): Router {
-  const { db, config, render } = ctx;
+  const { store, config, render } = ctx;
   const router = express.Router();
 
-  router.get('/', (req, res) => {
+  router.get('/', async (req, res) => {
     const rawBefore = queryString(req.query.before);
     const before = rawBefore === undefined ? undefined : parsePositiveInt(rawBefore);
     if (before === null) throw new HttpError(400, 'invalid "before" parameter: expected a positive integer');
     const includeMinor = req.query.minor === '1';
-    const rows = listChanges(db, { changesOnly: false, includeMinor, limit: CHANGES_PER_PAGE + 1, beforeId: before });
+    const [rows, recent] = await Promise.all([
+      store.listChanges({ changesOnly: false, includeMinor, limit: CHANGES_PER_PAGE + 1, beforeId: before }),
+      before === undefined ? store.listRecentArticles(ARTICLES_ON_HOME) : [],
+    ]);
     const page = rows.slice(0, CHANGES_PER_PAGE);
     const last = page[page.length - 1];
     const older = rows.length > CHANGES_PER_PAGE && last ? `/?before=${last.id}${includeMinor ? '&minor=1' : ''}` : null;
@@ -38,27 +39,27 @@ export function pagesRouter(ctx: WebContext): Router {
       articleHref: articlePath(c.articleId),
       href: c.number > 1 ? diffPath(c.articleId, c.number - 1, c.number) : versionPath(c.articleId, c.number),
     }));
-    const articles = before === undefined
-      ? listRecentArticles(db, ARTICLES_ON_HOME).map((a) => ({ ...a, href: articlePath(a.id) }))
-      : [];
+    const articles = recent.map((a) => ({ ...a, href: articlePath(a.id) }));
     res.type('html').send(render('home.njk', {
       changes, older, articles, paged: before !== undefined, feeds: feedLinks(null, 'Palimpsest: latest changes'), includeMinor,
     }));
   });
 
-  router.get('/articles/:id', (req, res) => {
-    const article = requireArticle(db, req.params.id);
+  router.get('/articles/:id', async (req, res) => {
+    const article = await requireArticle(store, req.params.id);
     const includeMinor = req.query.minor === '1';
-    const all = listVersionSummaries(db, article.id);
+    const [all, checks, source] = await Promise.all([
+      store.listVersionSummaries(article.id),
+      store.listChecks(article.id, 10),
+      article.sourceId === null ? null : store.getSource(article.sourceId),
+    ]);
     const minorCount = all.filter((v) => v.changeKind === 'minor').length;
     const versions = all.filter((v) => includeMinor || v.changeKind !== 'minor').map((v) => ({
       ...v,
       href: versionPath(article.id, v.number),
       diffHref: v.number > 1 ? diffPath(article.id, v.number - 1, v.number) : null,
     })).reverse();
-    const checks = listChecks(db, article.id, 10);
     const title = article.title ?? article.url;
-    const source = article.sourceId === null ? null : getSource(db, article.sourceId);
     res.type('html').send(render('article.njk', {
       article, title, versions, checks, includeMinor, minorCount,
       source: source ? { name: source.name, href: sourcePath(source.slug) } : null,
@@ -71,17 +72,17 @@ export function pagesRouter(ctx: WebContext): Router {
     }));
   });
 
-  router.get('/articles/:id/compare', (req, res) => {
-    const article = requireArticle(db, req.params.id);
+  router.get('/articles/:id/compare', async (req, res) => {
+    const article = await requireArticle(store, req.params.id);
     const a = parsePositiveInt(queryString(req.query.a));
     const b = parsePositiveInt(queryString(req.query.b));
     if (a === null || b === null) throw new HttpError(400, 'invalid diff range: choose two version numbers');
     res.redirect(303, diffPath(article.id, a, b, queryString(req.query.view) === 'inline' ? 'inline' : undefined));
   });
 
-  router.get('/articles/:id/versions/:n', (req, res) => {
-    const article = requireArticle(db, req.params.id);
-    const version = requireVersion(db, article, req.params.n);
+  router.get('/articles/:id/versions/:n', async (req, res) => {
+    const article = await requireArticle(store, req.params.id);
+    const version = await requireVersion(store, article, req.params.n);
     const n = version.number;
     res.type('html').send(render('version.njk', {
       article, version,
@@ -99,10 +100,10 @@ export function pagesRouter(ctx: WebContext): Router {
     res.type('html').send(render('track.njk', { enabled: Boolean(config.adminToken), hint: ENABLE_WRITES_HINT }));
   });
 
-  router.post('/track', express.urlencoded({ extended: false, limit: '16kb' }), (req, res) => {
+  router.post('/track', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     requireAdmin(config.adminToken, typeof body.token === 'string' ? body.token : undefined, false);
-    const { article, created } = trackUrl(db, body.url, ctx.now());
+    const { article, created } = await trackUrl(store, body.url, ctx.now());
     res.redirect(303, `${articlePath(article.id)}?added=${created ? '1' : '0'}`);
   });
 

@@ -11,12 +11,12 @@ export const SEARCH_RESULTS_PER_PAGE = 25;
 
 /** Routes of the search page. */
 export function searchRouter(ctx: WebContext): Router {
-  const { db, render } = ctx;
+  const { store, render } = ctx;
   const router = express.Router();
 
-  router.get('/search', (req, res) => {
+  router.get('/search', async (req, res) => {
     const rawQ = queryString(req.query.q)?.trim() ?? '';
-    const source = parseSourceFilter(db, req.query.source);
+    const source = await parseSourceFilter(store, req.query.source);
     const cursor = queryString(req.query.cursor);
     const common = {
       q: rawQ, maxLength: MAX_Q_LENGTH, source: source ?? null,
@@ -40,7 +40,7 @@ export function searchRouter(ctx: WebContext): Router {
       res.type('html').send(render('search.njk', { ...common, results: [], apiHref: '/api/search?q=' }));
       return;
     }
-    const page = runSearch(db, text, { source, cursor, limit: SEARCH_RESULTS_PER_PAGE });
+    const page = await runSearch(store, text, { source, cursor, limit: SEARCH_RESULTS_PER_PAGE });
     const results = page.hits.map((h) => ({
       ...h,
       articleHref: articlePath(h.articleId),

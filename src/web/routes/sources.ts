@@ -1,6 +1,5 @@
 /** HTML pages of sources: /sources (every source with its figures) and /sources/:slug (settings, articles, changes). */
 import express, { type Router } from 'express';
-import { getSourceSummary, listChanges, listSourceSummaries, queryArticles } from '../../store/index.js';
 import type { WebContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import { parsePositiveInt, queryString, requireSource } from '../params.js';
@@ -22,28 +21,31 @@ function maxOf(days: Array<{ count: number }>): number {
 
 /** Routes of the source pages. */
 export function sourcesRouter(ctx: WebContext): Router {
-  const { db, render } = ctx;
+  const { store, render } = ctx;
   const router = express.Router();
 
-  router.get('/sources', (_req, res) => {
-    const sources = listSourceSummaries(db, ctx.now(), SOURCE_DAYS).map((s) => ({
+  router.get('/sources', async (_req, res) => {
+    const sources = (await store.listSourceSummaries(ctx.now(), SOURCE_DAYS)).map((s) => ({
       ...s, href: sourcePath(s.slug), urls: sourceUrls(s), maxPerDay: maxOf(s.newPerDay),
     }));
     res.type('html').send(render('sources.njk', { sources, days: SOURCE_DAYS }));
   });
 
-  router.get('/sources/:slug', (req, res) => {
-    const found = requireSource(db, req.params.slug);
-    const source = getSourceSummary(db, found.slug, ctx.now(), SOURCE_DAYS);
+  router.get('/sources/:slug', async (req, res) => {
+    const found = await requireSource(store, req.params.slug);
+    const source = await store.getSourceSummary(found.slug, ctx.now(), SOURCE_DAYS);
     if (!source) throw new HttpError(404, `no source with slug ${JSON.stringify(found.slug)}`);
     const rawBefore = queryString(req.query.before);
     const before = rawBefore === undefined ? undefined : parsePositiveInt(rawBefore);
     if (before === null) throw new HttpError(400, 'invalid "before" parameter: expected a positive integer');
-    const rows = queryArticles(db, { sourceId: source.id, beforeId: before, limit: SOURCE_ARTICLES_PER_PAGE + 1 });
+    const [rows, recent] = await Promise.all([
+      store.queryArticles({ sourceId: source.id, beforeId: before, limit: SOURCE_ARTICLES_PER_PAGE + 1 }),
+      store.listChanges({ sourceId: source.id, changesOnly: true, limit: SOURCE_CHANGES }),
+    ]);
     const page = rows.slice(0, SOURCE_ARTICLES_PER_PAGE);
     const last = page[page.length - 1];
     const home = sourcePath(source.slug);
-    const changes = listChanges(db, { sourceId: source.id, changesOnly: true, limit: SOURCE_CHANGES }).map((c) => ({
+    const changes = recent.map((c) => ({
       ...c, articleHref: articlePath(c.articleId), href: diffPath(c.articleId, c.number - 1, c.number),
     }));
     res.type('html').send(render('source.njk', {

@@ -1,6 +1,6 @@
 /** Queries on the versions table. */
 import { stmt, type Db } from './db.js';
-import type { Change, ChangeKind, Version, VersionSummary } from './types.js';
+import type { Change, ChangeKind, ChangeQuery, NewVersion, Version, VersionContentUpdate, VersionSummary } from '../types.js';
 
 interface VersionRecord {
   id: number;
@@ -50,25 +50,6 @@ function toVersion(r: VersionRecord): Version {
   return { ...toSummary(r), text: r.text ?? '' };
 }
 
-/** Fields of a version to insert; `number` is assigned by the store. */
-export interface NewVersion {
-  articleId: number;
-  title: string;
-  byline: string | null;
-  publishedAt: string | null;
-  text: string;
-  contentHash: string;
-  capturedAt: string;
-  responseId: number | null;
-  extractorVersion: string;
-  wordsAdded: number;
-  wordsRemoved: number;
-  stats: object | null;
-  metadata: object;
-  /** Defaults to 'initial' for a first version and 'substantive' otherwise. */
-  changeKind?: ChangeKind;
-  minorReason?: string | null;
-}
 
 /** Inserts the next version of an article (number = last + 1) and returns it. */
 export function insertVersion(db: Db, v: NewVersion): Version {
@@ -106,18 +87,6 @@ export function listVersions(db: Db, articleId: number): Version[] {
   return (stmt(db, 'SELECT * FROM versions WHERE article_id = ? ORDER BY number').all(articleId) as VersionRecord[]).map(toVersion);
 }
 
-/** Filters for the latest changes across articles. */
-export interface ChangeQuery {
-  sourceId?: number;
-  articleId?: number;
-  /** Only versions after the first (real changes, not first captures). */
-  changesOnly: boolean;
-  /** Include minor versions (punctuation, timestamps, counters); default false. */
-  includeMinor?: boolean;
-  limit: number;
-  /** Keyset cursor: only versions with id below this. */
-  beforeId?: number;
-}
 
 interface ChangeRecord extends VersionRecord {
   article_url: string;
@@ -155,21 +124,6 @@ export function firstVersionWithHash(db: Db, articleId: number, contentHash: str
   return r.n;
 }
 
-/** New content for an existing version (re-extraction). */
-export interface VersionContentUpdate {
-  title: string;
-  byline: string | null;
-  publishedAt: string | null;
-  text: string;
-  contentHash: string;
-  extractorVersion: string;
-  wordsAdded: number;
-  wordsRemoved: number;
-  stats: object | null;
-  metadata: object;
-  changeKind: ChangeKind;
-  minorReason: string | null;
-}
 
 /** Replaces a version's derived content (everything but its capture and its response). */
 export function updateVersionContent(db: Db, id: number, u: VersionContentUpdate): void {

@@ -1,6 +1,6 @@
 /** Queries on the check log. */
 import { stmt, type Db } from './db.js';
-import type { CheckEntry, CheckOutcome } from './types.js';
+import type { CheckEntry, CheckOutcome } from '../types.js';
 
 /** Appends one check to the log. */
 export function insertCheck(db: Db, articleId: number, checkedAt: string, outcome: CheckOutcome, httpStatus: number | null,

@@ -1,9 +1,9 @@
 /** Queries on the responses table: captured HTTP exchanges, bodies kept gzip-compressed. */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../hash.js';
 import { gunzipSync } from 'node:zlib';
-import { compressBodySync } from './body-codec.js';
+import { compressBodySync } from '../body-codec.js';
 import { stmt, type Db } from './db.js';
-import type { StoredResponse } from './types.js';
+import type { NewResponse, StoredResponse } from '../types.js';
 
 interface ResponseRecord {
   id: number;
@@ -21,13 +21,7 @@ interface ResponseRecord {
   body_sha256: string;
 }
 
-/** A response to store; the body is the document bytes (content-encoding undone). */
-export type NewResponse = Omit<StoredResponse, 'id' | 'bodyLength' | 'bodySha256'>;
 
-/** SHA-256 of a buffer, hex. */
-export function sha256Hex(data: Buffer | string): string {
-  return createHash('sha256').update(data).digest('hex');
-}
 
 /**
  * Stores a captured response and returns its id. The body is compressed here unless `bodyGzip` (compressBody or

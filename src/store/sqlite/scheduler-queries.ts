@@ -11,9 +11,9 @@ export function listOverdueArticleIds(db: Db, now: string): number[] {
 }
 
 /** Sets the next check of many articles in one transaction. */
-export function rescheduleArticles(db: Db, moves: ReadonlyArray<{ id: number; nextCheck: string }>): void {
-  const update = stmt(db, 'UPDATE articles SET next_check = ? WHERE id = ?');
+export function rescheduleArticles(db: Db, moves: ReadonlyArray<{ id: number; nextCheck: string }>, ifDueBy: string | null = null): void {
+  const update = stmt(db, 'UPDATE articles SET next_check = ? WHERE id = ? AND (? IS NULL OR next_check <= ?)');
   db.transaction(() => {
-    for (const m of moves) update.run(m.nextCheck, m.id);
+    for (const m of moves) update.run(m.nextCheck, m.id, ifDueBy, ifDueBy);
   })();
 }

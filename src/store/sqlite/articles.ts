@@ -1,8 +1,10 @@
 /** Queries on the articles table. */
 import { stmt, type Db } from './db.js';
-import type { Article, ArticleStatus } from './types.js';
+import type { Article, ArticleQuery, ArticleStatus, Validators } from '../types.js';
+import { ftsQuery } from './search.js';
 
-interface ArticleRecord {
+/** An articles row as SQLite returns it. */
+export interface ArticleRecord {
   id: number;
   url: string;
   source_id: number | null;
@@ -24,7 +26,8 @@ interface ArticleRecord {
   last_body_sha256: string | null;
 }
 
-function toArticle(r: ArticleRecord): Article {
+/** The camelCase view of an articles row. */
+export function toArticle(r: ArticleRecord): Article {
   return {
     id: r.id,
     url: r.url,
@@ -87,24 +90,6 @@ export function listAllArticles(db: Db): Article[] {
   return (stmt(db, 'SELECT * FROM articles ORDER BY id').all() as ArticleRecord[]).map(toArticle);
 }
 
-/** Filters for listing articles. */
-export interface ArticleQuery {
-  sourceId?: number;
-  changedSince?: string;
-  minVersions?: number;
-  /** Substring of the URL or the current title (LIKE). */
-  search?: string;
-  /**
-   * An FTS5 query (src/store/search.ts `ftsQuery`) over every version's title and text; with `search`, an article
-   * matching either is listed.
-   */
-  textSearch?: string;
-  /** true: only articles with a version whose stats say the headline changed; false: only the others. */
-  headlineChanged?: boolean;
-  /** Keyset cursor: only articles with id below this. */
-  beforeId?: number;
-  limit: number;
-}
 
 const HEADLINE_CHANGED = `EXISTS (SELECT 1 FROM versions v WHERE v.article_id = articles.id
   AND (CASE WHEN json_valid(v.stats) THEN json_extract(v.stats, '$.titleChanged') END) = 1)`;
@@ -137,7 +122,7 @@ export function queryArticles(db: Db, q: ArticleQuery): Article[] {
     beforeId: q.beforeId ?? null,
     limit: q.limit,
   };
-  if (fts) params.fts = q.textSearch;
+  if (q.textSearch !== undefined) params.fts = ftsQuery(q.textSearch);
   const rows = stmt(db, articleQuerySql(fts)).all(params) as ArticleRecord[];
   return rows.map(toArticle);
 }
@@ -145,22 +130,16 @@ export function queryArticles(db: Db, q: ArticleQuery): Article[] {
 /** Records a check that found no new version (unchanged or 304) and sets the next check. */
 export function recordUnchanged(db: Db, id: number, now: string, nextCheck: string, intervalS: number, validators: Validators): void {
   stmt(db, `UPDATE articles SET last_checked = ?, next_check = ?, check_interval_s = ?, check_count = check_count + 1,
-    error_count = 0, status = CASE WHEN status = 'blocked' THEN 'active' ELSE status END, etag = coalesce(?, etag), last_modified = coalesce(?, last_modified),
+    error_count = 0, lease_owner = NULL, lease_until = NULL, status = CASE WHEN status = 'blocked' THEN 'active' ELSE status END, etag = coalesce(?, etag), last_modified = coalesce(?, last_modified),
     last_body_sha256 = coalesce(?, last_body_sha256) WHERE id = ?`)
     .run(now, nextCheck, intervalS, validators.etag, validators.lastModified, validators.bodySha256, id);
 }
 
-/** HTTP validators and the last body's hash, remembered for conditional requests. */
-export interface Validators {
-  etag: string | null;
-  lastModified: string | null;
-  bodySha256: string | null;
-}
 
 /** Records a check that stored a new version. */
 export function recordChanged(db: Db, id: number, now: string, title: string, nextCheck: string, intervalS: number, validators: Validators): void {
   stmt(db, `UPDATE articles SET last_checked = ?, last_changed = ?, title = ?, next_check = ?, check_interval_s = ?,
-    check_count = check_count + 1, error_count = 0, version_count = version_count + 1,
+    check_count = check_count + 1, error_count = 0, version_count = version_count + 1, lease_owner = NULL, lease_until = NULL,
     status = CASE WHEN status = 'blocked' THEN 'active' ELSE status END,
     etag = ?, last_modified = ?, last_body_sha256 = ? WHERE id = ?`)
     .run(now, now, title, nextCheck, intervalS, validators.etag, validators.lastModified, validators.bodySha256, id);
@@ -169,7 +148,8 @@ export function recordChanged(db: Db, id: number, now: string, title: string, ne
 /** Records a failed check: error counts, the message, the next attempt, and optionally a new status. */
 export function recordError(db: Db, id: number, now: string, message: string, nextCheck: string, status: ArticleStatus): void {
   stmt(db, `UPDATE articles SET last_checked = ?, check_count = check_count + 1, error_count = error_count + 1,
-    total_errors = total_errors + 1, last_error = ?, last_error_at = ?, next_check = ?, status = ? WHERE id = ?`)
+    total_errors = total_errors + 1, last_error = ?, last_error_at = ?, next_check = ?, status = ?, lease_owner = NULL, lease_until = NULL
+    WHERE id = ?`)
     .run(now, message, now, nextCheck, status, id);
 }
 

@@ -5,102 +5,16 @@
  * Pages keep memory bounded all the same.
  */
 import { stmt, type Db } from './db.js';
+import type {
+  ArticleRow, CheckRow, ExportSelection, NewArticleRow, NewSourceRow, NewVersionRow, ResponseHead, ResponseRow, SourceRow, VersionRow,
+} from '../export-types.js';
 
-/** What an export covers: everything, one source (by id) or one article (by id). */
-export interface ExportSelection {
-  articleId?: number;
-  sourceId?: number;
-}
 
-/** A source row as exported (config kept as its JSON text). */
-export interface SourceRow {
-  id: number;
-  slug: string;
-  name: string;
-  kind: string;
-  config: string;
-  created_at: string;
-  last_polled: string | null;
-  next_poll: string | null;
-  poll_count: number;
-  error_count: number;
-  last_error: string | null;
-}
 
-/** An article row with its source's slug. */
-export interface ArticleRow {
-  id: number;
-  url: string;
-  source_id: number | null;
-  source_slug: string | null;
-  title: string | null;
-  status: string;
-  first_seen: string;
-  last_checked: string | null;
-  last_changed: string | null;
-  next_check: string;
-  check_interval_s: number;
-  check_count: number;
-  error_count: number;
-  total_errors: number;
-  last_error: string | null;
-  last_error_at: string | null;
-  etag: string | null;
-  last_modified: string | null;
-  last_body_sha256: string | null;
-}
 
-/** A version row, with the status and body hash of its response when it has one (for CSV and WARC). */
-export interface VersionRow {
-  id: number;
-  number: number;
-  title: string;
-  byline: string | null;
-  published_at: string | null;
-  text: string;
-  content_hash: string;
-  captured_at: string;
-  response_id: number | null;
-  extractor_version: string;
-  words_added: number;
-  words_removed: number;
-  stats: string | null;
-  metadata: string;
-  change_kind: 'initial' | 'substantive' | 'minor';
-  minor_reason: string | null;
-  http_status: number | null;
-  body_sha256: string | null;
-}
 
-/** A response row, body still gzip-compressed as stored. */
-export interface ResponseRow {
-  id: number;
-  requested_url: string;
-  url: string;
-  fetched_at: string;
-  status: number;
-  status_text: string;
-  http_version: string;
-  headers: string;
-  request_headers: string;
-  body_gzip: Buffer;
-  body_length: number;
-  body_sha256: string;
-}
 
-/** A response's identity without its body (for revisit records). */
-export type ResponseHead = Pick<ResponseRow, 'id' | 'url' | 'fetched_at' | 'body_sha256'>;
 
-/** A check-log row. */
-export interface CheckRow {
-  id: number;
-  checked_at: string;
-  outcome: string;
-  http_status: number | null;
-  error: string | null;
-  duration_ms: number | null;
-  content_hash: string | null;
-}
 
 const SCOPE = '(@articleId IS NULL OR a.id = @articleId) AND (@sourceId IS NULL OR a.source_id = @sourceId)';
 
@@ -117,16 +31,18 @@ export function countExport(db: Db, s: ExportSelection): { articles: number; ver
 
 /** Up to `limit` articles of the selection with id above `afterId`, in id order. */
 export function listArticlesPage(db: Db, s: ExportSelection, afterId: number, limit: number): ArticleRow[] {
-  return stmt(db, `SELECT a.*, s.slug AS source_slug FROM articles a LEFT JOIN sources s ON s.id = a.source_id
+  return stmt(db, `SELECT a.id, a.url, a.source_id, a.title, a.status, a.first_seen, a.last_checked, a.last_changed, a.next_check,
+    a.check_interval_s, a.check_count, a.error_count, a.total_errors, a.last_error, a.last_error_at, a.etag, a.last_modified,
+    a.last_body_sha256, s.slug AS source_slug FROM articles a LEFT JOIN sources s ON s.id = a.source_id
     WHERE ${SCOPE} AND a.id > @afterId ORDER BY a.id LIMIT @limit`).all({ ...scopeParams(s), afterId, limit }) as ArticleRow[];
 }
 
 /** The sources an export carries: all of them, the selected one, or the selected article's. */
 export function listSourcesForExport(db: Db, s: ExportSelection): SourceRow[] {
   if (s.articleId !== undefined) {
-    return stmt(db, 'SELECT s.* FROM sources s JOIN articles a ON a.source_id = s.id WHERE a.id = ?').all(s.articleId) as SourceRow[];
+    return stmt(db, 'SELECT s.id, s.slug, s.name, s.kind, s.config, s.created_at, s.last_polled, s.next_poll, s.poll_count, s.error_count, s.last_error FROM sources s JOIN articles a ON a.source_id = s.id WHERE a.id = ?').all(s.articleId) as SourceRow[];
   }
-  return stmt(db, 'SELECT * FROM sources WHERE (@sourceId IS NULL OR id = @sourceId) ORDER BY id')
+  return stmt(db, `SELECT s.id, s.slug, s.name, s.kind, s.config, s.created_at, s.last_polled, s.next_poll, s.poll_count, s.error_count, s.last_error FROM sources s WHERE (@sourceId IS NULL OR s.id = @sourceId) ORDER BY s.id`)
     .all({ sourceId: s.sourceId ?? null }) as SourceRow[];
 }
 
@@ -166,26 +82,6 @@ export function listChecksPage(db: Db, articleId: number, afterId: number, limit
     WHERE article_id = ? AND id > ? ORDER BY id LIMIT ?`).all(articleId, afterId, limit) as CheckRow[];
 }
 
-/**
- * Opens the import's transaction. IMMEDIATE takes the write lock at once, so a concurrent writer makes the import
- * fail at the start rather than halfway.
- */
-export function beginImport(db: Db): void {
-  db.exec('BEGIN IMMEDIATE');
-}
-
-/** Commits the import's transaction. */
-export function commitImport(db: Db): void {
-  db.exec('COMMIT');
-}
-
-/** Rolls the import's transaction back, if one is open. */
-export function rollbackImport(db: Db): void {
-  if (db.inTransaction) db.exec('ROLLBACK');
-}
-
-/** A source to insert (import). */
-export type NewSourceRow = Omit<SourceRow, 'id'>;
 
 /** Inserts a source row as given; returns its id. */
 export function insertSourceRow(db: Db, s: NewSourceRow): number {
@@ -194,8 +90,6 @@ export function insertSourceRow(db: Db, s: NewSourceRow): number {
   return Number(info.lastInsertRowid);
 }
 
-/** An article to insert (import), every tracking field as exported. */
-export type NewArticleRow = Omit<ArticleRow, 'id' | 'source_slug'> & { version_count: number };
 
 /** Inserts an article row as given (fails on a duplicate URL); returns its id. */
 export function insertArticleRow(db: Db, a: NewArticleRow): number {
@@ -211,25 +105,6 @@ export function articleUrlExists(db: Db, url: string): boolean {
   return stmt(db, 'SELECT 1 FROM articles WHERE url = ?').get(url) !== undefined;
 }
 
-/** A version to insert (import) with its number as exported. */
-export interface NewVersionRow {
-  article_id: number;
-  number: number;
-  title: string;
-  byline: string | null;
-  published_at: string | null;
-  text: string;
-  content_hash: string;
-  captured_at: string;
-  response_id: number | null;
-  extractor_version: string;
-  words_added: number;
-  words_removed: number;
-  stats: string | null;
-  metadata: string;
-  change_kind: 'initial' | 'substantive' | 'minor';
-  minor_reason: string | null;
-}
 
 /** Inserts a version with an explicit number (the store's insertVersion numbers them itself). */
 export function insertVersionRow(db: Db, v: NewVersionRow): void {
@@ -239,17 +114,3 @@ export function insertVersionRow(db: Db, v: NewVersionRow): void {
       @extractor_version, @words_added, @words_removed, @stats, @metadata, @change_kind, @minor_reason)`).run(v);
 }
 
-/** Marks a point inside the import's transaction that one line's inserts can be rolled back to. */
-export function savepointLine(db: Db): void {
-  db.exec('SAVEPOINT import_line');
-}
-
-/** Keeps one line's inserts. */
-export function releaseLine(db: Db): void {
-  db.exec('RELEASE import_line');
-}
-
-/** Undoes one line's inserts (the rest of the import stays). */
-export function rollbackLine(db: Db): void {
-  db.exec('ROLLBACK TO import_line; RELEASE import_line');
-}

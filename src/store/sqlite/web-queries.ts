@@ -1,5 +1,6 @@
 /** Small read-only queries used by the web layer (health check, feed validators). */
 import { stmt, type Db } from './db.js';
+import type { FeedState, RecentArticle } from '../types.js';
 
 /** Runs a trivial query; throws if the database does not answer. Returns the number of articles. */
 export function pingDb(db: Db): { articles: number } {
@@ -7,12 +8,6 @@ export function pingDb(db: Db): { articles: number } {
   return { articles: r.n };
 }
 
-/** What a feed is built from, cheaply: the newest version id, how many versions, the newest capture time. */
-export interface FeedState {
-  maxVersionId: number | null;
-  count: number;
-  newestCapturedAt: string | null;
-}
 
 /**
  * The feed validators' inputs for one article (`articleId` set), one source's articles (`sourceId` set) or for all
@@ -31,16 +26,6 @@ export function getFeedState(db: Db, q: { articleId?: number; sourceId?: number;
   return { maxVersionId: r.max_id, count: r.n, newestCapturedAt: r.newest };
 }
 
-/** A tracked article in the home page's list. */
-export interface RecentArticle {
-  id: number;
-  url: string;
-  title: string | null;
-  status: string;
-  versionCount: number;
-  firstSeen: string;
-  lastChanged: string | null;
-}
 
 /** Tracked articles, most recently changed (or, if never captured, added) first. */
 export function listRecentArticles(db: Db, limit: number): RecentArticle[] {

@@ -1,25 +1,11 @@
 /** Queries on sources (configured feeds, sitemaps and front pages) and on what polling remembers per source URL. */
 import { stmt, type Db } from './db.js';
+import type { Source, SourceInput, SourceKind, SourceSummary, SourceUrlState } from '../types.js';
 
-/** How a source finds articles ('manual' is reserved for articles tracked by hand). */
-export type SourceKind = 'manual' | 'feed' | 'sitemap' | 'page';
 
-/** One source. `config` is the stored JSON, validated by src/sources when used. Times are ISO 8601. */
-export interface Source {
-  id: number;
-  slug: string;
-  name: string;
-  kind: SourceKind;
-  config: unknown;
-  createdAt: string;
-  lastPolled: string | null;
-  nextPoll: string | null;
-  pollCount: number;
-  errorCount: number;
-  lastError: string | null;
-}
 
-interface SourceRecord {
+/** A sources row as SQLite returns it. */
+export interface SourceRecord {
   id: number;
   slug: string;
   name: string;
@@ -41,20 +27,14 @@ function parseJson(text: string): unknown {
   }
 }
 
-function toSource(r: SourceRecord): Source {
+/** The camelCase view of a sources row. */
+export function toSource(r: SourceRecord): Source {
   return {
     id: r.id, slug: r.slug, name: r.name, kind: r.kind, config: parseJson(r.config), createdAt: r.created_at,
     lastPolled: r.last_polled, nextPoll: r.next_poll, pollCount: r.poll_count, errorCount: r.error_count, lastError: r.last_error,
   };
 }
 
-/** Fields of a new or updated source. */
-export interface SourceInput {
-  slug: string;
-  name: string;
-  kind: SourceKind;
-  config: unknown;
-}
 
 /** Inserts a source, due for polling at `now`. Throws (SQLite UNIQUE constraint) when the slug is taken. */
 export function insertSource(db: Db, input: SourceInput, now: string): Source {
@@ -110,7 +90,8 @@ export function setSourceNextPoll(db: Db, id: number, nextPoll: string): void {
  */
 export function recordSourcePoll(db: Db, id: number, now: string, nextPoll: string, error: string | null): void {
   stmt(db, `UPDATE sources SET last_polled = ?, next_poll = ?, poll_count = poll_count + 1,
-    error_count = CASE WHEN ? IS NULL THEN 0 ELSE error_count + 1 END, last_error = ? WHERE id = ?`)
+    error_count = CASE WHEN ? IS NULL THEN 0 ELSE error_count + 1 END, last_error = ?, lease_owner = NULL, lease_until = NULL
+    WHERE id = ?`)
     .run(now, nextPoll, error, error, id);
 }
 
@@ -119,15 +100,6 @@ export function countSourceArticles(db: Db, id: number): number {
   return (stmt(db, 'SELECT count(*) AS n FROM articles WHERE source_id = ?').get(id) as { n: number }).n;
 }
 
-/** What polling remembers about one URL of a source. */
-export interface SourceUrlState {
-  etag: string | null;
-  lastModified: string | null;
-  lastFetched: string | null;
-  lastStatus: number | null;
-  /** Child sitemaps the document listed when it was last parsed (sitemap indexes). */
-  children: string[];
-}
 
 /** The remembered state of `url` for the source, or null when it was never polled. */
 export function getSourceUrlState(db: Db, sourceId: number, url: string): SourceUrlState | null {
@@ -155,12 +127,6 @@ export function pruneSourceUrls(db: Db, sourceId: number, keep: readonly string[
   stmt(db, 'DELETE FROM source_urls WHERE source_id = ? AND url NOT IN (SELECT value FROM json_each(?))').run(sourceId, JSON.stringify(keep));
 }
 
-/** A source with the figures the /sources page and API show. */
-export interface SourceSummary extends Source {
-  articleCount: number;
-  /** New articles per UTC day over the last `days` days, oldest first, zero-filled. */
-  newPerDay: Array<{ day: string; count: number }>;
-}
 
 /** Every source with its article count and new articles per day over the `days` UTC days ending with `now`. */
 export function listSourceSummaries(db: Db, now: Date, days = 7): SourceSummary[] {

@@ -1,0 +1,22 @@
+/**
+ * Consistency checks of a PostgreSQL database: Palimpsest's invariants (the same SQL as SQLite's) and the search
+ * index. PostgreSQL enforces foreign keys itself and has no integrity_check pragma (amcheck is an optional extension).
+ */
+import { rows, type Db } from './db.js';
+import { checkSearchIndex } from './search.js';
+import { INVARIANTS } from '../invariants.js';
+
+/** Problems found, in words (empty when the database is consistent). */
+export async function checkConsistency(db: Db): Promise<string[]> {
+  const problems: string[] = [];
+  for (const inv of INVARIANTS) {
+    const ids = (await rows<{ id: number }>(db, inv.sql)).map((r) => r.id);
+    if (ids.length > 0) problems.push(`${inv.problem}: article${ids.length > 1 ? 's' : ''} ${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ', …' : ''}`);
+  }
+  try {
+    await checkSearchIndex(db);
+  } catch (err) {
+    problems.push(`search index: ${(err as Error).message}`);
+  }
+  return problems;
+}

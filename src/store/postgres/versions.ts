@@ -1,0 +1,150 @@
+/** Queries on the versions table (PostgreSQL). */
+import { row, rows, run, type Db } from './db.js';
+import { lockArticle } from './articles.js';
+import type { Change, ChangeKind, ChangeQuery, NewVersion, Version, VersionContentUpdate, VersionSummary } from '../types.js';
+
+interface VersionRecord {
+  id: number;
+  article_id: number;
+  number: number;
+  title: string;
+  byline: string | null;
+  published_at: string | null;
+  text?: string;
+  content_hash: string;
+  captured_at: string;
+  response_id: number | null;
+  extractor_version: string;
+  words_added: number;
+  words_removed: number;
+  stats: string | null;
+  metadata: string;
+  change_kind: ChangeKind;
+  minor_reason: string | null;
+}
+
+// Named columns rather than *: a version row also holds its search vector, as large as its text.
+const SUMMARY_COLS = `v.id, v.article_id, v.number, v.title, v.byline, v.published_at, v.content_hash, v.captured_at,
+  v.response_id, v.extractor_version, v.words_added, v.words_removed, v.stats, v.metadata, v.change_kind, v.minor_reason`;
+const VERSION_COLS = `${SUMMARY_COLS}, v.text`;
+
+function toSummary(r: VersionRecord): VersionSummary {
+  return {
+    id: r.id,
+    articleId: r.article_id,
+    number: r.number,
+    title: r.title,
+    byline: r.byline,
+    publishedAt: r.published_at,
+    contentHash: r.content_hash,
+    capturedAt: r.captured_at,
+    responseId: r.response_id,
+    extractorVersion: r.extractor_version,
+    wordsAdded: r.words_added,
+    wordsRemoved: r.words_removed,
+    stats: r.stats ? (JSON.parse(r.stats) as Record<string, unknown>) : null,
+    metadata: JSON.parse(r.metadata) as Record<string, unknown>,
+    changeKind: r.change_kind,
+    minorReason: r.minor_reason,
+  };
+}
+
+function toVersion(r: VersionRecord): Version {
+  return { ...toSummary(r), text: r.text ?? '' };
+}
+
+/**
+ * Inserts the next version of an article (number = last + 1) and returns it; run it in a transaction. The
+ * article's row is locked first: in READ COMMITTED, max(number) is read from the statement's snapshot, so without
+ * the lock two writers could both compute the same number and one would fail on UNIQUE(article_id, number).
+ */
+export async function insertVersion(db: Db, v: NewVersion): Promise<Version> {
+  await lockArticle(db, v.articleId);
+  const r = await row<VersionRecord>(db, `INSERT INTO versions AS v (article_id, number, title, byline, published_at, text, content_hash,
+      captured_at, response_id, extractor_version, words_added, words_removed, stats, metadata, change_kind, minor_reason)
+    VALUES ($1, (SELECT coalesce(max(number), 0) + 1 FROM versions WHERE article_id = $1), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
+      $12, $13,
+      coalesce($14, CASE WHEN EXISTS (SELECT 1 FROM versions WHERE article_id = $1) THEN 'substantive' ELSE 'initial' END), $15)
+    RETURNING ${VERSION_COLS}`, [
+    v.articleId, v.title, v.byline, v.publishedAt, v.text, v.contentHash, v.capturedAt, v.responseId, v.extractorVersion,
+    v.wordsAdded, v.wordsRemoved, v.stats ? JSON.stringify(v.stats) : null, JSON.stringify(v.metadata), v.changeKind ?? null,
+    v.minorReason ?? null,
+  ]);
+  if (!r) throw new Error(`store: version of article ${v.articleId} vanished after insert`);
+  return toVersion(r);
+}
+
+/** Version `number` of an article, with its text, or null. */
+export async function getVersion(db: Db, articleId: number, number: number): Promise<Version | null> {
+  const r = await row<VersionRecord>(db, `SELECT ${VERSION_COLS} FROM versions v WHERE v.article_id = $1 AND v.number = $2`, [articleId, number]);
+  return r ? toVersion(r) : null;
+}
+
+/** The newest version of an article, with its text, or null. */
+export async function getLatestVersion(db: Db, articleId: number): Promise<Version | null> {
+  const r = await row<VersionRecord>(db, `SELECT ${VERSION_COLS} FROM versions v WHERE v.article_id = $1
+    ORDER BY v.number DESC LIMIT 1`, [articleId]);
+  return r ? toVersion(r) : null;
+}
+
+/** All versions of an article without their texts, oldest first. */
+export async function listVersionSummaries(db: Db, articleId: number): Promise<VersionSummary[]> {
+  return (await rows<VersionRecord>(db, `SELECT ${SUMMARY_COLS} FROM versions v WHERE v.article_id = $1 ORDER BY v.number`, [articleId]))
+    .map(toSummary);
+}
+
+/** All versions of an article with their texts, oldest first. */
+export async function listVersions(db: Db, articleId: number): Promise<Version[]> {
+  return (await rows<VersionRecord>(db, `SELECT ${VERSION_COLS} FROM versions v WHERE v.article_id = $1 ORDER BY v.number`, [articleId]))
+    .map(toVersion);
+}
+
+interface ChangeRecord extends VersionRecord {
+  article_url: string;
+  article_title: string | null;
+}
+
+/** Versions joined with their articles, newest first. */
+export async function listChanges(db: Db, q: ChangeQuery): Promise<Change[]> {
+  const r = await rows<ChangeRecord>(db, `SELECT ${SUMMARY_COLS}, a.url AS article_url, a.title AS article_title
+    FROM versions v JOIN articles a ON a.id = v.article_id
+    WHERE ($1::bigint IS NULL OR a.source_id = $1)
+      AND ($2::bigint IS NULL OR v.article_id = $2)
+      AND (NOT $3::boolean OR v.number > 1)
+      AND ($4::boolean OR v.change_kind <> 'minor')
+      AND ($5::bigint IS NULL OR v.id < $5)
+    ORDER BY v.id DESC LIMIT $6`,
+  [q.sourceId ?? null, q.articleId ?? null, q.changesOnly, q.includeMinor ?? false, q.beforeId ?? null, q.limit]);
+  return r.map((x) => ({ ...toSummary(x), articleUrl: x.article_url, articleTitle: x.article_title }));
+}
+
+/** Total number of versions stored. */
+export async function countVersions(db: Db): Promise<number> {
+  return (await row<{ n: number }>(db, 'SELECT count(*)::int AS n FROM versions'))?.n ?? 0;
+}
+
+/** The lowest version number of an article with this content hash, or null. */
+export async function firstVersionWithHash(db: Db, articleId: number, contentHash: string): Promise<number | null> {
+  const r = await row<{ n: number | null }>(db, 'SELECT min(number) AS n FROM versions WHERE article_id = $1 AND content_hash = $2',
+    [articleId, contentHash]);
+  return r?.n ?? null;
+}
+
+/** Replaces a version's derived content (everything but its capture and its response). */
+export async function updateVersionContent(db: Db, id: number, u: VersionContentUpdate): Promise<void> {
+  await run(db, `UPDATE versions SET title = $1, byline = $2, published_at = $3, text = $4, content_hash = $5, extractor_version = $6,
+      words_added = $7, words_removed = $8, stats = $9, metadata = $10, change_kind = $11, minor_reason = $12 WHERE id = $13`, [
+    u.title, u.byline, u.publishedAt, u.text, u.contentHash, u.extractorVersion, u.wordsAdded, u.wordsRemoved,
+    u.stats ? JSON.stringify(u.stats) : null, JSON.stringify(u.metadata), u.changeKind, u.minorReason, id,
+  ]);
+}
+
+/** Deletes one version (its response is deleted separately). */
+export async function deleteVersion(db: Db, id: number): Promise<void> {
+  await run(db, 'DELETE FROM versions WHERE id = $1', [id]);
+}
+
+/** Sets a version's number (callers renumber in two passes to respect UNIQUE(article_id, number)). */
+export async function setVersionNumber(db: Db, id: number, number: number): Promise<void> {
+  await run(db, 'UPDATE versions SET number = $1 WHERE id = $2', [number, id]);
+}

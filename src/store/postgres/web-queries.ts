@@ -1,0 +1,34 @@
+/** Small read-only queries used by the web layer (health check, feed validators, home page), on PostgreSQL. */
+import { row, rows, type Db } from './db.js';
+import type { FeedState, RecentArticle } from '../types.js';
+
+/** Runs a trivial query; throws if the database does not answer. Returns the number of articles. */
+export async function pingDb(db: Db): Promise<{ articles: number }> {
+  return { articles: (await row<{ n: number }>(db, 'SELECT count(*)::int AS n FROM articles'))?.n ?? 0 };
+}
+
+/**
+ * The feed validators' inputs for one article (`articleId` set), one source's articles (`sourceId` set) or for all
+ * articles, counting every version or only changes (versions after the first).
+ */
+export async function getFeedState(db: Db, q: { articleId?: number; sourceId?: number; changesOnly: boolean; includeMinor?: boolean }): Promise<FeedState> {
+  const r = await row<{ max_id: number | null; n: number; newest: string | null }>(db, `SELECT max(id) AS max_id, count(*)::int AS n,
+      max(captured_at) AS newest
+    FROM versions
+    WHERE ($1::bigint IS NULL OR article_id = $1) AND (NOT $2::boolean OR number > 1)
+      AND ($3::bigint IS NULL OR article_id IN (SELECT id FROM articles WHERE source_id = $3))
+      AND ($4::boolean OR change_kind <> 'minor')`,
+  [q.articleId ?? null, q.changesOnly, q.sourceId ?? null, q.includeMinor ?? false]);
+  return { maxVersionId: r?.max_id ?? null, count: r?.n ?? 0, newestCapturedAt: r?.newest ?? null };
+}
+
+/** Tracked articles, most recently changed (or, if never captured, added) first. */
+export async function listRecentArticles(db: Db, limit: number): Promise<RecentArticle[]> {
+  const r = await rows<{
+    id: number; url: string; title: string | null; status: string; version_count: number; first_seen: string; last_changed: string | null;
+  }>(db, `SELECT id, url, title, status, version_count, first_seen, last_changed FROM articles
+    ORDER BY coalesce(last_changed, first_seen) DESC, id DESC LIMIT $1`, [limit]);
+  return r.map((x) => ({
+    id: x.id, url: x.url, title: x.title, status: x.status, versionCount: x.version_count, firstSeen: x.first_seen, lastChanged: x.last_changed,
+  }));
+}

@@ -1,0 +1,264 @@
+/**
+ * The one storage interface of Palimpsest. Every part above the store (web, feeds, API, exports, import, tracker,
+ * scheduler, sources, metrics) talks to a `Store` and never learns which backend is behind it: SQLite
+ * (better-sqlite3, WAL; the embedded default, one machine) or PostgreSQL (shared by any number of processes on any
+ * number of hosts). Dialect differences stay in src/store/sqlite and src/store/postgres.
+ *
+ * Every method is asynchronous. Inside `transaction(fn)`, use the `tx` store given to `fn` for every query of the
+ * transaction: on SQLite the outer store waits for the transaction to finish, so calling it from inside would never
+ * return.
+ */
+import type { ExportSelection, ArticleRow, CheckRow, NewArticleRow, NewSourceRow, NewVersionRow, ResponseHead, ResponseRow, SourceRow, VersionRow } from './export-types.js';
+import type { SearchHit, SearchQuery } from './search-terms.js';
+import type {
+  Article, ArticleQuery, ArticleStatus, Change, ChangeQuery, CheckEntry, CheckOutcome, FeedState, NewResponse, NewVersion, RecentArticle,
+  Source, SourceInput, SourceSummary, SourceUrlState, StoredResponse, Validators, Version, VersionContentUpdate, VersionSummary,
+} from './types.js';
+
+/** Which backend a store is; for messages and diagnostics only (callers never branch on it). */
+export type Backend = 'sqlite' | 'postgres';
+
+/** Claiming due work: who claims, until when the claim holds. */
+export interface ClaimRequest {
+  /** ISO time: work due at or before it is claimed. */
+  now: string;
+  limit: number;
+  /** Who claims (a worker id: host, pid and a random part). */
+  owner: string;
+  /** How long the claim holds unless renewed; after it, another worker may take the work. */
+  leaseS: number;
+}
+
+/** A fleet-wide request slot for one host (politeness across every process sharing the database). */
+export interface HostSlotRequest {
+  host: string;
+  owner: string;
+  /** Requests open to the host at once across the fleet. */
+  limit: number;
+  /** Least time between the starts of two requests to the host, across the fleet (robots.txt Crawl-delay raises it). */
+  delayMs: number;
+  /** A slot not released within this time (a dead worker) is free again. */
+  holdS: number;
+}
+
+/** The answer to a host slot request: a slot to release after the request, or how long to wait before asking again. */
+export type HostSlot = { granted: true; id: string } | { granted: false; waitMs: number; deferredUntil: string | null };
+
+/** A lock that only one process of the fleet holds at a time (leader work: backlog spreading, housekeeping). */
+export interface SingletonLock {
+  /** Whether the lock is still held (false once the connection that held it is gone). */
+  held(): Promise<boolean>;
+  release(): Promise<void>;
+}
+
+/** One problem found by a consistency check, in words. */
+export type ConsistencyProblem = string;
+
+/** The storage interface (see the module comment). */
+export interface Store {
+  /** Which backend this is. */
+  readonly backend: Backend;
+  /** Where the data is, for messages: a file path, or a PostgreSQL URL without its password. */
+  readonly location: string;
+  /** Closes the connection(s); pending transactions are rolled back. */
+  close(): Promise<void>;
+  /**
+   * Runs `fn` in a transaction that holds the write lock from the start (SQLite BEGIN IMMEDIATE; PostgreSQL BEGIN),
+   * committing when it resolves and rolling back when it throws. Called on a transaction's `tx`, it nests as a
+   * savepoint: a throw undoes only the nested part.
+   */
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+
+  // --- schema ---------------------------------------------------------------------------------------------------
+  /** The schema version recorded in the database (0 for an empty one). */
+  schemaVersion(): Promise<number>;
+  /** Applies the pending migrations, each in its own transaction recording the version; returns those applied. */
+  migrate(): Promise<number[]>;
+  /** Runs a trivial query; throws if the database does not answer. Returns the number of articles. */
+  ping(): Promise<{ articles: number }>;
+  /** Problems in the stored data (version numbering, counters, references, search index); empty when consistent. */
+  checkConsistency(): Promise<ConsistencyProblem[]>;
+
+  // --- articles -------------------------------------------------------------------------------------------------
+  /** Inserts an article if its URL is new. Returns the article and whether it was created. */
+  insertArticle(url: string, now: string, sourceId?: number | null): Promise<{ article: Article; created: boolean }>;
+  /** The article with this id, or null. */
+  getArticle(id: number): Promise<Article | null>;
+  /** The article with this exact URL, or null. */
+  getArticleByUrl(url: string): Promise<Article | null>;
+  /** Articles to check whose next check is at or before `now`, earliest first, leased or not. */
+  listDueArticles(now: string, limit: number): Promise<Article[]>;
+  /** Number of articles due at `now`. */
+  countDueArticles(now: string): Promise<number>;
+  /** Every article, in id order. */
+  listAllArticles(): Promise<Article[]>;
+  /** Articles matching the filters, newest id first (stable keyset order). */
+  queryArticles(q: ArticleQuery): Promise<Article[]>;
+  /** Records a check that found no new version (unchanged or 304), sets the next check and frees the lease. */
+  recordUnchanged(id: number, now: string, nextCheck: string, intervalS: number, validators: Validators): Promise<void>;
+  /** Records a check that stored a new version and frees the lease. */
+  recordChanged(id: number, now: string, title: string, nextCheck: string, intervalS: number, validators: Validators): Promise<void>;
+  /** Records a failed check (error counts, message, next attempt, status) and frees the lease. */
+  recordError(id: number, now: string, message: string, nextCheck: string, status: ArticleStatus): Promise<void>;
+  /** Sets an article's status. */
+  setArticleStatus(id: number, status: ArticleStatus): Promise<void>;
+  /** Sets an article's next check (now, to check it on demand). */
+  setNextCheck(id: number, nextCheck: string): Promise<void>;
+  /** Recomputes version_count, title and last_changed from the versions (after re-extraction or import). */
+  refreshArticleSummary(id: number): Promise<void>;
+  /** Counts of articles by status. */
+  countArticlesByStatus(): Promise<Record<string, number>>;
+  /** Changes an article's URL (to its canonical form); false when another article already has that URL. */
+  setArticleUrl(id: number, url: string): Promise<boolean>;
+  /**
+   * Inside a transaction: locks the article's row until the transaction ends, so that two writers deciding on a
+   * capture of the same article take turns (a no-op where the transaction already excludes other writers).
+   */
+  lockArticle(id: number): Promise<void>;
+
+  // --- claiming work (any number of workers) ------------------------------------------------------------------
+  /**
+   * Claims up to `limit` due articles that nobody holds (or whose lease ran out), earliest due first, and leases
+   * them to `owner`. Two workers never get the same article while its lease holds.
+   */
+  claimDueArticles(c: ClaimRequest): Promise<Article[]>;
+  /** Extends `owner`'s leases on these articles (a long check keeps its claim). */
+  renewArticleLeases(owner: string, ids: readonly number[], leaseS: number): Promise<void>;
+  /** Frees `owner`'s lease on an article without recording a check (shutdown). */
+  releaseArticleLease(owner: string, id: number): Promise<void>;
+  /** Claims up to `limit` due sources (other than 'manual') that nobody holds, most overdue first. */
+  claimDueSources(c: ClaimRequest): Promise<Source[]>;
+  /** Frees `owner`'s lease on a source. */
+  releaseSourceLease(owner: string, id: number): Promise<void>;
+  /**
+   * Tries to take the fleet-wide lock `name` for this process (PostgreSQL: an advisory lock on a connection of its
+   * own, released when the process dies). Null when another process holds it.
+   */
+  tryLock(name: string, owner: string): Promise<SingletonLock | null>;
+  /** Takes a request slot for a host, fleet-wide, or says how long to wait. */
+  acquireHostSlot(r: HostSlotRequest): Promise<HostSlot>;
+  /** Frees a host slot. */
+  releaseHostSlot(id: string): Promise<void>;
+  /** Leaves a host alone until `until` (ISO time; Retry-After), fleet-wide. */
+  deferHost(host: string, until: string, reason: string): Promise<void>;
+  /** Records a host's robots.txt Crawl-delay (milliseconds), fleet-wide. */
+  setHostCrawlDelay(host: string, delayMs: number): Promise<void>;
+  /** Ids of the articles due at `now`, in claim order, without a limit (a backlog after downtime). */
+  listOverdueArticleIds(now: string): Promise<number[]>;
+  /**
+   * Sets the next check of many articles in one transaction; with `ifDueBy`, only of those still due by then (an
+   * article checked meanwhile keeps the next check its check gave it).
+   */
+  rescheduleArticles(moves: ReadonlyArray<{ id: number; nextCheck: string }>, ifDueBy?: string): Promise<void>;
+
+  // --- versions -------------------------------------------------------------------------------------------------
+  /** Inserts the next version of an article (number = last + 1) and returns it. */
+  insertVersion(v: NewVersion): Promise<Version>;
+  /** Version `number` of an article, with its text, or null. */
+  getVersion(articleId: number, number: number): Promise<Version | null>;
+  /** The newest version of an article, with its text, or null. */
+  getLatestVersion(articleId: number): Promise<Version | null>;
+  /** All versions of an article without their texts, oldest first. */
+  listVersionSummaries(articleId: number): Promise<VersionSummary[]>;
+  /** All versions of an article with their texts, oldest first. */
+  listVersions(articleId: number): Promise<Version[]>;
+  /** Versions joined with their articles, newest first. */
+  listChanges(q: ChangeQuery): Promise<Change[]>;
+  /** Total number of versions stored. */
+  countVersions(): Promise<number>;
+  /** The lowest version number of an article with this content hash, or null. */
+  firstVersionWithHash(articleId: number, contentHash: string): Promise<number | null>;
+  /** Replaces a version's derived content (re-extraction). */
+  updateVersionContent(id: number, u: VersionContentUpdate): Promise<void>;
+  /** Deletes one version (its response is deleted separately). */
+  deleteVersion(id: number): Promise<void>;
+  /** Sets a version's number (renumber in two passes to respect UNIQUE(article_id, number)). */
+  setVersionNumber(id: number, number: number): Promise<void>;
+
+  // --- responses and the check log ------------------------------------------------------------------------------
+  /** Stores a captured response and returns its id; `bodyGzip` is the body's stored form when already computed. */
+  insertResponse(r: NewResponse, bodyGzip?: Buffer): Promise<number>;
+  /** The stored response with this id, body decompressed, or null. */
+  getResponse(id: number): Promise<StoredResponse | null>;
+  /** Deletes a stored response. */
+  deleteResponse(id: number): Promise<void>;
+  /** Appends one check to the log. */
+  insertCheck(articleId: number, checkedAt: string, outcome: CheckOutcome, httpStatus: number | null, error: string | null,
+    durationMs: number | null, contentHash?: string | null): Promise<void>;
+  /** The most recent checks of an article, newest first. */
+  listChecks(articleId: number, limit: number): Promise<CheckEntry[]>;
+
+  // --- web ------------------------------------------------------------------------------------------------------
+  /** The feed validators' inputs for one article, one source's articles, or all. */
+  getFeedState(q: { articleId?: number; sourceId?: number; changesOnly: boolean; includeMinor?: boolean }): Promise<FeedState>;
+  /** Tracked articles, most recently changed (or, if never captured, added) first. */
+  listRecentArticles(limit: number): Promise<RecentArticle[]>;
+  /** Full-text search over every version: one hit per article, newest matching version first. */
+  searchVersions(q: SearchQuery): Promise<SearchHit[]>;
+  /** Checks that the search index matches the versions; throws when it does not. */
+  checkSearchIndex(): Promise<void>;
+  /** Rebuilds the search index from the versions. */
+  rebuildSearchIndex(): Promise<void>;
+
+  // --- sources --------------------------------------------------------------------------------------------------
+  /** Inserts a source, due for polling at `now`; throws when the slug is taken. */
+  insertSource(input: SourceInput, now: string): Promise<Source>;
+  /** Replaces a source's name, kind and configuration (poll history is kept). */
+  updateSource(id: number, input: Omit<SourceInput, 'slug'>): Promise<void>;
+  /** The source with this id, or null. */
+  getSource(id: number): Promise<Source | null>;
+  /** The source with this slug, or null. */
+  getSourceBySlug(slug: string): Promise<Source | null>;
+  /** Every source, by slug. */
+  listSources(): Promise<Source[]>;
+  /** Sources (other than 'manual') due at `now` (or never polled), most overdue first. */
+  listDueSources(now: string, limit: number): Promise<Source[]>;
+  /** Deletes a source; its articles stay tracked without a source. */
+  deleteSource(id: number): Promise<boolean>;
+  /** Makes a source due at `nextPoll`. */
+  setSourceNextPoll(id: number, nextPoll: string): Promise<void>;
+  /** Records a finished poll (error null: a clean poll) and frees the source's lease. */
+  recordSourcePoll(id: number, now: string, nextPoll: string, error: string | null): Promise<void>;
+  /** Number of articles a source brought in. */
+  countSourceArticles(id: number): Promise<number>;
+  /** The remembered state of a source URL, or null. */
+  getSourceUrlState(sourceId: number, url: string): Promise<SourceUrlState | null>;
+  /** Stores the state of a source URL. */
+  saveSourceUrlState(sourceId: number, url: string, s: SourceUrlState): Promise<void>;
+  /** Forgets the URL states of a source except those in `keep`. */
+  pruneSourceUrls(sourceId: number, keep: readonly string[]): Promise<void>;
+  /** Every source with its article count and new articles per UTC day over `days` days ending with `now`. */
+  listSourceSummaries(now: Date, days?: number): Promise<SourceSummary[]>;
+  /** A page of sources in slug order after `afterSlug`, with their summaries. */
+  listSourceSummariesPage(now: Date, q: { afterSlug?: string; limit: number }, days?: number): Promise<SourceSummary[]>;
+  /** One source's summary by slug, or null. */
+  getSourceSummary(slug: string, now: Date, days?: number): Promise<SourceSummary | null>;
+
+  // --- export and import ----------------------------------------------------------------------------------------
+  /** Number of articles and versions an export covers. */
+  countExport(s: ExportSelection): Promise<{ articles: number; versions: number }>;
+  /** Up to `limit` articles of the selection with id above `afterId`, in id order. */
+  listArticlesPage(s: ExportSelection, afterId: number, limit: number): Promise<ArticleRow[]>;
+  /** The sources an export carries. */
+  listSourcesForExport(s: ExportSelection): Promise<SourceRow[]>;
+  /** The id of the source with this slug, or null. */
+  findSourceId(slug: string): Promise<number | null>;
+  /** Up to `limit` versions of an article with number above `afterNumber`, texts included, oldest first. */
+  listVersionsPage(articleId: number, afterNumber: number, limit: number): Promise<VersionRow[]>;
+  /** Ids of every response of an article, in id order. */
+  listResponseIds(articleId: number): Promise<number[]>;
+  /** One response row with its stored (compressed) body, or null. */
+  getResponseRow(id: number): Promise<ResponseRow | null>;
+  /** A response's URL, time and body hash, or null. */
+  getResponseHead(id: number): Promise<ResponseHead | null>;
+  /** Up to `limit` checks of an article with id above `afterId`, oldest first. */
+  listChecksPage(articleId: number, afterId: number, limit: number): Promise<CheckRow[]>;
+  /** Inserts a source row as given; returns its id. */
+  insertSourceRow(s: NewSourceRow): Promise<number>;
+  /** Inserts an article row as given (fails on a duplicate URL); returns its id. */
+  insertArticleRow(a: NewArticleRow): Promise<number>;
+  /** True when an article with this exact URL exists. */
+  articleUrlExists(url: string): Promise<boolean>;
+  /** Inserts a version with an explicit number. */
+  insertVersionRow(v: NewVersionRow): Promise<void>;
+}
