@@ -265,6 +265,19 @@ describe('extractor site rules', () => {
   });
 });
 
+describe('extractor output', () => {
+  it('never carries a NUL character (browsers drop it; PostgreSQL cannot store it)', () => {
+    const para = 'A paragraph long enough to be the body of an article, with a NUL\u0000 inside it and more words after it to count.';
+    const html = `<html><head><title>Head\u0000line</title><script type="application/ld+json">{"@type":"NewsArticle","headline":"Head\\u0000line","author":{"name":"Ann\\u0000 Writer"}}</script></head>
+      <body><article><h1>Head\u0000line</h1><p>${para}</p><p>${para}</p><p>${para}</p></article></body></html>`;
+    const e = extract(html, 'https://news.example/nul');
+    expect(JSON.stringify(e)).not.toContain('\\u0000');
+    expect(e.title).toBe('Headline');
+    expect(e.paragraphs.length).toBeGreaterThan(0);
+    expect(e.text).toContain('a NUL inside it');
+  });
+});
+
 describe('benchmark scoring', () => {
   it('scores 4-gram shingles as the article-extraction benchmark does', () => {
     expect(scorePage('a b c d e', 'a b c d e')).toEqual({ precision: 1, recall: 1 });

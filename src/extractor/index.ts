@@ -58,7 +58,7 @@ export function extract(html: string, url: string | null = null, options: Extrac
   if (meta.ldBody && meta.ldBody.length >= LD_BODY_MIN && paragraphs.join(' ').length < 0.25 * meta.ldBody.length) {
     paragraphs = paragraphsOfLdBody(meta.ldBody);
   }
-  return {
+  return withoutNul({
     title,
     byline,
     publishedAt: meta.publishedAt,
@@ -71,5 +71,15 @@ export function extract(html: string, url: string | null = null, options: Extrac
     excerpt: meta.excerpt,
     paragraphs,
     text: paragraphs.join('\n\n'),
-  };
+  });
+}
+
+/**
+ * The result with NUL characters removed from every string. Browsers drop NUL from a page's text; a NUL may still
+ * come from JSON-LD (`\u0000`) or raw bytes, and PostgreSQL cannot store it in text, so no extracted text keeps one.
+ */
+function withoutNul(e: Extracted): Extracted {
+  const strip = <T>(v: T): T => (typeof v === 'string' && v.includes('\0') ? (v.replace(/\0/g, '') as T) : v);
+  const out = Object.fromEntries(Object.entries(e).map(([k, v]) => [k, Array.isArray(v) ? v.map(strip) : strip(v)]));
+  return out as unknown as Extracted;
 }

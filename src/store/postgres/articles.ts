@@ -2,58 +2,11 @@
 import { row, rows, run, type Db } from './db.js';
 import { tsQuerySql } from './search.js';
 import type { Article, ArticleQuery, ArticleStatus, Validators } from '../types.js';
-
-/** An articles row as pg returns it (lease columns left out of the mapping). */
-export interface ArticleRecord {
-  id: number;
-  url: string;
-  source_id: number | null;
-  title: string | null;
-  status: ArticleStatus;
-  first_seen: string;
-  last_checked: string | null;
-  last_changed: string | null;
-  next_check: string;
-  check_interval_s: number;
-  check_count: number;
-  error_count: number;
-  total_errors: number;
-  last_error: string | null;
-  last_error_at: string | null;
-  version_count: number;
-  etag: string | null;
-  last_modified: string | null;
-  last_body_sha256: string | null;
-}
+import { toArticle, type ArticleRecord } from '../rows.js';
 
 /** The columns of an Article, for SELECT and RETURNING (the leases stay in the database). */
 export const ARTICLE_COLS = `id, url, source_id, title, status, first_seen, last_checked, last_changed, next_check, check_interval_s,
   check_count, error_count, total_errors, last_error, last_error_at, version_count, etag, last_modified, last_body_sha256`;
-
-/** The camelCase view of an articles row. */
-export function toArticle(r: ArticleRecord): Article {
-  return {
-    id: r.id,
-    url: r.url,
-    sourceId: r.source_id,
-    title: r.title,
-    status: r.status,
-    firstSeen: r.first_seen,
-    lastChecked: r.last_checked,
-    lastChanged: r.last_changed,
-    nextCheck: r.next_check,
-    checkIntervalS: r.check_interval_s,
-    checkCount: r.check_count,
-    errorCount: r.error_count,
-    totalErrors: r.total_errors,
-    lastError: r.last_error,
-    lastErrorAt: r.last_error_at,
-    versionCount: r.version_count,
-    etag: r.etag,
-    lastModified: r.last_modified,
-    lastBodySha256: r.last_body_sha256,
-  };
-}
 
 /** Inserts an article if its URL is new. Returns the article and whether it was created. */
 export async function insertArticle(db: Db, url: string, now: string, sourceId: number | null): Promise<{ article: Article; created: boolean }> {

@@ -1,6 +1,7 @@
 /** Queries on the check log (PostgreSQL). */
 import { rows, run, type Db } from './db.js';
 import type { CheckEntry, CheckOutcome } from '../types.js';
+import { toCheckEntry, type CheckRecord } from '../rows.js';
 
 /** Appends one check to the log. */
 export async function insertCheck(db: Db, articleId: number, checkedAt: string, outcome: CheckOutcome, httpStatus: number | null,
@@ -11,11 +12,7 @@ export async function insertCheck(db: Db, articleId: number, checkedAt: string, 
 
 /** The most recent checks of an article, newest first. */
 export async function listChecks(db: Db, articleId: number, limit: number): Promise<CheckEntry[]> {
-  const r = await rows<{
-    id: number; article_id: number; checked_at: string; outcome: CheckOutcome; http_status: number | null; error: string | null; duration_ms: number | null;
-  }>(db, `SELECT id, article_id, checked_at, outcome, http_status, error, duration_ms FROM checks
+  const r = await rows<CheckRecord>(db, `SELECT id, article_id, checked_at, outcome, http_status, error, duration_ms FROM checks
     WHERE article_id = $1 ORDER BY id DESC LIMIT $2`, [articleId, limit]);
-  return r.map((x) => ({
-    id: x.id, articleId: x.article_id, checkedAt: x.checked_at, outcome: x.outcome, httpStatus: x.http_status, error: x.error, durationMs: x.duration_ms,
-  }));
+  return r.map(toCheckEntry);
 }

@@ -7,8 +7,9 @@
  * what is due, as on SQLite.
  */
 import { rows, run, type Db } from './db.js';
-import { ARTICLE_COLS, toArticle, type ArticleRecord } from './articles.js';
-import { SOURCE_COLS, toSource, type SourceRecord } from './sources.js';
+import { ARTICLE_COLS } from './articles.js';
+import { SOURCE_COLS } from './sources.js';
+import { toArticle, toSource, type ArticleRecord, type SourceRecord } from '../rows.js';
 import type { Article, Source } from '../types.js';
 import type { ClaimRequest } from '../store.js';
 

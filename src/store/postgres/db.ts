@@ -3,10 +3,8 @@
  * numbered migrations in `migrations/postgres/`.
  */
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { postgresMigrationsDir, readMigrations, type Migration } from '../migrations.js';
 
 /** What a query function runs its SQL on: the pool, or the client of a transaction. */
 export interface Db {
@@ -55,32 +53,9 @@ export function lockKey(name: string): bigint {
   return createHash('sha256').update(`palimpsest:${name}`).digest().readBigInt64BE(0);
 }
 
-/** The repository's `migrations/postgres/` folder (works from `src/` under ts and from `dist/src/` once built). */
-export function migrationsDir(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    const candidate = path.join(dir, 'migrations', 'postgres');
-    if (fs.existsSync(candidate) && fs.statSync(candidate).isDirectory()) return candidate;
-    dir = path.dirname(dir);
-  }
-  throw new Error('store: cannot find the migrations/postgres/ folder');
-}
-
-/** One migration file: its number, its name and its SQL. */
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
-
-/** Reads `NNNN_name.sql` files in order; refuses gaps and duplicates so a broken checkout fails loudly. */
-export function loadMigrations(dir = migrationsDir()): Migration[] {
-  const files = fs.readdirSync(dir).filter((f) => /^\d{4}_[\w-]+\.sql$/.test(f)).sort();
-  return files.map((file, i) => {
-    const version = Number(file.slice(0, 4));
-    if (version !== i + 1) throw new Error(`store: PostgreSQL migration ${file} is out of sequence (expected ${i + 1})`);
-    return { version, name: file, sql: fs.readFileSync(path.join(dir, file), 'utf8') };
-  });
+/** Reads the PostgreSQL migrations (`NNNN_name.sql` in `migrations/postgres/`, or in `dir`) in order; refuses gaps and duplicates. */
+export function loadMigrations(dir = postgresMigrationsDir()): Migration[] {
+  return readMigrations(dir, 'PostgreSQL migration');
 }
 
 /** The schema version recorded in the database (0 for an empty database). */

@@ -1,25 +1,9 @@
 /** Queries on the responses table (PostgreSQL): captured HTTP exchanges, bodies kept gzip-compressed in bytea. */
-import { gunzipSync } from 'node:zlib';
 import { sha256Hex } from '../hash.js';
 import { compressBodySync } from '../body-codec.js';
 import { row, run, type Db } from './db.js';
 import type { NewResponse, StoredResponse } from '../types.js';
-
-interface ResponseRecord {
-  id: number;
-  article_id: number;
-  requested_url: string;
-  url: string;
-  fetched_at: string;
-  status: number;
-  status_text: string;
-  http_version: string;
-  headers: string;
-  request_headers: string;
-  body_gzip: Buffer;
-  body_length: number;
-  body_sha256: string;
-}
+import { toStoredResponse, type ResponseRecord } from '../rows.js';
 
 /**
  * Stores a captured response and returns its id. The body is compressed here unless `bodyGzip` (compressBody or
@@ -39,22 +23,7 @@ export async function insertResponse(db: Db, r: NewResponse, bodyGzip?: Buffer):
 /** The stored response with this id, body decompressed, or null. */
 export async function getResponse(db: Db, id: number): Promise<StoredResponse | null> {
   const r = await row<ResponseRecord>(db, 'SELECT * FROM responses WHERE id = $1', [id]);
-  if (!r) return null;
-  return {
-    id: r.id,
-    articleId: r.article_id,
-    requestedUrl: r.requested_url,
-    url: r.url,
-    fetchedAt: r.fetched_at,
-    status: r.status,
-    statusText: r.status_text,
-    httpVersion: r.http_version,
-    headers: JSON.parse(r.headers) as Array<[string, string]>,
-    requestHeaders: JSON.parse(r.request_headers) as Array<[string, string]>,
-    body: gunzipSync(r.body_gzip),
-    bodyLength: r.body_length,
-    bodySha256: r.body_sha256,
-  };
+  return r ? toStoredResponse(r) : null;
 }
 
 /** Deletes a stored response. */

@@ -1,40 +1,10 @@
 /** Queries on sources and on what polling remembers per source URL (PostgreSQL). */
 import { row, rows, run, type Db } from './db.js';
-import type { Source, SourceInput, SourceKind, SourceSummary, SourceUrlState } from '../types.js';
-
-/** A sources row as pg returns it (lease columns left out of the mapping). */
-export interface SourceRecord {
-  id: number;
-  slug: string;
-  name: string;
-  kind: SourceKind;
-  config: string;
-  created_at: string;
-  last_polled: string | null;
-  next_poll: string | null;
-  poll_count: number;
-  error_count: number;
-  last_error: string | null;
-}
+import type { Source, SourceInput, SourceSummary, SourceUrlState } from '../types.js';
+import { toSource, toSourceUrlState, type SourceRecord, type SourceUrlRecord } from '../rows.js';
 
 /** The columns of a Source, for SELECT and RETURNING. */
 export const SOURCE_COLS = 'id, slug, name, kind, config, created_at, last_polled, next_poll, poll_count, error_count, last_error';
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return null; // reported by the caller's validation as an invalid configuration
-  }
-}
-
-/** The camelCase view of a sources row. */
-export function toSource(r: SourceRecord): Source {
-  return {
-    id: r.id, slug: r.slug, name: r.name, kind: r.kind, config: parseJson(r.config), createdAt: r.created_at,
-    lastPolled: r.last_polled, nextPoll: r.next_poll, pollCount: r.poll_count, errorCount: r.error_count, lastError: r.last_error,
-  };
-}
 
 /** Inserts a source, due for polling at `now`; throws (unique violation) when the slug is taken. */
 export async function insertSource(db: Db, input: SourceInput, now: string): Promise<Source> {
@@ -97,14 +67,9 @@ export async function countSourceArticles(db: Db, id: number): Promise<number> {
 
 /** The remembered state of `url` for the source, or null when it was never polled. */
 export async function getSourceUrlState(db: Db, sourceId: number, url: string): Promise<SourceUrlState | null> {
-  const r = await row<{ etag: string | null; last_modified: string | null; last_fetched: string | null; last_status: number | null; children: string }>(db,
+  const r = await row<SourceUrlRecord>(db,
     'SELECT etag, last_modified, last_fetched, last_status, children FROM source_urls WHERE source_id = $1 AND url = $2', [sourceId, url]);
-  if (!r) return null;
-  const children = parseJson(r.children);
-  return {
-    etag: r.etag, lastModified: r.last_modified, lastFetched: r.last_fetched, lastStatus: r.last_status,
-    children: Array.isArray(children) ? children.filter((c): c is string => typeof c === 'string') : [],
-  };
+  return r ? toSourceUrlState(r) : null;
 }
 
 /** Stores the state of `url` for the source (replacing what was there). */

@@ -1,57 +1,11 @@
 /** Queries on the versions table (PostgreSQL). */
 import { row, rows, run, type Db } from './db.js';
 import { lockArticle } from './articles.js';
-import type { Change, ChangeKind, ChangeQuery, NewVersion, Version, VersionContentUpdate, VersionSummary } from '../types.js';
-
-interface VersionRecord {
-  id: number;
-  article_id: number;
-  number: number;
-  title: string;
-  byline: string | null;
-  published_at: string | null;
-  text?: string;
-  content_hash: string;
-  captured_at: string;
-  response_id: number | null;
-  extractor_version: string;
-  words_added: number;
-  words_removed: number;
-  stats: string | null;
-  metadata: string;
-  change_kind: ChangeKind;
-  minor_reason: string | null;
-}
+import type { Change, ChangeQuery, NewVersion, Version, VersionContentUpdate, VersionSummary } from '../types.js';
+import { toChange, toVersion, toVersionSummary, VERSION_SUMMARY_COLS, type ChangeRecord, type VersionRecord } from '../rows.js';
 
 // Named columns rather than *: a version row also holds its search vector, as large as its text.
-const SUMMARY_COLS = `v.id, v.article_id, v.number, v.title, v.byline, v.published_at, v.content_hash, v.captured_at,
-  v.response_id, v.extractor_version, v.words_added, v.words_removed, v.stats, v.metadata, v.change_kind, v.minor_reason`;
-const VERSION_COLS = `${SUMMARY_COLS}, v.text`;
-
-function toSummary(r: VersionRecord): VersionSummary {
-  return {
-    id: r.id,
-    articleId: r.article_id,
-    number: r.number,
-    title: r.title,
-    byline: r.byline,
-    publishedAt: r.published_at,
-    contentHash: r.content_hash,
-    capturedAt: r.captured_at,
-    responseId: r.response_id,
-    extractorVersion: r.extractor_version,
-    wordsAdded: r.words_added,
-    wordsRemoved: r.words_removed,
-    stats: r.stats ? (JSON.parse(r.stats) as Record<string, unknown>) : null,
-    metadata: JSON.parse(r.metadata) as Record<string, unknown>,
-    changeKind: r.change_kind,
-    minorReason: r.minor_reason,
-  };
-}
-
-function toVersion(r: VersionRecord): Version {
-  return { ...toSummary(r), text: r.text ?? '' };
-}
+const VERSION_COLS = `${VERSION_SUMMARY_COLS}, v.text`;
 
 /**
  * Inserts the next version of an article (number = last + 1) and returns it; run it in a transaction. The
@@ -89,8 +43,8 @@ export async function getLatestVersion(db: Db, articleId: number): Promise<Versi
 
 /** All versions of an article without their texts, oldest first. */
 export async function listVersionSummaries(db: Db, articleId: number): Promise<VersionSummary[]> {
-  return (await rows<VersionRecord>(db, `SELECT ${SUMMARY_COLS} FROM versions v WHERE v.article_id = $1 ORDER BY v.number`, [articleId]))
-    .map(toSummary);
+  return (await rows<VersionRecord>(db, `SELECT ${VERSION_SUMMARY_COLS} FROM versions v WHERE v.article_id = $1 ORDER BY v.number`, [articleId]))
+    .map(toVersionSummary);
 }
 
 /** All versions of an article with their texts, oldest first. */
@@ -99,14 +53,9 @@ export async function listVersions(db: Db, articleId: number): Promise<Version[]
     .map(toVersion);
 }
 
-interface ChangeRecord extends VersionRecord {
-  article_url: string;
-  article_title: string | null;
-}
-
 /** Versions joined with their articles, newest first. */
 export async function listChanges(db: Db, q: ChangeQuery): Promise<Change[]> {
-  const r = await rows<ChangeRecord>(db, `SELECT ${SUMMARY_COLS}, a.url AS article_url, a.title AS article_title
+  const r = await rows<ChangeRecord>(db, `SELECT ${VERSION_SUMMARY_COLS}, a.url AS article_url, a.title AS article_title
     FROM versions v JOIN articles a ON a.id = v.article_id
     WHERE ($1::bigint IS NULL OR a.source_id = $1)
       AND ($2::bigint IS NULL OR v.article_id = $2)
@@ -115,7 +64,7 @@ export async function listChanges(db: Db, q: ChangeQuery): Promise<Change[]> {
       AND ($5::bigint IS NULL OR v.id < $5)
     ORDER BY v.id DESC LIMIT $6`,
   [q.sourceId ?? null, q.articleId ?? null, q.changesOnly, q.includeMinor ?? false, q.beforeId ?? null, q.limit]);
-  return r.map((x) => ({ ...toSummary(x), articleUrl: x.article_url, articleTitle: x.article_title }));
+  return r.map(toChange);
 }
 
 /** Total number of versions stored. */

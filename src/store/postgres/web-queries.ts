@@ -1,6 +1,7 @@
 /** Small read-only queries used by the web layer (health check, feed validators, home page), on PostgreSQL. */
 import { row, rows, type Db } from './db.js';
 import type { FeedState, RecentArticle } from '../types.js';
+import { toRecentArticle, type RecentArticleRecord } from '../rows.js';
 
 /** Runs a trivial query; throws if the database does not answer. Returns the number of articles. */
 export async function pingDb(db: Db): Promise<{ articles: number }> {
@@ -24,11 +25,7 @@ export async function getFeedState(db: Db, q: { articleId?: number; sourceId?: n
 
 /** Tracked articles, most recently changed (or, if never captured, added) first. */
 export async function listRecentArticles(db: Db, limit: number): Promise<RecentArticle[]> {
-  const r = await rows<{
-    id: number; url: string; title: string | null; status: string; version_count: number; first_seen: string; last_changed: string | null;
-  }>(db, `SELECT id, url, title, status, version_count, first_seen, last_changed FROM articles
+  const r = await rows<RecentArticleRecord>(db, `SELECT id, url, title, status, version_count, first_seen, last_changed FROM articles
     ORDER BY coalesce(last_changed, first_seen) DESC, id DESC LIMIT $1`, [limit]);
-  return r.map((x) => ({
-    id: x.id, url: x.url, title: x.title, status: x.status, versionCount: x.version_count, firstSeen: x.first_seen, lastChanged: x.last_changed,
-  }));
+  return r.map(toRecentArticle);
 }

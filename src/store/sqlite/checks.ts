@@ -1,6 +1,7 @@
 /** Queries on the check log. */
 import { stmt, type Db } from './db.js';
 import type { CheckEntry, CheckOutcome } from '../types.js';
+import { toCheckEntry, type CheckRecord } from '../rows.js';
 
 /** Appends one check to the log. */
 export function insertCheck(db: Db, articleId: number, checkedAt: string, outcome: CheckOutcome, httpStatus: number | null,
@@ -12,8 +13,6 @@ export function insertCheck(db: Db, articleId: number, checkedAt: string, outcom
 /** The most recent checks of an article, newest first. */
 export function listChecks(db: Db, articleId: number, limit: number): CheckEntry[] {
   const rows = stmt(db, `SELECT id, article_id, checked_at, outcome, http_status, error, duration_ms FROM checks
-    WHERE article_id = ? ORDER BY id DESC LIMIT ?`).all(articleId, limit) as Array<{
-    id: number; article_id: number; checked_at: string; outcome: CheckOutcome; http_status: number | null; error: string | null; duration_ms: number | null;
-  }>;
-  return rows.map((r) => ({ id: r.id, articleId: r.article_id, checkedAt: r.checked_at, outcome: r.outcome, httpStatus: r.http_status, error: r.error, durationMs: r.duration_ms }));
+    WHERE article_id = ? ORDER BY id DESC LIMIT ?`).all(articleId, limit) as CheckRecord[];
+  return rows.map(toCheckEntry);
 }

@@ -4,8 +4,7 @@
  * the real clock (not the scheduler's `now`, which tests move): they measure how long a worker may be silent.
  */
 import { stmt, type Db } from './db.js';
-import { toArticle, type ArticleRecord } from './articles.js';
-import { toSource, type SourceRecord } from './sources.js';
+import { toArticle, toSource, type ArticleRecord, type SourceRecord } from '../rows.js';
 import type { Article, Source } from '../types.js';
 import type { ClaimRequest, SingletonLock } from '../store.js';
 

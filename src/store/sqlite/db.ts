@@ -1,38 +1,15 @@
 /** Opening the SQLite database and applying the numbered migrations in `migrations/`. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { readMigrations, sqliteMigrationsDir, type Migration } from '../migrations.js';
 
 /** A better-sqlite3 connection. */
 export type Db = Database.Database;
 
-/** The repository's `migrations/` folder (works from `src/` under ts and from `dist/src/` once built). */
-export function migrationsDir(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    const candidate = path.join(dir, 'migrations');
-    if (fs.existsSync(candidate) && fs.statSync(candidate).isDirectory()) return candidate;
-    dir = path.dirname(dir);
-  }
-  throw new Error('store: cannot find the migrations/ folder');
-}
-
-/** One migration file: its number, its name and its SQL. */
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
-
-/** Reads `NNNN_name.sql` files in order; refuses gaps and duplicates so a broken checkout fails loudly. */
-export function loadMigrations(dir = migrationsDir()): Migration[] {
-  const files = fs.readdirSync(dir).filter((f) => /^\d{4}_[\w-]+\.sql$/.test(f)).sort();
-  return files.map((file, i) => {
-    const version = Number(file.slice(0, 4));
-    if (version !== i + 1) throw new Error(`store: migration ${file} is out of sequence (expected ${i + 1})`);
-    return { version, name: file, sql: fs.readFileSync(path.join(dir, file), 'utf8') };
-  });
+/** Reads the SQLite migrations (`NNNN_name.sql` in `migrations/`, or in `dir`) in order; refuses gaps and duplicates. */
+export function loadMigrations(dir = sqliteMigrationsDir()): Migration[] {
+  return readMigrations(dir, 'migration');
 }
 
 /** The schema version recorded in the database (0 for an empty database). */

@@ -1,27 +1,9 @@
 /** Queries on the responses table: captured HTTP exchanges, bodies kept gzip-compressed. */
 import { sha256Hex } from '../hash.js';
-import { gunzipSync } from 'node:zlib';
 import { compressBodySync } from '../body-codec.js';
 import { stmt, type Db } from './db.js';
 import type { NewResponse, StoredResponse } from '../types.js';
-
-interface ResponseRecord {
-  id: number;
-  article_id: number;
-  requested_url: string;
-  url: string;
-  fetched_at: string;
-  status: number;
-  status_text: string;
-  http_version: string;
-  headers: string;
-  request_headers: string;
-  body_gzip: Buffer;
-  body_length: number;
-  body_sha256: string;
-}
-
-
+import { toStoredResponse, type ResponseRecord } from '../rows.js';
 
 /**
  * Stores a captured response and returns its id. The body is compressed here unless `bodyGzip` (compressBody or
@@ -39,22 +21,7 @@ export function insertResponse(db: Db, r: NewResponse, bodyGzip?: Buffer): numbe
 /** The stored response with this id, body decompressed, or null. */
 export function getResponse(db: Db, id: number): StoredResponse | null {
   const r = stmt(db, 'SELECT * FROM responses WHERE id = ?').get(id) as ResponseRecord | undefined;
-  if (!r) return null;
-  return {
-    id: r.id,
-    articleId: r.article_id,
-    requestedUrl: r.requested_url,
-    url: r.url,
-    fetchedAt: r.fetched_at,
-    status: r.status,
-    statusText: r.status_text,
-    httpVersion: r.http_version,
-    headers: JSON.parse(r.headers) as Array<[string, string]>,
-    requestHeaders: JSON.parse(r.request_headers) as Array<[string, string]>,
-    body: gunzipSync(r.body_gzip),
-    bodyLength: r.body_length,
-    bodySha256: r.body_sha256,
-  };
+  return r ? toStoredResponse(r) : null;
 }
 
 /** Deletes a stored response. */

@@ -1,40 +1,7 @@
 /** Queries on sources (configured feeds, sitemaps and front pages) and on what polling remembers per source URL. */
 import { stmt, type Db } from './db.js';
-import type { Source, SourceInput, SourceKind, SourceSummary, SourceUrlState } from '../types.js';
-
-
-
-/** A sources row as SQLite returns it. */
-export interface SourceRecord {
-  id: number;
-  slug: string;
-  name: string;
-  kind: SourceKind;
-  config: string;
-  created_at: string;
-  last_polled: string | null;
-  next_poll: string | null;
-  poll_count: number;
-  error_count: number;
-  last_error: string | null;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return null; // reported by the caller's validation as an invalid configuration
-  }
-}
-
-/** The camelCase view of a sources row. */
-export function toSource(r: SourceRecord): Source {
-  return {
-    id: r.id, slug: r.slug, name: r.name, kind: r.kind, config: parseJson(r.config), createdAt: r.created_at,
-    lastPolled: r.last_polled, nextPoll: r.next_poll, pollCount: r.poll_count, errorCount: r.error_count, lastError: r.last_error,
-  };
-}
-
+import type { Source, SourceInput, SourceSummary, SourceUrlState } from '../types.js';
+import { toSource, toSourceUrlState, type SourceRecord, type SourceUrlRecord } from '../rows.js';
 
 /** Inserts a source, due for polling at `now`. Throws (SQLite UNIQUE constraint) when the slug is taken. */
 export function insertSource(db: Db, input: SourceInput, now: string): Source {
@@ -103,14 +70,8 @@ export function countSourceArticles(db: Db, id: number): number {
 
 /** The remembered state of `url` for the source, or null when it was never polled. */
 export function getSourceUrlState(db: Db, sourceId: number, url: string): SourceUrlState | null {
-  const r = stmt(db, 'SELECT * FROM source_urls WHERE source_id = ? AND url = ?').get(sourceId, url) as
-    { etag: string | null; last_modified: string | null; last_fetched: string | null; last_status: number | null; children: string } | undefined;
-  if (!r) return null;
-  const children = parseJson(r.children);
-  return {
-    etag: r.etag, lastModified: r.last_modified, lastFetched: r.last_fetched, lastStatus: r.last_status,
-    children: Array.isArray(children) ? children.filter((c): c is string => typeof c === 'string') : [],
-  };
+  const r = stmt(db, 'SELECT * FROM source_urls WHERE source_id = ? AND url = ?').get(sourceId, url) as SourceUrlRecord | undefined;
+  return r ? toSourceUrlState(r) : null;
 }
 
 /** Stores the state of `url` for the source (replacing what was there). */

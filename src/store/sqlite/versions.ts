@@ -1,55 +1,7 @@
 /** Queries on the versions table. */
 import { stmt, type Db } from './db.js';
-import type { Change, ChangeKind, ChangeQuery, NewVersion, Version, VersionContentUpdate, VersionSummary } from '../types.js';
-
-interface VersionRecord {
-  id: number;
-  article_id: number;
-  number: number;
-  title: string;
-  byline: string | null;
-  published_at: string | null;
-  text?: string;
-  content_hash: string;
-  captured_at: string;
-  response_id: number | null;
-  extractor_version: string;
-  words_added: number;
-  words_removed: number;
-  stats: string | null;
-  metadata: string;
-  change_kind: ChangeKind;
-  minor_reason: string | null;
-}
-
-const SUMMARY_COLS = `v.id, v.article_id, v.number, v.title, v.byline, v.published_at, v.content_hash, v.captured_at,
-  v.response_id, v.extractor_version, v.words_added, v.words_removed, v.stats, v.metadata, v.change_kind, v.minor_reason`;
-
-function toSummary(r: VersionRecord): VersionSummary {
-  return {
-    id: r.id,
-    articleId: r.article_id,
-    number: r.number,
-    title: r.title,
-    byline: r.byline,
-    publishedAt: r.published_at,
-    contentHash: r.content_hash,
-    capturedAt: r.captured_at,
-    responseId: r.response_id,
-    extractorVersion: r.extractor_version,
-    wordsAdded: r.words_added,
-    wordsRemoved: r.words_removed,
-    stats: r.stats ? (JSON.parse(r.stats) as Record<string, unknown>) : null,
-    metadata: JSON.parse(r.metadata) as Record<string, unknown>,
-    changeKind: r.change_kind,
-    minorReason: r.minor_reason,
-  };
-}
-
-function toVersion(r: VersionRecord): Version {
-  return { ...toSummary(r), text: r.text ?? '' };
-}
-
+import type { Change, ChangeQuery, NewVersion, Version, VersionContentUpdate, VersionSummary } from '../types.js';
+import { toChange, toVersion, toVersionSummary, VERSION_SUMMARY_COLS, type ChangeRecord, type VersionRecord } from '../rows.js';
 
 /** Inserts the next version of an article (number = last + 1) and returns it. */
 export function insertVersion(db: Db, v: NewVersion): Version {
@@ -78,8 +30,8 @@ export function getLatestVersion(db: Db, articleId: number): Version | null {
 
 /** All versions of an article without their texts, oldest first. */
 export function listVersionSummaries(db: Db, articleId: number): VersionSummary[] {
-  const rows = stmt(db, `SELECT ${SUMMARY_COLS} FROM versions v WHERE v.article_id = ? ORDER BY v.number`).all(articleId) as VersionRecord[];
-  return rows.map(toSummary);
+  const rows = stmt(db, `SELECT ${VERSION_SUMMARY_COLS} FROM versions v WHERE v.article_id = ? ORDER BY v.number`).all(articleId) as VersionRecord[];
+  return rows.map(toVersionSummary);
 }
 
 /** All versions of an article with their texts, oldest first. */
@@ -88,14 +40,9 @@ export function listVersions(db: Db, articleId: number): Version[] {
 }
 
 
-interface ChangeRecord extends VersionRecord {
-  article_url: string;
-  article_title: string | null;
-}
-
 /** Versions joined with their articles, newest first. */
 export function listChanges(db: Db, q: ChangeQuery): Change[] {
-  const rows = stmt(db, `SELECT ${SUMMARY_COLS}, a.url AS article_url, a.title AS article_title
+  const rows = stmt(db, `SELECT ${VERSION_SUMMARY_COLS}, a.url AS article_url, a.title AS article_title
     FROM versions v JOIN articles a ON a.id = v.article_id
     WHERE (@sourceId IS NULL OR a.source_id = @sourceId)
       AND (@articleId IS NULL OR v.article_id = @articleId)
@@ -110,7 +57,7 @@ export function listChanges(db: Db, q: ChangeQuery): Change[] {
     beforeId: q.beforeId ?? null,
     limit: q.limit,
   }) as ChangeRecord[];
-  return rows.map((r) => ({ ...toSummary(r), articleUrl: r.article_url, articleTitle: r.article_title }));
+  return rows.map(toChange);
 }
 
 /** Total number of versions stored. */

@@ -1,6 +1,7 @@
 /** Small read-only queries used by the web layer (health check, feed validators). */
 import { stmt, type Db } from './db.js';
 import type { FeedState, RecentArticle } from '../types.js';
+import { toRecentArticle, type RecentArticleRecord } from '../rows.js';
 
 /** Runs a trivial query; throws if the database does not answer. Returns the number of articles. */
 export function pingDb(db: Db): { articles: number } {
@@ -30,10 +31,6 @@ export function getFeedState(db: Db, q: { articleId?: number; sourceId?: number;
 /** Tracked articles, most recently changed (or, if never captured, added) first. */
 export function listRecentArticles(db: Db, limit: number): RecentArticle[] {
   const rows = stmt(db, `SELECT id, url, title, status, version_count, first_seen, last_changed FROM articles
-    ORDER BY coalesce(last_changed, first_seen) DESC, id DESC LIMIT ?`).all(limit) as Array<{
-    id: number; url: string; title: string | null; status: string; version_count: number; first_seen: string; last_changed: string | null;
-  }>;
-  return rows.map((r) => ({
-    id: r.id, url: r.url, title: r.title, status: r.status, versionCount: r.version_count, firstSeen: r.first_seen, lastChanged: r.last_changed,
-  }));
+    ORDER BY coalesce(last_changed, first_seen) DESC, id DESC LIMIT ?`).all(limit) as RecentArticleRecord[];
+  return rows.map(toRecentArticle);
 }
