@@ -101,7 +101,8 @@ describeCorpus('no false versions on the corpus, through the whole pipeline', (d
     process.stdout.write(`no-false-versions: ${all.length} articles x ${SERVES} serves, ${captured} captured, ${extra.length} with extra versions\n`);
     expect(extra).toEqual([]);
     expect(captured).toBeGreaterThanOrEqual(all.length - 3); // a page with no findable article text is an error, not a version
-  });
+    // 2,000 checks with extraction: about 30 s on an idle 2-core machine, several times that beside other jobs.
+  }, 300_000);
 
   it('then records every real change of the revisions and no whitespace-only one', async () => {
     for (const a of revisions) {
