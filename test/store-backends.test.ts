@@ -12,6 +12,13 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { openStore, parseSearch, type NewVersion, type SearchHit, type Store } from '../src/store/index.js';
 
+/**
+ * A constraint violation's message on either backend. Matched by message, not with a bare toThrow(): better-sqlite3's
+ * native addon keeps the SqliteError class of the first test file that loaded it, so in a later file of the same
+ * jest worker its errors are not instances of that file's Error.
+ */
+const CONSTRAINT = /unique|duplicate|check constraint/i;
+
 type Backend = 'sqlite' | 'postgres';
 const PG = process.env.PALIMPSEST_TEST_PG;
 /** jest's "postgres" project runs every file again; this one already covers both backends from the "sqlite" project. */
@@ -241,7 +248,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       await store.insertCheck(a.id, at(2), 'error', null, 'timeout', null, 'hash');
       expect((await store.listChecks(a.id, 10)).map((c) => [c.outcome, c.httpStatus, c.error, c.durationMs])).toEqual([['error', null, 'timeout', null], ['unchanged', 200, null, 12]]);
       expect((await store.listChecks(a.id, 1)).length).toBe(1);
-      await expect(store.insertVersionRow({ ...row(a.id), number: 1 })).rejects.toThrow();
+      await expect(store.insertVersionRow({ ...row(a.id), number: 1 })).rejects.toHaveProperty('message', expect.stringMatching(CONSTRAINT));
     });
 
     it('searches words, phrases, prefixes, OR and accents, one hit per article with its newest matching version', async () => {
@@ -374,7 +381,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       const store = await fresh(backend);
       const s = await store.insertSource({ slug: 'b-feed', name: 'B', kind: 'feed', config: { url: 'https://b.example/feed', n: [1, 2] } }, at(0));
       expect(s).toMatchObject({ slug: 'b-feed', kind: 'feed', config: { url: 'https://b.example/feed', n: [1, 2] }, createdAt: at(0), nextPoll: at(0), pollCount: 0, lastPolled: null });
-      await expect(store.insertSource({ slug: 'b-feed', name: 'again', kind: 'feed', config: {} }, NOW)).rejects.toThrow();
+      await expect(store.insertSource({ slug: 'b-feed', name: 'again', kind: 'feed', config: {} }, NOW)).rejects.toHaveProperty('message', expect.stringMatching(CONSTRAINT));
       const manual = await store.insertSource({ slug: 'A-manual', name: 'Manual', kind: 'manual', config: {} }, at(0));
       const page = await store.insertSource({ slug: 'c', name: 'C', kind: 'page', config: {} }, at(0));
       expect((await store.listSources()).map((x) => x.slug)).toEqual(['A-manual', 'b-feed', 'c']); // bytewise: capitals first
@@ -471,7 +478,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
           });
         }
         // A failing line rolls back to its savepoint and the import goes on.
-        await expect(tx.transaction((line) => line.insertArticleRow({ ...articles[0]!, source_id: null, version_count: 0 }))).rejects.toThrow();
+        await expect(tx.transaction((line) => line.insertArticleRow({ ...articles[0]!, source_id: null, version_count: 0 }))).rejects.toHaveProperty('message', expect.stringMatching(CONSTRAINT));
       });
       const strip = <T extends { id: number }>(rs: T[]): Array<Omit<T, 'id'>> => rs.map(({ id: _id, ...rest }) => rest);
       expect(strip(await other.listSourcesForExport({}))).toEqual(strip(sources));
@@ -502,7 +509,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
           throw new Error('inner');
         })).rejects.toThrow('inner');
         // A failed statement inside a savepoint leaves the transaction usable.
-        await expect(tx.transaction((inner) => inner.insertSourceRow({ slug: 'x', name: 'x', kind: 'bogus', config: '{}', created_at: NOW, last_polled: null, next_poll: null, poll_count: 0, error_count: 0, last_error: null }))).rejects.toThrow();
+        await expect(tx.transaction((inner) => inner.insertSourceRow({ slug: 'x', name: 'x', kind: 'bogus', config: '{}', created_at: NOW, last_polled: null, next_poll: null, poll_count: 0, error_count: 0, last_error: null }))).rejects.toHaveProperty('message', expect.stringMatching(CONSTRAINT));
         await tx.transaction(async (inner) => { await inner.insertArticle('https://t.example/6', NOW); });
       });
       expect((await store.listAllArticles()).map((a) => a.url)).toEqual(['https://t.example/1', 'https://t.example/3', 'https://t.example/6']);
