@@ -58,7 +58,7 @@ describe('palimpsest CLI', () => {
     const t = await cli(['track', 'http://127.0.0.1:9/article']);
     const id = t.stdout.split('\t')[0]!;
     const r = await cli(['check', id]);
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1);
     expect(r.stdout).toContain('[private_address]');
     expect(r.stdout).toMatch(/checked 1, new versions 0, unchanged 0, errors 1/);
     const unknown = await cli(['check', '999']);

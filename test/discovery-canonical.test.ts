@@ -73,6 +73,22 @@ describe('canonicalMergeTarget', () => {
     expect(canonicalMergeTarget('https://www.example.com/story', null)).toBeNull();
     expect(canonicalMergeTarget('https://www.example.com/story', 'javascript:alert(1)')).toBeNull();
   });
+  it('never lets a page downgrade https to http, or move the article to another port', () => {
+    expect(canonicalMergeTarget('https://www.example.com/story', 'http://www.example.com/story')).toBeNull();
+    expect(canonicalMergeTarget('https://www.example.com/amp/story', 'http://www.example.com/story')).toBeNull();
+    expect(canonicalMergeTarget('https://www.example.com/story', 'https://www.example.com:8443/story')).toBeNull();
+    expect(canonicalMergeTarget('https://www.example.com:8443/amp/story', 'https://www.example.com/story')).toBeNull();
+    expect(canonicalMergeTarget('http://www.example.com/amp/story', 'http://www.example.com:8080/story')).toBeNull();
+    // Upgrades are followed; default ports written out are the same port.
+    expect(canonicalMergeTarget('http://www.example.com/amp/story', 'https://www.example.com/story')).toBe('https://www.example.com/story');
+    expect(canonicalMergeTarget('https://www.example.com/amp/story', 'https://www.example.com:443/story')).toBe('https://www.example.com/story');
+    expect(canonicalMergeTarget('https://www.example.com:8443/amp/story', 'https://news.example.com:8443/story')).toBe('https://news.example.com:8443/story');
+  });
+  it('never merges into a URL with a user name or password', () => {
+    expect(canonicalMergeTarget('https://www.example.com/amp/story', 'https://editor:secret@www.example.com/story')).toBeNull();
+    expect(canonicalUrl('https://editor:secret@www.example.com/story')).toBeNull();
+    expect(canonicalUrl('https://editor@www.example.com/story')).toBeNull();
+  });
   it('applies configured stripped parameters on both sides', () => {
     expect(canonicalMergeTarget('https://www.example.com/story?at_medium=rss', 'https://www.example.com/story', { stripParams: ['at_*'] })).toBeNull();
   });

@@ -1,7 +1,8 @@
 /**
  * Keep-alive connections of the fetcher: reused from one request to the next, kept apart per host name, never more
  * per host than the pool allows, and a request that went out on a connection the server had just closed is sent
- * again on a fresh one instead of failing.
+ * again on a fresh one instead of failing (whichever way the connection was handed over), while a request the
+ * server may have begun to answer is never sent twice.
  */
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -148,6 +149,100 @@ describe('a pooled connection the server has closed', () => {
       await expect(fetchPage(url, { ...local, pool })).rejects.toMatchObject({ code: 'connection' });
     } finally {
       pool.destroy();
+    }
+  });
+});
+
+/**
+ * A raw HTTP/1.1 server that closes every connection right after its response, without a `Connection: close`
+ * header (so the client keeps the connection for reuse). With `partialOnReuse` it keeps the connection open after
+ * the first response instead, and answers a second request on it with the start of a status line only, then closes
+ * the connection: that request may have been processed.
+ */
+async function startUnannouncedCloser(partialOnReuse = false): Promise<{
+  port: number; connections: () => number; requests: () => string[]; answered: () => number; close: () => Promise<void>;
+}> {
+  let connections = 0;
+  let answered = 0;
+  const requests: string[] = [];
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    connections++;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    let buffered = '';
+    let onThisConnection = 0;
+    socket.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('latin1');
+      while (buffered.includes('\r\n\r\n')) {
+        const head = buffered.slice(0, buffered.indexOf('\r\n\r\n'));
+        buffered = buffered.slice(buffered.indexOf('\r\n\r\n') + 4);
+        requests.push(head.split(' ')[1] ?? '');
+        if (onThisConnection++ > 0) {
+          if (partialOnReuse) socket.end('HTTP/1.1 200 OK\r\nContent-');
+          return;
+        }
+        const body = '<html><head><title>Once</title></head><body><p>One answer per connection.</p></body></html>';
+        answered++;
+        const response = `HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+        if (partialOnReuse) socket.write(response);
+        else socket.end(response);
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    connections: () => connections,
+    requests: () => requests,
+    answered: () => answered,
+    close: () => {
+      for (const s of sockets) s.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+describe('a server that closes every connection after its response without saying so', () => {
+  it('costs no failed fetch, sequential or concurrent under the host limits', async () => {
+    const server = await startUnannouncedCloser();
+    const pool = createConnectionPool({ maxSocketsPerHost: 2 });
+    const limiter = new HostLimiter({ perHostConcurrency: 2, perHostDelayMs: 0 });
+    const failures: string[] = [];
+    const fetchOne = async (path: string): Promise<void> => {
+      try {
+        const r = await fetchPage(`http://127.0.0.1:${server.port}${path}`, { ...local, pool });
+        if (r.status !== 200 || !r.text.includes('One answer')) failures.push(`${path}: ${r.status}`);
+      } catch (err) {
+        failures.push(`${path}: ${(err as Error).message}`);
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: 60 }, (_, i) => limiter.schedule('127.0.0.1', () => fetchOne(`/c${i}`))));
+      for (let i = 0; i < 30; i++) await fetchOne(`/s${i}`);
+      expect(failures).toEqual([]);
+      // Every page was answered exactly once: a retry only ever went where no answer had started.
+      expect(server.answered()).toBe(90);
+      expect(server.connections()).toBe(90);
+    } finally {
+      pool.destroy();
+      await server.close();
+    }
+  });
+
+  it('never sends again a request the server began to answer', async () => {
+    const server = await startUnannouncedCloser(true);
+    const pool = createConnectionPool({ maxSocketsPerHost: 1 });
+    try {
+      const url = `http://127.0.0.1:${server.port}`;
+      expect((await fetchPage(`${url}/first`, { ...local, pool })).status).toBe(200);
+      // The second request goes out on the kept connection and gets half a status line: it fails, and is not resent.
+      await expect(fetchPage(`${url}/second`, { ...local, pool })).rejects.toMatchObject({ code: 'connection' });
+      expect(server.requests().filter((r) => r === '/second')).toHaveLength(1);
+    } finally {
+      pool.destroy();
+      await server.close();
     }
   });
 });

@@ -11,6 +11,8 @@ import {
   parseRetryAfter,
   validatorsOf,
   DEFAULT_USER_AGENT,
+  HostDeferredError,
+  MAX_ROBOTS_BYTES,
   type FetchOptions,
 } from '../src/fetcher/index.js';
 import { ARTICLE_HTML, LAST_MODIFIED, startFaultOrigin, type FaultOrigin } from './helpers/fault-origin.js';
@@ -106,6 +108,42 @@ describe('HostLimiter', () => {
     expect(order.indexOf('c2')).toBe(3); // c.test's second job waits for its own delay; d.test has none
   });
 
+  it('refuses the calls of a host deferred past maxDeferWaitMs at once, saying until when, and never holds up other hosts', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => void warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      const limiter = new HostLimiter({ perHostConcurrency: 1, perHostDelayMs: 0, globalConcurrency: 2, maxDeferWaitMs: 1000 });
+      let release: () => void = () => undefined;
+      const running = limiter.schedule('http://a.test/1', () => new Promise<void>((r) => { release = r; }));
+      const queued = limiter.schedule('http://a.test/2', async () => 'ran');
+      // A Retry-After of about 30 years (past setTimeout's 24.8 days): kept to a year, and nothing spins.
+      limiter.deferHost('http://a.test/', 1e12);
+      await expect(queued).rejects.toBeInstanceOf(HostDeferredError);
+      await expect(limiter.schedule('http://A.test/3', async () => 'ran')).rejects.toMatchObject({ code: 'deferred' });
+      const until = limiter.deferredUntil('a.test') ?? 0;
+      expect(until).toBeGreaterThan(Date.now() + 364 * 86_400_000);
+      expect(until).toBeLessThanOrEqual(Date.now() + 365 * 86_400_000);
+      const refused = await limiter.schedule('http://a.test/4', async () => 'ran').catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(HostDeferredError);
+      expect((refused as HostDeferredError).until.getTime()).toBe(until);
+      expect((refused as Error).message).toMatch(/^fetcher: a\.test asked to be left alone until \d{4}-/);
+      // Another host goes on at once, even with the deferred host's call still running.
+      expect(await limiter.schedule('http://b.test/1', async () => 'b')).toBe('b');
+      release();
+      await running;
+      // A short deferral is waited out.
+      limiter.deferHost('http://c.test/', 150);
+      const t0 = Date.now();
+      expect(await limiter.schedule('http://c.test/1', async () => 'c')).toBe('c');
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(100);
+      await new Promise((r) => setTimeout(r, 20));
+      expect(warnings).not.toContain('TimeoutOverflowWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('rejects nonsensical limits', () => {
     expect(() => new HostLimiter({ perHostConcurrency: 0 })).toThrow(/^fetcher: /);
     expect(() => new HostLimiter({ globalConcurrency: 1.5 })).toThrow(RangeError);
@@ -160,12 +198,12 @@ describe('RobotsCache', () => {
     expect(robotsRequests()).toBe(2);
   });
 
-  it.each([500, 503, 429])('treats a %i robots.txt as disallow-all for errorTtlMs only', async (status) => {
+  it.each([500, 503, 429])('treats a %i robots.txt as unavailable (nothing fetched) for errorTtlMs only', async (status) => {
     origin.setRobots({ status, body: 'busy' });
     let now = 0;
     const robots = new RobotsCache({ fetchOptions: local, errorTtlMs: 1000, now: () => now });
     expect(await robots.isAllowed(origin.url('/page'))).toBe(false);
-    expect((await robots.verdict(origin.url('/page'))).kind).toBe('disallow-all');
+    expect((await robots.verdict(origin.url('/page'))).kind).toBe('unavailable');
     origin.setRobots({});
     now += 999;
     expect(await robots.isAllowed(origin.url('/page'))).toBe(false);
@@ -173,19 +211,40 @@ describe('RobotsCache', () => {
     expect(await robots.isAllowed(origin.url('/page'))).toBe(true);
   });
 
-  it('treats an unreachable or too slow robots.txt as disallow-all', async () => {
+  it('treats an unreachable or too slow robots.txt as unavailable, saying why', async () => {
     const gone = await startFaultOrigin();
     const url = gone.url('/page');
     await gone.close();
     const robots = new RobotsCache({ fetchOptions: local });
     expect(await robots.isAllowed(url)).toBe(false);
     const v = await robots.verdict(url);
-    expect(v.kind === 'disallow-all' && v.reason).toMatch(/^fetcher: robots.txt unreachable/);
+    expect(v.kind === 'unavailable' && v.reason).toMatch(/^robots.txt unreachable: connection to .* refused|ECONNREFUSED/);
+    expect(v.kind === 'unavailable' && v.code).toBe('connection');
 
     origin.setRobots({ delayMs: 2000 });
     const slow = new RobotsCache({ fetchOptions: { ...local, totalTimeoutMs: 100 } });
     expect(await slow.isAllowed(origin.url('/page'))).toBe(false);
     origin.setRobots({});
+  });
+
+  it('reads only the first 512 KiB of a larger robots.txt, whatever the caller\'s size limit, and drops the cut line', async () => {
+    // The cut falls inside "Disallow: /p" of "Disallow: /page": half a rule must not forbid /p...
+    const head = 'User-agent: *\nDisallow: /private/\n';
+    const filler = `#${'-'.repeat(MAX_ROBOTS_BYTES - head.length - 'Disallow: /p'.length - 2)}\n`;
+    origin.setRobots({ body: `${head}${filler}Disallow: /page\nDisallow: /\n${'#'.repeat(512 * 1024)}\n` });
+    expect(Buffer.byteLength(head + filler) + 'Disallow: /p'.length).toBe(MAX_ROBOTS_BYTES);
+    try {
+      const robots = new RobotsCache({ fetchOptions: { ...local, maxBytes: 10 * 1024 * 1024 } });
+      const v = await robots.verdict(origin.url('/page'));
+      expect(v.kind === 'rules' && v.truncated).toBe(true);
+      expect(await robots.isAllowed(origin.url('/page'))).toBe(true);
+      expect(await robots.isAllowed(origin.url('/pa'))).toBe(true);
+      expect(await robots.isAllowed(origin.url('/private/x'))).toBe(false);
+      const plain = await fetchPage(origin.url('/robots.txt'), { ...local, maxBytes: MAX_ROBOTS_BYTES, truncate: true });
+      expect([plain.body.length, plain.truncated]).toEqual([MAX_ROBOTS_BYTES, true]);
+    } finally {
+      origin.setRobots({});
+    }
   });
 
   it('refuses robots.txt of a private origin without allowPrivate (the page fetch would be refused too)', async () => {
@@ -214,9 +273,9 @@ describe('parseRetryAfter', () => {
   it.each([
     ['120', 120_000],
     [' 5 ', 5000],
-    ['0', 0],
+    ['0', 1000],
     ['Wed, 01 Jan 2025 10:00:30 GMT', 30_000],
-    ['Wed, 01 Jan 2025 09:00:00 GMT', 0],
+    ['Wed, 01 Jan 2025 09:00:00 GMT', 1000],
   ])('%j -> %i ms', (value, ms) => {
     expect(parseRetryAfter(value, now)).toBe(ms);
   });

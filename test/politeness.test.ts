@@ -49,13 +49,15 @@ describe('polite checking', () => {
     expect(origin.stats.log.some((l) => l.url === '/robots.txt')).toBe(true);
   });
 
-  it('does not fetch pages of a host whose robots.txt cannot be read, and says why', async () => {
+  it('does not fetch pages of a host whose robots.txt cannot be read, and says why (a failure, not a block)', async () => {
     origin.setRobots({ status: 503 });
     try {
       const id = await track('/page?robots=503');
       const r = await checkArticle({ store, config, fetch: createPoliteFetcher(config).fetch }, id);
-      expect(r.outcome).toBe('blocked');
-      expect((await store.getArticle(id))!.lastError).toMatch(/robots\.txt answered 503: not fetching .* until robots\.txt can be read \[robots\]$/);
+      expect(r.outcome).toBe('error');
+      const a = (await store.getArticle(id))!;
+      expect(a.status).toBe('active');
+      expect(a.lastError).toMatch(/robots\.txt answered 503: not fetching .* until robots\.txt of .* can be read \[robots_unavailable\]$/);
       expect(origin.stats.log.some((l) => l.url === '/page?robots=503')).toBe(false);
     } finally {
       origin.setRobots({ status: 200, body: 'User-agent: *\nDisallow: /private/\n' });

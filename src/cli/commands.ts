@@ -37,11 +37,15 @@ export interface CheckOptions {
 
 function describeResult(r: CheckResult): string {
   const what = r.outcome === 'new_version' ? `new version ${r.versionNumber}`
-    : r.outcome === 'error' ? `error: ${r.error}` : r.outcome.replace('_', ' ');
+    : r.outcome === 'error' || r.outcome === 'deferred' ? `${r.outcome}: ${r.error}` : r.outcome.replace('_', ' ');
   return `${r.articleId}\t${r.url}\t${what}`;
 }
 
-/** `check [--all | <id or url>...]`: checks now and prints a summary. Returns the exit code. */
+/**
+ * `check [--all | <id or url>...]`: checks now and prints a summary. Returns the exit code: 0 when every check
+ * succeeded (or nothing was due), 1 when any failed (the summary's errors: error, blocked or rejected), as the
+ * README promises for a partly failed batch; 2 for bad usage.
+ */
 export async function checkCommand(g: GlobalOptions, targets: string[], opts: CheckOptions): Promise<number> {
   const config = commandConfig(g);
   return withStore(config, async (store) => {
@@ -81,7 +85,7 @@ export async function checkCommand(g: GlobalOptions, targets: string[], opts: Ch
       await pipeline.close();
     }
     process.stdout.write(`checked ${summary.checked}, new versions ${summary.newVersions}, unchanged ${summary.unchanged}, errors ${summary.errors}\n`);
-    return 0;
+    return summary.errors > 0 ? 1 : 0;
   });
 }
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import {
-  exportCsv, exportJsonl, exportSize, exportWacz, importJsonlFile, isExportFormat, ImportError, ScopeError, writeWarcFile,
+  exportCsv, exportJsonl, exportSize, exportWacz, importJsonlFile, isExportFormat, ImportError, MAX_LINE_BYTES_LIMIT, ScopeError, writeWarcFile,
   type ExportFormat, type ExportOptions, type ExportScope, type ExportSummary,
 } from '../export/index.js';
 import { formatBytes, progressBar } from '../export/progress.js';
@@ -25,6 +25,8 @@ export interface ExportCommandOptions {
 export interface ImportCommandOptions {
   skipBad?: boolean;
   existing?: string;
+  /** --max-line-mib: the longest line read, in MiB (default 64). */
+  maxLineMib?: string;
 }
 
 class UsageError extends Error {}
@@ -158,7 +160,7 @@ export async function exportCommand(g: GlobalOptions, opts: ExportCommandOptions
 }
 
 /**
- * `import <file.jsonl|file.jsonl.gz|-> [--skip-bad] [--existing refuse|skip]`: loads a JSON Lines export in one
+ * `import <file.jsonl|file.jsonl.gz|-> [--skip-bad] [--existing refuse|skip] [--max-line-mib N]`: loads a JSON Lines export in one
  * transaction. Returns the exit code: 0 imported (skipped lines and articles are listed on stderr), 1 refused or
  * failed (the database is unchanged), 2 bad usage.
  */
@@ -172,13 +174,23 @@ export async function importCommand(g: GlobalOptions, file: string, opts: Import
     process.stderr.write(`palimpsest import: no such file ${file}\n`);
     return 2;
   }
+  const mib = opts.maxLineMib === undefined ? undefined : Number(opts.maxLineMib);
+  const maxMib = MAX_LINE_BYTES_LIMIT / (1024 * 1024);
+  if (mib !== undefined && !(Number.isFinite(mib) && mib > 0 && mib <= maxMib)) {
+    process.stderr.write(`palimpsest import: --max-line-mib must be a number above 0 and at most ${maxMib}, not "${opts.maxLineMib}"\n`);
+    return 2;
+  }
   const config = commandConfig(g);
   let store: Store | null = null;
   // On a terminal, a bar over the file's (compressed) bytes read so far; nothing for standard input (no size).
   const bar = progressBar(file === '-' ? 0 : fs.statSync(file).size, 'bytes');
   try {
     store = await openStore(config.db);
-    const r = await importJsonlFile(store, file, { skipBad: opts.skipBad, existing, onProgress: (p) => bar.update(p.bytesRead, `line ${p.line}`) });
+    const r = await importJsonlFile(store, file, {
+      skipBad: opts.skipBad, existing, allowPrivate: config.allowPrivate,
+      ...(mib === undefined ? {} : { maxLineBytes: Math.max(1, Math.floor(mib * 1024 * 1024)) }),
+      onProgress: (p) => bar.update(p.bytesRead, `line ${p.line}`),
+    });
     bar.stop();
     for (const b of r.badLines) process.stderr.write(`palimpsest import: skipped line ${b.line}: ${b.message}\n`);
     for (const url of r.skippedExisting) process.stderr.write(`palimpsest import: skipped ${url} (already in the database)\n`);

@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import { ConfigError } from '../config/index.js';
 import { checkCommand, migrateCommand, trackCommand } from './commands.js';
 import type { GlobalOptions } from './context.js';
+import { doctorCommand } from './doctor.js';
 import { exportCommand, importCommand } from './export-commands.js';
 import { reextractCommand } from './reextract.js';
 import { serveCommand } from './serve.js';
@@ -109,7 +110,13 @@ program.command('import')
   .argument('<file>', 'file.jsonl, file.jsonl.gz or -')
   .option('--skip-bad', 'skip invalid lines (each reported with its number) instead of stopping at the first')
   .addOption(new Option('--existing <policy>', 'articles whose URL is already in the database: refuse the import, or skip them').choices(['refuse', 'skip']).default('refuse'))
-  .action(async (file: string, opts: { skipBad?: boolean; existing?: string }) => { exitCode = await importCommand(globals(), file, opts); });
+  .option('--max-line-mib <n>', 'longest line read, in MiB (default 64); a longer line stops the import with its number')
+  .action(async (file: string, opts: { skipBad?: boolean; existing?: string; maxLineMib?: string }) => { exitCode = await importCommand(globals(), file, opts); });
+
+program.command('doctor')
+  .description('examine the database: integrity, search index, counts, the oldest due article, hosts deferred; exit code 1 on a problem')
+  .option('--json', 'print the report as JSON')
+  .action(async (opts: { json?: boolean }) => { exitCode = await doctorCommand(globals(), opts); });
 
 program.command('migrate')
   .description('apply pending database migrations')

@@ -21,7 +21,12 @@ export async function serveCommand(g: GlobalOptions, opts: ServeOptions): Promis
   const log = makeLogger(config);
   const store = await openConfiguredStore(config);
   const metrics = createMetrics({ store, processMetrics: true });
-  const app = createApp({ store, config, registry: metrics.registry, logger: log.child({ module: 'web' }) });
+  let scheduler: BackgroundScheduler | null = null;
+  const app = createApp({
+    store, config, registry: metrics.registry, logger: log.child({ module: 'web' }),
+    // /healthz reports whether the scheduler ticks (null: --no-scheduler, or not started yet).
+    schedulerStatus: () => scheduler?.status() ?? null,
+  });
   const server = app.listen(config.port, config.host);
   try {
     await new Promise<void>((resolve, reject) => {
@@ -33,7 +38,6 @@ export async function serveCommand(g: GlobalOptions, opts: ServeOptions): Promis
     throw err;
   }
   const addr = server.address() as AddressInfo;
-  let scheduler: BackgroundScheduler | null = null;
   if (opts.scheduler !== false) {
     // The checks run in a thread of their own so that a large check never stalls the web pages (see thread.ts).
     scheduler = startBackgroundScheduler({ store, config, log: log.child({ module: 'scheduler' }), metrics });

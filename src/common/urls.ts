@@ -1,4 +1,16 @@
-/** Validation of URLs given on the command line or through the web form. */
+/** Validation of URLs given on the command line, through the web form and API, or in an imported file. */
+
+/**
+ * Why `u` may not be tracked, or null when it may: only http and https, with a host, and without a user name or
+ * password (the URL is shown on public pages and in feeds, so credentials in it would be published).
+ */
+export function urlRuleError(u: URL, input: string): string | null {
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return `only http and https URLs can be tracked: ${input}`;
+  if (!u.hostname) return `the URL has no host: ${input}`;
+  // The input is not echoed here: it holds the password.
+  if (u.username || u.password) return 'URLs with a user name or password are not accepted (they would be shown on public pages)';
+  return null;
+}
 
 /** The URL in canonical form (fragment dropped), or an error message saying what is wrong with it. */
 export function parseArticleUrl(input: string): { url: string } | { error: string } {
@@ -8,7 +20,8 @@ export function parseArticleUrl(input: string): { url: string } | { error: strin
   } catch {
     return { error: `not a valid URL: ${input}` };
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') return { error: `only http and https URLs can be tracked: ${input}` };
+  const error = urlRuleError(u, input);
+  if (error) return { error };
   u.hash = '';
   return { url: u.href };
 }

@@ -67,6 +67,20 @@ const fetchSchema = z.object({
   keepAlive: z.boolean().default(true),
   /** Obey robots.txt (on by default; turn off only for sites you own). */
   obeyRobots: z.boolean().default(true),
+  /** Longest wait a server's Retry-After may impose on a host (s); longer values and far-future dates are cut to it. */
+  maxRetryAfterS: z.number().int().min(1).default(86_400),
+});
+
+const webSchema = z.object({
+  /**
+   * Feed and search requests computed at once by one web process; more wait in a queue. They share the web server's
+   * thread with every page, so a burst of them is served a few at a time instead of stalling the site.
+   */
+  heavyConcurrency: z.number().int().min(1).max(64).default(4),
+  /** Export downloads streamed at once by one web process (each lasts as long as its reader); more wait in a queue. */
+  exportConcurrency: z.number().int().min(1).max(64).default(2),
+  /** Requests that may wait for each of those two limits; beyond it (or after 30 s of waiting) 503 with Retry-After. */
+  heavyQueue: z.number().int().min(0).max(10_000).default(32),
 });
 
 /** A `db` setting fit to print: a URL's password replaced by `***` (a file path as it is). Pure. */
@@ -118,11 +132,19 @@ export const configSchema = z.object({
   baseUrl: z.string().url().optional(),
   /** Allow the fetcher to reach loopback and private addresses. */
   allowPrivate: z.boolean().default(false),
-  /** Token for write operations (adding URLs); writes are disabled without it. */
-  adminToken: z.string().min(8, 'the admin token must be at least 8 characters').optional(),
+  /**
+   * Token for write operations (adding URLs); writes are disabled without it. The form compares it as typed and the
+   * API reads it from `Authorization: Bearer <token>`, so only what an HTTP header carries intact is accepted:
+   * printable ASCII (inner spaces allowed), no leading or trailing whitespace.
+   */
+  adminToken: z.string().min(8, 'the admin token must be at least 8 characters')
+    .refine((t) => t.trim() === t, 'the admin token must not start or end with a space, tab or newline (an HTTP header cannot carry them); remove them')
+    .refine((t) => /^[\x20-\x7e]*$/.test(t), 'the admin token may hold only printable ASCII characters (letters, digits, punctuation, inner spaces), as it travels in an HTTP header')
+    .optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   scheduler: schedulerSchema.default(schedulerSchema.parse({})),
   fetch: fetchSchema.default(fetchSchema.parse({})),
+  web: webSchema.default(webSchema.parse({})),
 });
 
 /** The validated configuration. */

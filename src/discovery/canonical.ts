@@ -40,9 +40,10 @@ function decodeName(raw: string): string {
 }
 
 /**
- * The canonical form of an absolute http(s) URL, or null when `input` is not one: fragment dropped, host lower
- * case without a trailing dot, default port removed (both by WHATWG URL parsing), `utm_*`, TRACKING_PARAMS and
- * `stripParams` removed from the query, the other parameters kept in order and byte for byte, an empty query dropped.
+ * The canonical form of an absolute http(s) URL, or null when `input` is not one or carries a user name or password
+ * (never tracked: the URL is shown on public pages): fragment dropped, host lower case without a trailing dot,
+ * default port removed (both by WHATWG URL parsing), `utm_*`, TRACKING_PARAMS and `stripParams` removed from the
+ * query, the other parameters kept in order and byte for byte, an empty query dropped.
  */
 export function canonicalUrl(input: string, opts: CanonicalOptions = {}): string | null {
   let u: URL;
@@ -52,6 +53,7 @@ export function canonicalUrl(input: string, opts: CanonicalOptions = {}): string
     return null;
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;
+  if (u.username || u.password) return null;
   u.hash = '';
   if (u.hostname.endsWith('.')) u.hostname = u.hostname.slice(0, -1);
   // Work on the raw query: URLSearchParams would re-encode the parameters that are kept (e.g. %20 -> +).
@@ -89,6 +91,8 @@ export function registrableDomain(hostname: string): string {
  * (canonicalised, resolved against the article URL) when it is a different http(s) URL on the same registrable
  * domain, else null (keep the article as it is). A canonical pointing at the site's home page from an article is
  * a common template bug and is ignored, as is one on another domain (syndicated copies point at the original).
+ * The page is not trusted to lower security or move the article to another service: a canonical that turns https
+ * into http, or names another port than the article's (explicit or default), is ignored; http to https is followed.
  */
 export function canonicalMergeTarget(articleUrl: string, extractedCanonical: string | null | undefined, opts: CanonicalOptions = {}): string | null {
   if (!extractedCanonical) return null;
@@ -105,6 +109,9 @@ export function canonicalMergeTarget(articleUrl: string, extractedCanonical: str
   const a = new URL(from);
   const b = new URL(to);
   if (registrableDomain(a.hostname) !== registrableDomain(b.hostname)) return null;
+  if (a.protocol === 'https:' && b.protocol === 'http:') return null;
+  // Default ports compare equal ('' on both sides), so http://x/ -> https://x/ is the same port in this sense.
+  if (a.port !== b.port) return null;
   if (b.pathname === '/' && b.search === '' && a.pathname !== '/') return null;
   return to;
 }

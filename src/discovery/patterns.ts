@@ -1,7 +1,9 @@
 /**
  * URL patterns for include/exclude filters and front-page link selection. Four forms:
  *
- * - `re:<regex>`: a JavaScript regular expression, searched (not anchored) in the full URL, e.g. `re:/20\d\d/\d\d/`.
+ * - `re:<regex>`: a regular expression in JavaScript syntax, searched (not anchored) in the full URL, e.g.
+ *   `re:/20\d\d/\d\d/`. It runs on a linear-time engine (src/common/operator-regex.ts): a feed's links are the
+ *   site's to choose, so no pattern may take more than linear time on them; backreferences and lookaround are refused.
  * - `/path-glob`: matched against the path and query, e.g. `/news/articles/*`, `/live/**`.
  * - `http://…` or `https://…` glob: matched against the full URL, e.g. `https://www.example.com/news/**`.
  * - any other glob: matched against the URL without its scheme (host, port, path, query), e.g.
@@ -9,8 +11,10 @@
  *
  * Globs match the whole string. `*` matches any run of characters except `/`, `**` matches anything including `/`.
  * No other character is special (`?` is the literal query separator). URLs are canonicalised before they are
- * matched, so hosts are lower case and tracking parameters are gone.
+ * matched, so hosts are lower case and tracking parameters are gone. Globs run on the same linear-time engine: as
+ * backtracking regular expressions, a glob with many `**` would take polynomial time on a long link.
  */
+import { compileOperatorRegex, compileRe2, operatorRegexError, re2Literal, type OperatorRegex } from '../common/operator-regex.js';
 
 /** A compiled pattern: tests a canonical absolute URL. */
 export type UrlMatcher = (url: string) => boolean;
@@ -19,17 +23,14 @@ export type UrlMatcher = (url: string) => boolean;
 export function patternError(pattern: string): string | null {
   if (pattern.trim() === '') return 'a URL pattern cannot be empty';
   if (pattern.startsWith('re:')) {
-    try {
-      new RegExp(pattern.slice(3));
-    } catch (err) {
-      return `invalid regular expression: ${(err as Error).message}`;
-    }
+    const problem = operatorRegexError(pattern.slice(3));
+    if (problem) return problem.invalid ? `invalid regular expression: ${problem.message}` : problem.message;
   }
   return null;
 }
 
-/** A glob as an anchored regular expression. */
-function globToRegExp(glob: string): RegExp {
+/** A glob as an anchored RE2 regular expression. */
+function globToRegex(glob: string): OperatorRegex {
   let re = '';
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i] as string;
@@ -38,18 +39,18 @@ function globToRegExp(glob: string): RegExp {
         re += '.*';
         i++;
       } else re += '[^/]*';
-    } else re += c.replace(/[.+?^${}()|[\]\\/]/g, '\\$&');
+    } else re += re2Literal(c);
   }
-  return new RegExp(`^${re}$`);
+  return compileRe2(`^${re}$`);
 }
 
-/** Compiles a pattern (see the module comment for the forms). Throws for an invalid regular expression. */
+/** Compiles a pattern (see the module comment for the forms). Throws for a regular expression patternError refuses. */
 export function compileUrlPattern(pattern: string): UrlMatcher {
   if (pattern.startsWith('re:')) {
-    const re = new RegExp(pattern.slice(3));
+    const re = compileOperatorRegex(pattern.slice(3));
     return (url) => re.test(url);
   }
-  const re = globToRegExp(pattern);
+  const re = globToRegex(pattern);
   if (pattern.startsWith('/')) {
     return (url) => {
       const u = safeUrl(url);

@@ -3,6 +3,7 @@
  * version. RFC 4180: CRLF line ends, a header row, fields quoted when they hold a comma, quote, CR or LF. Unknown
  * values (statistics of a first version, a missing byline) are empty cells, read as NA/NaN; booleans are
  * true/false, which both read.csv and pandas recognise. No byte-order mark (pandas would keep it in the first name).
+ * Text cells that a spreadsheet would run as a formula are neutralised with a leading single quote (csvField).
  */
 import type { Writable } from 'node:stream';
 import { countWords } from '../differ/tokens.js';
@@ -35,10 +36,22 @@ export const CSV_COLUMNS: readonly string[] = [
   'http_status', 'body_sha256', 'change_kind', 'minor_reason',
 ];
 
-/** One field, quoted per RFC 4180 when needed; null and undefined become an empty field. */
+/**
+ * Characters that make a spreadsheet read a cell as a formula (or, for tab and CR, hide such a leading character):
+ * the OWASP "CSV injection" list.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * One field, quoted per RFC 4180 when needed; null and undefined become an empty field. A text cell starting with
+ * =, +, -, @, tab or carriage return gets a single quote in front (OWASP's advice), so a headline such as
+ * `=HYPERLINK(...)` taken from a site is shown as text by Excel, LibreOffice and Google Sheets instead of being run.
+ * Numbers and booleans are written as they are (a negative number stays a number).
+ */
 export function csvField(value: Cell): string {
   if (value === null || value === undefined) return '';
-  const s = typeof value === 'string' ? value : String(value);
+  let s = typeof value === 'string' ? value : String(value);
+  if (typeof value === 'string' && FORMULA_START.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

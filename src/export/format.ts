@@ -11,8 +11,12 @@
  * two versions may share a response and a response no version uses is kept too). Response bodies are the stored
  * document bytes, base64; `bodySha256` and `bodyLength` let the importer verify them. JSON columns (stats,
  * metadata, source config) are exported parsed.
+ *
+ * The importer holds a file to what Palimpsest itself would have stored: every time is a real ISO 8601 date (points
+ * in time with a zone, normalised to UTC), URLs are http(s) without credentials, version numbers run 1..n.
  */
 import { z } from 'zod';
+import { urlRuleError } from '../common/urls.js';
 
 /** Name written in the header line. */
 export const FORMAT_NAME = 'palimpsest-jsonl';
@@ -24,11 +28,52 @@ const nullableString = z.string().nullable();
 const count = z.number().int().nonnegative();
 const jsonObject = z.record(z.string(), z.unknown());
 
+// YYYY-MM-DD, then optionally Thh:mm[:ss[.fraction]] and a zone (Z or +hh:mm).
+const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](\d{2}):(\d{2}))?)?$/;
+
+/** Whether `s` is a real ISO 8601 date or date-time (no February 30th, no hour 24); `instant`: a time and zone are required. */
+export function isIsoTime(s: string, instant: boolean): boolean {
+  const m = ISO_8601.exec(s);
+  if (!m) return false;
+  const [, y, mo, d, h, mi, sec, zone, zh, zm] = m;
+  if (instant && zone === undefined) return false;
+  const month = Number(mo);
+  if (month < 1 || month > 12 || Number(d) < 1 || Number(d) > new Date(Date.UTC(Number(y), month, 0)).getUTCDate()) return false;
+  if (h !== undefined && (Number(h) > 23 || Number(mi) > 59 || Number(sec ?? 0) > 59)) return false;
+  return zh === undefined || (Number(zh) <= 23 && Number(zm) <= 59);
+}
+
+/**
+ * A point in time as the store writes it: an ISO 8601 date-time with a zone, normalised to UTC
+ * (`2024-05-01T08:00:00.000Z`), because the database compares and sorts these as text, and feeds format them as
+ * dates (one that is not a date would make them fail). Years 0000-9999 only.
+ */
+const instant = z.string().refine((s) => isIsoTime(s, true) && /^\d{4}-/.test(new Date(s).toISOString()),
+  'expected an ISO 8601 date and time with a zone, e.g. 2024-05-01T08:00:00.000Z')
+  .transform((s) => new Date(s).toISOString());
+const nullableInstant = instant.nullable();
+
+/** A date the extractor read from a page: an ISO 8601 date, or a date-time with or without a zone. Kept as given. */
+const pageDate = z.string().refine((s) => isIsoTime(s, false), 'expected an ISO 8601 date or date-time, e.g. 2024-05-01 or 2024-05-01T08:00:00Z').nullable();
+
+/** A URL the site links to or Palimpsest fetched: http(s), with a host, without credentials (see src/common/urls.ts). */
+const webUrl = z.string().min(1).superRefine((s, ctx) => {
+  let u: URL;
+  try {
+    u = new URL(s);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'not a valid absolute URL' });
+    return;
+  }
+  const err = urlRuleError(u, s);
+  if (err) ctx.addIssue({ code: 'custom', message: err });
+});
+
 /** Line 1 of an export. */
 export const headerSchema = z.object({
   format: z.literal(FORMAT_NAME),
   formatVersion: z.number().int().positive(),
-  exportedAt: z.string(),
+  exportedAt: instant,
   generator: z.string(),
   scope: z.object({ article: z.string().optional(), source: z.string().optional() }),
 });
@@ -40,9 +85,9 @@ export const sourceSchema = z.object({
   name: z.string(),
   kind: z.enum(['manual', 'feed', 'sitemap', 'page']),
   config: jsonObject,
-  createdAt: z.string(),
-  lastPolled: nullableString,
-  nextPoll: nullableString,
+  createdAt: instant,
+  lastPolled: nullableInstant,
+  nextPoll: nullableInstant,
   pollCount: count,
   errorCount: count,
   lastError: nullableString,
@@ -50,9 +95,9 @@ export const sourceSchema = z.object({
 
 /** One captured HTTP response of an article. */
 export const responseSchema = z.object({
-  requestedUrl: z.string(),
-  url: z.string(),
-  fetchedAt: z.string(),
+  requestedUrl: webUrl,
+  url: webUrl,
+  fetchedAt: instant,
   status: z.number().int(),
   statusText: z.string(),
   httpVersion: z.string(),
@@ -68,8 +113,8 @@ export const versionSchema = z.object({
   number: z.number().int().positive(),
   title: z.string(),
   byline: nullableString,
-  publishedAt: nullableString,
-  capturedAt: z.string(),
+  publishedAt: pageDate,
+  capturedAt: instant,
   text: z.string(),
   contentHash: z.string(),
   extractorVersion: z.string(),
@@ -86,7 +131,7 @@ export const versionSchema = z.object({
 
 /** One entry of an article's check log. */
 export const checkSchema = z.object({
-  checkedAt: z.string(),
+  checkedAt: instant,
   outcome: z.enum(['new_version', 'unchanged', 'not_modified', 'error', 'blocked', 'flipflop', 'rejected']),
   httpStatus: z.number().int().nullable(),
   error: nullableString,
@@ -98,20 +143,20 @@ export const checkSchema = z.object({
 /** An article line. */
 export const articleSchema = z.object({
   type: z.literal('article'),
-  url: z.string().min(1),
+  url: webUrl,
   source: nullableString,
   title: nullableString,
   status: z.enum(['active', 'stopped', 'paused', 'blocked']),
-  firstSeen: z.string(),
-  lastChecked: nullableString,
-  lastChanged: nullableString,
-  nextCheck: z.string(),
+  firstSeen: instant,
+  lastChecked: nullableInstant,
+  lastChanged: nullableInstant,
+  nextCheck: instant,
   checkIntervalS: z.number().nonnegative(),
   checkCount: count,
   errorCount: count,
   totalErrors: count,
   lastError: nullableString,
-  lastErrorAt: nullableString,
+  lastErrorAt: nullableInstant,
   etag: nullableString,
   lastModified: nullableString,
   lastBodySha256: nullableString,

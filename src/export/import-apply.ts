@@ -1,9 +1,13 @@
 /**
- * Applying one validated JSON Lines record to the database: checks what zod cannot (response references, unique
- * version numbers, body hashes, known sources), then inserts. Everything about a line is checked before its first
- * insert, so a bad line never leaves half an article behind (and the importer runs each line in a savepoint, so a
- * failing insert does not either). `store` is the import's transaction (or a line's savepoint).
+ * Applying one validated JSON Lines record to the database: checks what zod cannot (response references, version
+ * numbers 1..n, body hashes, known sources, addresses the fetcher would refuse), then inserts. Everything about a
+ * line is checked before its first insert, so a bad line never leaves half an article behind (and the importer runs
+ * each line in a savepoint, so a failing insert does not either). `store` is the import's transaction (or a line's
+ * savepoint).
  */
+import net from 'node:net';
+import { urlRuleError } from '../common/urls.js';
+import { bareHostname, isPublicAddress } from '../fetcher/address-policy.js';
 import { sha256Hex, type Store } from '../store/index.js';
 import type { ArticleLine, SourceLine } from './format.js';
 
@@ -26,8 +30,51 @@ export interface Inserted {
   sources: number;
 }
 
+/** How an import treats what the fetcher would refuse. */
+export interface ApplyOptions {
+  /** Keep URLs on loopback, private and link-local addresses (the --allow-private of the fetcher). */
+  allowPrivate?: boolean;
+}
+
+/** Host names that always mean this machine or a cloud metadata service, whatever DNS says. */
+const PRIVATE_NAMES = /^(?:localhost|.*\.localhost|metadata\.google\.internal|metadata\.goog)$/i;
+
+/**
+ * Refuses a URL the fetcher would never have fetched: by its literal address (an IP in a loopback, private,
+ * link-local or metadata range, judged by the fetcher's own isPublicAddress; an IPv4 written in decimal or hex is
+ * already dotted by URL parsing) or a name that always means such a host. No DNS: names are not resolved.
+ */
+function checkAddress(raw: string, where: string, opts: ApplyOptions): void {
+  if (opts.allowPrivate) return;
+  const u = new URL(raw);
+  const host = bareHostname(u).toLowerCase().replace(/\.$/, '');
+  if ((net.isIP(host) !== 0 && !isPublicAddress(host)) || PRIVATE_NAMES.test(host)) {
+    throw new BadLine(`${where}: ${raw} is a loopback, private, link-local or metadata address, which the fetcher refuses (import with --allow-private to keep it)`);
+  }
+}
+
+/** The URLs a source polls (its config's `urls`), held to the rules of tracked URLs. */
+function checkSourceUrls(s: SourceLine, opts: ApplyOptions): void {
+  const urls = s.config.urls;
+  if (urls === undefined) return;
+  if (!Array.isArray(urls)) throw new BadLine('config.urls: expected a list of URLs');
+  for (const [i, raw] of urls.entries()) {
+    const where = `config.urls.${i}`;
+    let u: URL;
+    try {
+      u = new URL(String(raw));
+    } catch {
+      throw new BadLine(`${where}: not a valid absolute URL`);
+    }
+    const err = urlRuleError(u, String(raw));
+    if (err) throw new BadLine(`${where}: ${err}`);
+    checkAddress(String(raw), where, opts);
+  }
+}
+
 /** Inserts a source unless one with its slug exists (an existing source is kept as it is); counts it when new. */
-export async function applySource(store: Store, s: SourceLine, counts: Inserted): Promise<void> {
+export async function applySource(store: Store, s: SourceLine, counts: Inserted, opts: ApplyOptions = {}): Promise<void> {
+  checkSourceUrls(s, opts);
   if ((await store.findSourceId(s.slug)) !== null) return;
   await store.insertSourceRow({
     slug: s.slug, name: s.name, kind: s.kind, config: JSON.stringify(s.config), created_at: s.createdAt, last_polled: s.lastPolled,
@@ -45,10 +92,14 @@ function decodeBodies(a: ArticleLine): Buffer[] {
   });
 }
 
+/** Version numbers run 1, 2, ... n in file order (pages link diffs of neighbours n-1 and n, so a gap breaks them). */
 function checkVersions(a: ArticleLine): void {
   const numbers = new Set<number>();
   for (const [i, v] of a.versions.entries()) {
     if (numbers.has(v.number)) throw new BadLine(`versions.${i}: version number ${v.number} appears twice`);
+    if (v.number !== i + 1) {
+      throw new BadLine(`versions.${i}: version number ${v.number} where ${i + 1} was expected (versions are numbered 1 to ${a.versions.length} in order, without gaps)`);
+    }
     numbers.add(v.number);
     if (v.response !== null && v.response >= a.responses.length) {
       throw new BadLine(`versions.${i}: response ${v.response} does not exist (the article has ${a.responses.length})`);
@@ -57,7 +108,12 @@ function checkVersions(a: ArticleLine): void {
 }
 
 /** Validates and inserts one article with its responses, versions and checks. Throws BadLine or ExistingArticle. */
-export async function applyArticle(store: Store, a: ArticleLine, counts: Inserted): Promise<void> {
+export async function applyArticle(store: Store, a: ArticleLine, counts: Inserted, opts: ApplyOptions = {}): Promise<void> {
+  checkAddress(a.url, 'url', opts);
+  for (const [i, r] of a.responses.entries()) {
+    checkAddress(r.requestedUrl, `responses.${i}.requestedUrl`, opts);
+    checkAddress(r.url, `responses.${i}.url`, opts);
+  }
   if (await store.articleUrlExists(a.url)) throw new ExistingArticle(a.url);
   let sourceId: number | null = null;
   if (a.source !== null) {

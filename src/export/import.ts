@@ -1,23 +1,25 @@
 /**
  * Importing a JSON Lines export (plain or gzip) into a database (either backend, through the Store), all in one
- * transaction: a failed or interrupted import leaves the database exactly as it was. Every line is validated (JSON,
- * then the zod schemas of format.ts, then references and body hashes) and a bad line is reported with its number: by
- * default the import stops at the first one; with `skipBad` the line is left out (its inserts rolled back to a
- * savepoint) and listed in the report.
+ * transaction: a failed or interrupted import leaves the database exactly as it was. Every line is validated (strict
+ * UTF-8, JSON, then the zod schemas of format.ts: real dates, http(s) URLs without credentials; then references,
+ * version numbers 1..n, body hashes and the addresses the fetcher refuses) and a bad line is reported with its
+ * number: by default the import stops at the first one; with `skipBad` the line is left out (its inserts rolled back
+ * to a savepoint) and listed in the report. Lines are read at the byte level with a length bound (lines.ts), so a
+ * hostile file cannot exhaust memory: a line over the bound stops the import with its number.
  *
  * Articles already in the database (same URL) are never merged, since interleaving two histories would renumber
  * versions and make their change statistics wrong: by default the import is refused, with `existing: 'skip'` such
  * articles are left out and listed. Sources are matched by slug; an existing source is kept unchanged.
  */
 import fs from 'node:fs';
-import readline from 'node:readline';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import type { z } from 'zod';
 import type { Store } from '../store/index.js';
 import { FORMAT_NAME, FORMAT_VERSION, headerSchema, lineSchema, type ExportHeader } from './format.js';
-import { applyArticle, applySource, BadLine, ExistingArticle, type Inserted } from './import-apply.js';
+import { applyArticle, applySource, BadLine, ExistingArticle, type ApplyOptions, type Inserted } from './import-apply.js';
+import { byteLines, decodeLine, DEFAULT_MAX_LINE_BYTES, InvalidUtf8, LineTooLong, MAX_LINE_BYTES_LIMIT } from './lines.js';
 
 /** What to do with the unexpected. */
 export interface ImportOptions {
@@ -25,6 +27,10 @@ export interface ImportOptions {
   skipBad?: boolean;
   /** Articles whose URL is already in the database: refuse the import (default) or skip them (reported). */
   existing?: 'refuse' | 'skip';
+  /** Keep URLs on loopback, private, link-local and metadata addresses (refused by default, as the fetcher does). */
+  allowPrivate?: boolean;
+  /** Longest line read, in bytes (default DEFAULT_MAX_LINE_BYTES); a longer one stops the import, even with skipBad. */
+  maxLineBytes?: number;
   /** Called after each line with the compressed bytes read so far. */
   onProgress?: (p: { line: number; bytesRead: number }) => void;
   /** Called after each article is inserted, inside the transaction (tests use it to interrupt an import). */
@@ -66,6 +72,10 @@ function parseJson(text: string): unknown {
   } catch (err) {
     throw new BadLine(`invalid JSON (${(err as Error).message})`);
   }
+}
+
+function formatLimit(bytes: number): string {
+  return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes} bytes`;
 }
 
 function parseHeader(text: string | undefined): ExportHeader {
@@ -112,14 +122,20 @@ function decoded(input: Readable, counted: (n: number) => void): Readable {
   })(), { objectMode: false });
 }
 
+/** A line as read: its text, or why it is not UTF-8 (a bad line, skippable like any other). */
+type ReadLine = { text: string } | { invalid: string };
+
 /** Parses and applies one line after the header, inside its savepoint; throws BadLine, ExistingArticle or anything else. */
-async function applyLine(line: Store, text: string, counts: Inserted, opts: ImportOptions): Promise<void> {
+async function applyLine(line: Store, read: ReadLine, counts: Inserted, opts: ImportOptions): Promise<void> {
+  if ('invalid' in read) throw new BadLine(read.invalid);
+  const { text } = read;
   if (text.trim() === '') throw new BadLine('empty line');
   const parsed = lineSchema.safeParse(parseJson(text));
   if (!parsed.success) throw new BadLine(describeIssues(parsed.error));
-  if (parsed.data.type === 'source') await applySource(line, parsed.data, counts);
+  const apply: ApplyOptions = { allowPrivate: opts.allowPrivate ?? false };
+  if (parsed.data.type === 'source') await applySource(line, parsed.data, counts, apply);
   else {
-    await applyArticle(line, parsed.data, counts);
+    await applyArticle(line, parsed.data, counts, apply);
     await opts.afterArticle?.(parsed.data.url);
   }
 }
@@ -134,7 +150,34 @@ export async function importJsonl(store: Store, input: Readable, opts: ImportOpt
   const started = performance.now();
   let bytesRead = 0;
   const source = decoded(input, (n) => { bytesRead += n; });
-  const lines = readline.createInterface({ input: source, crlfDelay: Infinity })[Symbol.asyncIterator]();
+  const maxLineBytes = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  if (!Number.isInteger(maxLineBytes) || maxLineBytes < 1 || maxLineBytes > MAX_LINE_BYTES_LIMIT) {
+    throw new ImportError(`the longest line must be 1 byte to ${formatLimit(MAX_LINE_BYTES_LIMIT)}, not ${maxLineBytes}`);
+  }
+  const split = byteLines(source, maxLineBytes);
+  // A line over the limit ends the import (skipping it would still mean reading it): the error names its number.
+  // Lines are decoded here, so that a line's bytes are garbage as soon as its text exists (a large line is not held twice).
+  const lines = {
+    async next(): Promise<IteratorResult<ReadLine, undefined>> {
+      let r: IteratorResult<Buffer, void>;
+      try {
+        r = await split.next();
+      } catch (err) {
+        if (err instanceof LineTooLong) {
+          throw new ImportError(`longer than ${formatLimit(err.limit)}, the longest line read (raise it with --max-line-mib); nothing after this was read`, err.line);
+        }
+        throw err;
+      }
+      if (r.done) return { done: true, value: undefined };
+      try {
+        return { done: false, value: { text: decodeLine(r.value) } };
+      } catch (err) {
+        if (err instanceof InvalidUtf8) return { done: false, value: { invalid: err.message } };
+        throw err;
+      }
+    },
+    return: () => split.return(undefined),
+  };
   const counts: Inserted = { articles: 0, versions: 0, responses: 0, checks: 0, sources: 0 };
   const skippedExisting: string[] = [];
   const badLines: BadLineReport[] = [];
@@ -142,7 +185,9 @@ export async function importJsonl(store: Store, input: Readable, opts: ImportOpt
   let header: ExportHeader;
   try {
     const first = await lines.next();
-    header = parseHeader(first.done ? undefined : first.value);
+    const read = first.done ? undefined : first.value;
+    if (read && 'invalid' in read) throw new ImportError(`not a Palimpsest JSON Lines export: ${read.invalid}`, 1);
+    header = parseHeader(read?.text);
     await store.transaction(async (tx) => {
       let lineNo = 1;
       for (;;) {
@@ -165,7 +210,7 @@ export async function importJsonl(store: Store, input: Readable, opts: ImportOpt
       }
     });
   } finally {
-    await lines.return?.();
+    await lines.return();
     source.destroy();
   }
   return { ...counts, header, skippedExisting, badLines, seconds: (performance.now() - started) / 1000 };

@@ -5,6 +5,7 @@ export { exportWarc, type CaptureEntry, type WarcOptions, type WarcSummary } fro
 export { writeWarcFile, type WarcFileSummary } from './warc-file.js';
 export { exportWacz, WACZ_VERSION, type WaczOptions } from './wacz.js';
 export { importJsonl, importJsonlFile, ImportError, type ImportOptions, type ImportReport, type BadLineReport } from './import.js';
+export { DEFAULT_MAX_LINE_BYTES, MAX_LINE_BYTES_LIMIT } from './lines.js';
 export { resolveScope, exportSize, ScopeError, type ExportScope } from './scope.js';
 export { FORMAT_NAME, FORMAT_VERSION } from './format.js';
 export type { ExportOptions, ExportProgress, ExportSummary } from './types.js';

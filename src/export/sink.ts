@@ -1,9 +1,12 @@
 /**
  * A buffered writer over any Writable (file, stdout, gzip stream, HTTP response) that respects backpressure and
  * counts bytes. Small writes are gathered into one chunk, and a full buffer waits for 'drain', so an export's
- * memory does not grow with the size of the database or the slowness of the reader.
+ * memory does not grow with the size of the database or the slowness of the reader. Every export writes through
+ * one, so it is also where an export gives the thread back: a fast reader never makes the stream wait, and the web
+ * server's other requests (a health check, a page) would otherwise wait for the whole export (src/common/yield.ts).
  */
 import type { Writable } from 'node:stream';
+import { timeSlicer } from '../common/yield.js';
 
 /** Resolves on 'drain'; rejects if the stream errors or closes first (e.g. an HTTP client that went away). */
 export function waitDrain(out: Writable): Promise<void> {
@@ -28,6 +31,8 @@ export class Sink {
   bytes = 0;
   private chunks: Buffer[] = [];
   private pending = 0;
+  /** Yields to the event loop once the export has held the thread for a slice (10 ms). */
+  private readonly breathe = timeSlicer();
 
   constructor(private readonly out: Writable, private readonly bufferSize = 256 * 1024) {}
 
@@ -38,6 +43,7 @@ export class Sink {
     this.pending += b.length;
     this.bytes += b.length;
     if (this.pending >= this.bufferSize) await this.flush();
+    else await this.breathe();
   }
 
   /** Hands everything buffered to the stream (does not end it: the caller owns the stream). */
@@ -48,5 +54,6 @@ export class Sink {
     this.chunks = [];
     this.pending = 0;
     if (!this.out.write(data)) await waitDrain(this.out);
+    await this.breathe();
   }
 }

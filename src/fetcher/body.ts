@@ -28,19 +28,38 @@ class ByteLimit extends Transform {
   }
 }
 
-/** Collects the decoded body, failing once it grows past `limit`. */
+/** Thrown inside the pipeline by a truncating Collector once it holds `limit` bytes: the rest is not read. */
+class Full extends Error {}
+
+/** Collects the decoded body, failing once it grows past `limit` (or, when truncating, keeping its first `limit` bytes). */
 class Collector extends Writable {
   readonly chunks: Buffer[] = [];
   private seen = 0;
-  constructor(private readonly limit: number) {
+  truncated = false;
+  constructor(
+    private readonly limit: number,
+    private readonly truncate: boolean,
+  ) {
     super();
   }
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
+    if (this.seen + chunk.length > this.limit) {
+      if (!this.truncate) return cb(new LimitExceeded(`decoded body exceeds ${this.limit} bytes`));
+      this.chunks.push(chunk.subarray(0, this.limit - this.seen));
+      this.seen = this.limit;
+      this.truncated = true;
+      return cb(new Full());
+    }
     this.seen += chunk.length;
-    if (this.seen > this.limit) return cb(new LimitExceeded(`decoded body exceeds ${this.limit} bytes`));
     this.chunks.push(chunk);
     cb();
   }
+}
+
+/** A read body: its bytes, and whether it was cut at the limit (only when asked to truncate). */
+export interface ReadBody {
+  body: Buffer;
+  truncated: boolean;
 }
 
 /** Splits a Content-Encoding header into codings in the order they were applied ("identity" dropped). */
@@ -102,35 +121,47 @@ function peekFirstByte(stream: IncomingMessage): Promise<number | null> {
 }
 
 /**
+ * How many wire bytes a truncated read may take per decoded byte kept: compressed data that inflates to less than
+ * this is no document, and without a bound a stream of empty deflate blocks would be read until the timeout.
+ */
+const TRUNCATED_WIRE_FACTOR = 4;
+
+/**
  * Reads and decodes the whole body of `res`. Throws FetchError `too_large` past `maxBytes` (wire or decoded),
  * `decoding` for an unknown coding or corrupt compressed data; transport errors are rethrown unchanged for the
- * caller to classify.
+ * caller to classify. With `truncate`, a longer body is cut after its first `maxBytes` decoded bytes instead (the
+ * rest is never read, the connection is closed) and `truncated` says so: robots.txt is read that way (RFC 9309).
  */
-export async function readBody(res: IncomingMessage, maxBytes: number, url: string): Promise<Buffer> {
+export async function readBody(res: IncomingMessage, maxBytes: number, url: string, truncate = false): Promise<ReadBody> {
   const codings = parseContentEncoding(res.headers['content-encoding']);
   const declared = Number(res.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes) {
+  if (!truncate && Number.isFinite(declared) && declared > maxBytes) {
     res.destroy();
     throw new FetchError('too_large', `body of ${declared} bytes (Content-Length) exceeds the limit of ${maxBytes}`, url);
   }
-  const collector = new Collector(maxBytes);
+  const collector = new Collector(maxBytes, truncate);
   let decoders: Transform[] = [];
   if (codings.length > 0) {
     const first = await peekFirstByte(res);
-    if (first === null) return Buffer.alloc(0); // empty body: nothing to inflate (zlib would call it truncated)
+    if (first === null) return { body: Buffer.alloc(0), truncated: false }; // nothing to inflate (zlib would call it truncated)
     // Codings are listed in the order applied, so they are undone from last to first.
     decoders = [...codings].reverse().map((c, i) => decoderFor(c, i === 0 ? first : 0x78, url));
   }
+  const wireLimit = truncate ? maxBytes * TRUNCATED_WIRE_FACTOR : maxBytes;
   try {
-    await pipeline([res, new ByteLimit(maxBytes, 'body on the wire'), ...decoders, collector]);
+    await pipeline([res, new ByteLimit(wireLimit, 'body on the wire'), ...decoders, collector]);
   } catch (err) {
+    if (err instanceof Full) {
+      res.destroy(); // the rest of the body is of no interest; the connection cannot be reused in mid-body
+      return { body: Buffer.concat(collector.chunks), truncated: true };
+    }
     if (err instanceof LimitExceeded) throw new FetchError('too_large', err.message, url);
     if (isZlibError(err)) {
       throw new FetchError('decoding', `cannot decode ${codings.join(', ')} body: ${(err as Error).message}`, url);
     }
     throw err;
   }
-  return Buffer.concat(collector.chunks);
+  return { body: Buffer.concat(collector.chunks), truncated: false };
 }
 
 /** True for zlib's data errors (codes like Z_DATA_ERROR, Z_BUF_ERROR or ERR__ERROR_FORMAT_... from brotli). */

@@ -17,6 +17,8 @@ export interface HopContext {
   allowPrivate: boolean | ReadonlySet<string>;
   connectTimeoutMs: number;
   maxBytes: number;
+  /** Cut a body longer than maxBytes instead of failing (robots.txt). */
+  truncate?: boolean;
   /** Request headers in send order, Host excluded (it is derived from the URL). */
   headers: Array<[string, string]>;
   /** Trusted CAs for https (undefined: Node's bundled roots). */
@@ -37,6 +39,8 @@ export interface HopResponse {
   contentType: string | undefined;
   fetchedAt: string;
   body: Buffer;
+  /** The body was cut at maxBytes (only with HopContext.truncate). */
+  truncated?: boolean;
   location?: string;
 }
 
@@ -53,6 +57,13 @@ const STALE_CONNECTION = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 
 /** Thrown by attempt() when a reused connection turned out to be closed before any response came. */
 class StaleConnection extends Error {}
+
+/**
+ * Sockets that have carried a request before. Node's `req.reusedSocket` is not enough: it is false for a request
+ * that waited in the agent's queue and was then handed a connection another request had just finished with, which
+ * is exactly when a server that closes after each response (without saying so) has closed it.
+ */
+const usedSockets = new WeakSet<object>();
 
 /** Performs the hop, trying the host's addresses in resolver order until one accepts the connection. */
 export async function requestHop(url: URL, ctx: HopContext): Promise<HopResponse> {
@@ -80,8 +91,9 @@ export async function requestHop(url: URL, ctx: HopContext): Promise<HopResponse
 }
 
 /**
- * attempt(), sent again when it went out on a pooled connection the server had closed meanwhile: each such
- * connection is discarded as it fails, and the last try uses a connection of its own.
+ * attempt(), sent again when it went out on a pooled connection the server had closed meanwhile (before a single
+ * byte of a response came back, so the server cannot have answered it): each such connection is discarded as it
+ * fails, and the last try uses a connection of its own.
  */
 async function attemptFresh(url: URL, address: ResolvedAddress, ctx: HopContext, signal: AbortSignal, onConnected: () => void): Promise<HopResponse> {
   for (let tries = 0; ; tries++) {
@@ -122,12 +134,17 @@ function attempt(url: URL, address: ResolvedAddress, ctx: HopContext, signal: Ab
     for (const [name, value] of ctx.headers) headers[name] = value;
     let settled = false;
     let responded = false;
+    /** Whether the connection carried an earlier request, and how many bytes it had read when this one got it. */
+    let reused = false;
+    let bytesReadBefore = 0;
     const fail = (err: unknown): void => {
       if (settled) return;
       settled = true;
       signal.removeEventListener('abort', onAbort);
       const code = (err as NodeJS.ErrnoException).code ?? '';
-      if (!signal.aborted && !responded && req.reusedSocket && STALE_CONNECTION.has(code)) {
+      // Nothing was read since the request went out: the server closed the connection without looking at it.
+      const silent = (req.socket?.bytesRead ?? bytesReadBefore) === bytesReadBefore;
+      if (!signal.aborted && !responded && (reused || req.reusedSocket) && silent && STALE_CONNECTION.has(code)) {
         reject(new StaleConnection(`reused connection to ${url.host} was closed (${code})`));
         return;
       }
@@ -160,8 +177,11 @@ function attempt(url: URL, address: ResolvedAddress, ctx: HopContext, signal: Ab
     signal.addEventListener('abort', onAbort, { once: true });
     const requestHeaders: Array<[string, string]> = req.getRawHeaderNames().map((n) => [n, String(req.getHeader(n))]);
     req.once('socket', (socket) => {
+      reused = req.reusedSocket || usedSockets.has(socket);
+      usedSockets.add(socket);
+      bytesReadBefore = socket.bytesRead;
       // A reused keep-alive connection is connected already and will not say so again.
-      if (req.reusedSocket) onConnected();
+      if (reused) onConnected();
       else socket.once(isHttps ? 'secureConnect' : 'connect', onConnected);
     });
     req.on('error', fail); // 'on', not 'once': a destroyed request may report more than one error
@@ -184,11 +204,11 @@ function attempt(url: URL, address: ResolvedAddress, ctx: HopContext, signal: Ab
         resolve({ ...base, body: Buffer.alloc(0), location });
         return;
       }
-      readBody(res, ctx.maxBytes, url.href).then((body) => {
+      readBody(res, ctx.maxBytes, url.href, ctx.truncate === true).then(({ body, truncated }) => {
         if (settled) return;
         settled = true;
         signal.removeEventListener('abort', onAbort);
-        resolve({ ...base, body });
+        resolve({ ...base, body, ...(truncated ? { truncated } : {}) });
       }, (err: unknown) => {
         req.destroy();
         fail(err);

@@ -1,19 +1,33 @@
 /** When to try again: the server's Retry-After, or our own exponential backoff. */
 
+/** Shortest wait a Retry-After gives: "0" or a date in the past still means "not in this very instant". */
+export const MIN_RETRY_AFTER_MS = 1000;
+
+/** Longest wait a Retry-After gives unless the caller says otherwise (fetch.maxRetryAfterS): a day. */
+export const DEFAULT_MAX_RETRY_AFTER_MS = 86_400_000;
+
+/** An HTTP-date in any of the three forms of RFC 9110 (IMF-fixdate, RFC 850, asctime) starts with a day name. */
+const HTTP_DATE = /^(mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+\S/i;
+
 /**
- * Parses a Retry-After header value (RFC 9110: delay-seconds or an HTTP-date) into milliseconds from `now`.
- * A date in the past gives 0. Returns null when the value is absent or malformed.
+ * Parses a Retry-After header value (RFC 9110: delay-seconds or an HTTP-date) into milliseconds from `now`,
+ * clamped to [MIN_RETRY_AFTER_MS, maxMs]: a server cannot park a host for a year (a huge number, a date in year
+ * 9999) nor make us hammer it ("0", a date in the past), and no value ever gives a non-finite time. Returns null
+ * when the value is absent or malformed (negative, fractional, garbage), so the caller's own backoff applies.
  */
-export function parseRetryAfter(value: string | undefined, now: Date): number | null {
+export function parseRetryAfter(value: string | undefined, now: Date, maxMs: number = DEFAULT_MAX_RETRY_AFTER_MS): number | null {
   if (value === undefined) return null;
   const v = value.trim();
   if (v === '') return null;
-  if (/^\d+$/.test(v)) return Number(v) * 1000;
-  // Only dates with letters in them: Date.parse would otherwise accept things like "1.5" or "-3".
-  if (!/[a-z]/i.test(v)) return null;
-  const at = Date.parse(v);
-  if (Number.isNaN(at)) return null;
-  return Math.max(0, at - now.getTime());
+  let ms: number;
+  if (/^\d+$/.test(v)) ms = Number(v) * 1000; // a 400-digit number is Infinity here, clamped below
+  else if (HTTP_DATE.test(v)) {
+    const at = Date.parse(v);
+    if (Number.isNaN(at)) return null;
+    ms = at - now.getTime();
+  } else return null;
+  const max = Number.isFinite(maxMs) ? Math.max(MIN_RETRY_AFTER_MS, maxMs) : DEFAULT_MAX_RETRY_AFTER_MS;
+  return Math.min(max, Math.max(MIN_RETRY_AFTER_MS, Number.isNaN(ms) ? max : ms));
 }
 
 /**

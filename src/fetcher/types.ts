@@ -16,6 +16,11 @@ export interface FetchOptions {
   maxRedirects?: number;
   /** Maximum decoded body size in bytes. */
   maxBytes?: number;
+  /**
+   * Cut a body longer than maxBytes after its first maxBytes decoded bytes (FetchResult.truncated) instead of
+   * failing with `too_large`: for robots.txt, whose readers must parse at least 500 KiB and may ignore the rest.
+   */
+  truncate?: boolean;
   userAgent?: string;
   /** Extra request headers (e.g. If-None-Match). */
   headers?: Record<string, string>;
@@ -65,6 +70,8 @@ export interface FetchResult {
   httpVersion: string;
   /** The body after content-encoding was undone (the bytes of the document). */
   body: Buffer;
+  /** True when the body was cut at maxBytes (FetchOptions.truncate); absent otherwise. */
+  truncated?: boolean;
   /** The body decoded to a string with the detected charset ('' for non-textual media types such as images or PDF). */
   text: string;
   /** Detected charset label (WHATWG name), e.g. 'UTF-8', 'windows-1252'; '' when the body was not decoded. */
@@ -91,8 +98,11 @@ export type FetchErrorCode =
   | 'too_large'
   | 'decoding'
   | 'aborted'
+  /** robots.txt forbids the URL. */
   | 'robots'
-  /** The host is deferred fleet-wide (Retry-After) or its request slots stayed taken too long: try later. */
+  /** robots.txt could not be read for now (timeout, refused, DNS, 5xx...): nothing is fetched, try again later. */
+  | 'robots_unavailable'
+  /** The host asked to be left alone (Retry-After), here or fleet-wide, or its request slots stayed taken too long. */
   | 'deferred';
 
 /** A fetch that produced no usable response. The message starts with "fetcher:". */
@@ -104,5 +114,20 @@ export class FetchError extends Error {
   ) {
     super(`fetcher: ${message}`);
     this.name = 'FetchError';
+  }
+}
+
+/**
+ * A fetch not even attempted because its host may not be asked again before `until` (a Retry-After, here or
+ * fleet-wide, or request slots taken for too long). The check ends at once; the article is due again at `until`.
+ */
+export class HostDeferredError extends FetchError {
+  constructor(
+    url: string,
+    readonly until: Date,
+    why: string,
+  ) {
+    super('deferred', why, url);
+    this.name = 'HostDeferredError';
   }
 }

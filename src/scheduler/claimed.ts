@@ -5,7 +5,7 @@
  * another process takes the articles. The same code runs on one machine and in a fleet of workers.
  */
 import { checkArticle, type CheckDeps, type CheckResult } from '../tracker/check.js';
-import type { CheckSummary } from './run.js';
+import { FAILED_OUTCOMES, type CheckSummary } from './run.js';
 
 /** Options of checkClaimed. */
 export interface ClaimOptions {
@@ -79,7 +79,7 @@ export async function checkClaimed(deps: CheckDeps, opts: ClaimOptions): Promise
       summary.results.push(r);
       summary.checked++;
       if (r.outcome === 'new_version') summary.newVersions++;
-      else if (r.outcome === 'error' || r.outcome === 'blocked' || r.outcome === 'rejected') summary.errors++;
+      else if (FAILED_OUTCOMES.has(r.outcome)) summary.errors++;
       else summary.unchanged++;
       opts.onResult?.(r, summary.checked);
     }

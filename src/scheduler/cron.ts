@@ -10,9 +10,11 @@ import type { SchedulerMetrics } from '../metrics/index.js';
 import type { PollDeps } from '../sources/index.js';
 import type { CheckDeps } from '../tracker/check.js';
 import { logRound, runRound, type RoundContext, type TickSummary } from './round.js';
+import { initialStatus, type SchedulerStatus } from './status.js';
 import { workerId } from './worker-id.js';
 
 export type { TickSummary } from './round.js';
+export type { SchedulerStatus } from './status.js';
 
 /** A running scheduler. */
 export interface Scheduler {
@@ -20,6 +22,8 @@ export interface Scheduler {
   tick(): Promise<TickSummary | null>;
   /** Stops the cron; waits for a running tick to finish. */
   stop(): Promise<void>;
+  /** When ticks last started and finished (for /healthz: a scheduler that stopped ticking checks nothing). */
+  status(): SchedulerStatus;
 }
 
 /** Options of startScheduler. */
@@ -35,6 +39,8 @@ export interface SchedulerOptions {
   tickMs?: number;
   /** Who this process is when it claims work (default: a new id). */
   owner?: string;
+  /** Told of the status whenever a tick starts or finishes (the scheduler thread forwards it to the web thread). */
+  onStatus?: (s: SchedulerStatus) => void;
 }
 
 /** Fallback tick period when the cron expression gives no next runs. */
@@ -44,6 +50,17 @@ const DEFAULT_TICK_MS = 60_000;
 function tickPeriodMs(task: ScheduledTask): number {
   const [a, b] = task.getNextRuns(2);
   return a && b && b.getTime() > a.getTime() ? b.getTime() - a.getTime() : DEFAULT_TICK_MS;
+}
+
+/** The tick period of a cron expression, ms (the gap between its next two runs); the default for an invalid one. */
+export function cronPeriodMs(expression: string): number {
+  if (!cron.validate(expression)) return DEFAULT_TICK_MS;
+  const task = cron.createTask(expression, () => undefined);
+  try {
+    return tickPeriodMs(task);
+  } finally {
+    void task.destroy();
+  }
 }
 
 /** Starts the cron tick. A tick that finds the previous one still running is skipped. */
@@ -57,12 +74,16 @@ export function startScheduler(deps: CheckDeps, log: Logger, opts: SchedulerOpti
     ...(metrics ? { metrics } : {}), ...(opts.sources !== undefined ? { sources: opts.sources } : {}),
   };
 
+  const status = initialStatus(new Date(), DEFAULT_TICK_MS);
   const tick = (): Promise<TickSummary | null> => {
     if (running) {
       metrics?.ticked('skipped');
       log.debug('scheduler: tick skipped, the previous one is still running');
       return Promise.resolve(null);
     }
+    status.lastTickStartedAt = new Date().toISOString();
+    status.running = true;
+    opts.onStatus?.({ ...status });
     running = (async () => {
       try {
         const summary = await runRound(ctx);
@@ -76,14 +97,21 @@ export function startScheduler(deps: CheckDeps, log: Logger, opts: SchedulerOpti
         return null;
       } finally {
         running = null;
+        status.lastTickFinishedAt = new Date().toISOString();
+        status.running = false;
+        opts.onStatus?.({ ...status });
       }
     })();
     return running;
   };
   const task: ScheduledTask = cron.schedule(s.cron, () => tick(), { noOverlap: true, name: 'palimpsest-checks' });
   if (opts.tickMs === undefined) ctx.tickMs = tickPeriodMs(task);
+  // Health judges the ticks by how often the cron fires, whatever period backlog spreading was told to assume.
+  status.tickMs = tickPeriodMs(task);
+  opts.onStatus?.({ ...status });
   return {
     tick,
+    status: () => ({ ...status }),
     async stop() {
       await task.stop();
       await task.destroy();

@@ -5,7 +5,7 @@
  * granted (one process; its own host limiter does the work).
  */
 import type { Store } from '../store/index.js';
-import { FetchError } from '../fetcher/types.js';
+import { HostDeferredError } from '../fetcher/types.js';
 
 /** How the fleet's slots are asked for. */
 export interface FleetSlotOptions {
@@ -33,10 +33,11 @@ function hostOf(url: string): string {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Runs `fn` holding a fleet-wide slot for the URL's host; throws FetchError 'deferred' when no slot comes within
- * maxWaitMs (a host deferred by Retry-After for longer, or a queue that long).
+ * Runs `fn` holding a fleet-wide slot for the URL's host. Throws HostDeferredError (FetchError 'deferred') at once
+ * when the host is deferred fleet-wide (Retry-After) for longer than `deferWaitMs`, so that a deferred host never
+ * keeps a check waiting, and when no slot comes within maxWaitMs (a queue that long).
  */
-export async function withFleetSlot<T>(o: FleetSlotOptions, url: string, fn: () => Promise<T>): Promise<T> {
+export async function withFleetSlot<T>(o: FleetSlotOptions, url: string, fn: () => Promise<T>, deferWaitMs = 0): Promise<T> {
   const host = hostOf(url);
   const started = Date.now();
   for (;;) {
@@ -50,18 +51,25 @@ export async function withFleetSlot<T>(o: FleetSlotOptions, url: string, fn: () 
         await o.store.releaseHostSlot(slot.id).catch(() => undefined);
       }
     }
+    if (slot.deferredUntil !== null && slot.waitMs > deferWaitMs) {
+      // The database's clock says how long; laid on ours, it gives the time the article is due again.
+      const until = new Date(Date.now() + slot.waitMs);
+      throw new HostDeferredError(url, until, `${host} asked to be left alone until ${until.toISOString()}; not fetching now`);
+    }
     const waited = Date.now() - started;
     if (waited + slot.waitMs > o.maxWaitMs) {
-      const why = slot.deferredUntil ? `the host asked to be left alone until ${slot.deferredUntil}` : `no request slot for ${host} within ${o.maxWaitMs} ms`;
-      throw new FetchError('deferred', `${why}; not fetching now`, url);
+      throw new HostDeferredError(url, new Date(Date.now() + slot.waitMs), `no request slot for ${host} within ${o.maxWaitMs} ms; not fetching now`);
     }
     await sleep(Math.max(10, Math.min(slot.waitMs, MAX_POLL_MS)));
   }
 }
 
-/** Records a Retry-After for the host fleet-wide (errors are ignored: the local limiter defers it anyway). */
-export function deferFleetHost(o: FleetSlotOptions, url: string, waitMs: number): Promise<void> {
-  return o.store.deferHost(hostOf(url), new Date(Date.now() + waitMs).toISOString(), 'Retry-After').catch(() => undefined);
+/**
+ * Records a Retry-After for the host fleet-wide, with why (e.g. "HTTP 503, Retry-After: 3600"); errors are ignored:
+ * the local limiter defers it anyway. `waitMs` is clamped by the caller (parseRetryAfter).
+ */
+export function deferFleetHost(o: FleetSlotOptions, url: string, waitMs: number, reason = 'Retry-After'): Promise<void> {
+  return o.store.deferHost(hostOf(url), new Date(Date.now() + waitMs).toISOString(), reason).catch(() => undefined);
 }
 
 /** Records a robots.txt Crawl-delay for the host fleet-wide. */

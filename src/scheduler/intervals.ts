@@ -9,9 +9,17 @@ export function withJitter(seconds: number, jitter: number, random: () => number
   return seconds * (1 + jitter * (2 * random() - 1));
 }
 
-/** The next check time after `now`, `seconds` later, as ISO 8601. */
+/** Longest delay addSeconds gives (ten years): later than any plan, and far inside the range of Date. */
+export const MAX_DELAY_S = 10 * 365 * 86_400;
+
+/**
+ * The next check time after `now`, `seconds` later, as ISO 8601. Never throws: a delay past MAX_DELAY_S (Infinity
+ * included) is cut to it and NaN counts as 0, because a Date out of range would throw in toISOString and leave the
+ * check unrecorded.
+ */
 export function addSeconds(now: Date, seconds: number): string {
-  return new Date(now.getTime() + Math.round(seconds * 1000)).toISOString();
+  const s = Number.isNaN(seconds) ? 0 : Math.min(MAX_DELAY_S, seconds);
+  return new Date(now.getTime() + Math.round(Math.max(-MAX_DELAY_S, s) * 1000)).toISOString();
 }
 
 /** Interval (s) after a capture that stored a new version (first capture included). */

@@ -49,7 +49,9 @@ const FAILED = new Set(['error', 'blocked', 'rejected']);
 
 function logResult(log: Logger, r: CheckResult): void {
   const fields = { articleId: r.articleId, url: r.url, outcome: r.outcome, httpStatus: r.httpStatus, durationMs: r.durationMs };
-  if (FAILED.has(r.outcome)) log.warn({ ...fields, error: r.error }, 'scheduler: check failed');
+  // One line per article of a deferred host would flood the log for an hour: the host's own 429/503 was warned of.
+  if (r.outcome === 'deferred') log.debug({ ...fields, error: r.error }, 'scheduler: check deferred, the host asked to be left alone');
+  else if (FAILED.has(r.outcome)) log.warn({ ...fields, error: r.error }, 'scheduler: check failed');
   else log.debug({ ...fields, versionNumber: r.versionNumber }, 'scheduler: checked');
 }
 

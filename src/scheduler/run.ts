@@ -1,5 +1,11 @@
 /** Running a batch of checks with bounded concurrency and summarising the outcomes. */
-import { checkArticle, type CheckDeps, type CheckResult } from '../tracker/check.js';
+import { checkArticle, type CheckDeps, type CheckResult, type CheckResultOutcome } from '../tracker/check.js';
+
+/**
+ * Outcomes a summary counts as errors. A `deferred` check (the host asked to be left alone) is one: the article was
+ * not checked, though the article itself does not count it as a failure.
+ */
+export const FAILED_OUTCOMES: ReadonlySet<CheckResultOutcome> = new Set(['error', 'blocked', 'rejected', 'deferred']);
 
 /** Counts of outcomes of a batch of checks. */
 export interface CheckSummary {
@@ -33,7 +39,7 @@ export async function checkMany(deps: CheckDeps, ids: number[], opts: BatchOptio
       summary.results.push(r);
       summary.checked++;
       if (r.outcome === 'new_version') summary.newVersions++;
-      else if (r.outcome === 'error' || r.outcome === 'blocked' || r.outcome === 'rejected') summary.errors++;
+      else if (FAILED_OUTCOMES.has(r.outcome)) summary.errors++;
       else summary.unchanged++;
       opts.onResult?.(r, summary.checked, ids.length);
     }

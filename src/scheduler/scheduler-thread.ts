@@ -27,7 +27,9 @@ const pipeline = createPipeline(store, config, {
   metrics,
   onFallback: (reason) => log.warn({ reason }, 'scheduler: extracting in the scheduler thread'),
 });
-const scheduler = startScheduler(pipeline.deps, log, { metrics, sources: { robots: pipeline.polite.robots } });
+const scheduler = startScheduler(pipeline.deps, log, {
+  metrics, sources: { robots: pipeline.polite.robots }, onStatus: (status) => send({ type: 'status', status }),
+});
 
 port.on('message', (m: ToSchedulerThread) => {
   if (m.type === 'tick') {

@@ -14,8 +14,9 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import type { SchedulerMetrics } from '../metrics/index.js';
 import type { Store } from '../store/index.js';
-import { startScheduler, type Scheduler, type TickSummary } from './cron.js';
+import { cronPeriodMs, startScheduler, type Scheduler, type TickSummary } from './cron.js';
 import { createPipeline } from './pipeline.js';
+import { initialStatus, type SchedulerStatus } from './status.js';
 
 /** One call of a SchedulerMetrics method, as sent from the scheduler thread. */
 export type MetricEvent = { [K in keyof SchedulerMetrics]: { method: K; args: Parameters<SchedulerMetrics[K]> } }[keyof SchedulerMetrics];
@@ -25,6 +26,7 @@ export type FromSchedulerThread =
   | { type: 'ready'; extractThreads: number }
   | { type: 'metric'; event: MetricEvent }
   | { type: 'tick'; id: number; summary: TickSummary | null }
+  | { type: 'status'; status: SchedulerStatus }
   | { type: 'stopped' };
 
 /** Messages to the scheduler thread. */
@@ -97,6 +99,8 @@ export function startBackgroundScheduler(opts: BackgroundSchedulerOptions): Back
   let alive = false;
   let stopped: (() => void) | null = null;
   let restartTimer: NodeJS.Timeout | undefined;
+  // The thread's cron ticks there; it reports each start and end, and until its first report this is the truth.
+  let status = initialStatus(new Date(), cronPeriodMs(opts.config.scheduler.cron));
 
   const spawn = (): void => {
     const data: SchedulerThreadData = { config: opts.config };
@@ -114,6 +118,11 @@ export function startBackgroundScheduler(opts: BackgroundSchedulerOptions): Back
           pending.get(m.id)?.(m.summary);
           pending.delete(m.id);
           break;
+        case 'status':
+          // A restarted thread starts afresh; the ticks of the one before still count as ticks.
+          status = { ...m.status, startedAt: status.startedAt, lastTickStartedAt: m.status.lastTickStartedAt ?? status.lastTickStartedAt,
+            lastTickFinishedAt: m.status.lastTickFinishedAt ?? status.lastTickFinishedAt };
+          break;
         case 'stopped':
           stopped?.();
           break;
@@ -122,6 +131,7 @@ export function startBackgroundScheduler(opts: BackgroundSchedulerOptions): Back
     worker.on('error', (err) => log.error({ err }, 'scheduler: the scheduler thread failed'));
     worker.on('exit', (code) => {
       alive = false;
+      status = { ...status, running: false };
       for (const resolve of pending.values()) resolve(null);
       pending.clear();
       if (stopping) return stopped?.();
@@ -134,6 +144,7 @@ export function startBackgroundScheduler(opts: BackgroundSchedulerOptions): Back
 
   return {
     mode: 'thread',
+    status: () => ({ ...status }),
     tick() {
       if (stopping || !alive) return Promise.resolve(null);
       const id = nextId++;
@@ -168,6 +179,7 @@ function inlineScheduler(opts: BackgroundSchedulerOptions): BackgroundScheduler 
   return {
     mode: 'inline',
     tick: () => scheduler.tick(),
+    status: () => scheduler.status(),
     async stop() {
       await scheduler.stop();
       await pipeline.close();

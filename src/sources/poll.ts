@@ -8,7 +8,7 @@ import { parseDocument } from '../discovery/document.js';
 import { compileUrlFilter, passesFilter, type UrlFilter } from '../discovery/patterns.js';
 import { pickChildSitemaps } from '../discovery/sitemaps.js';
 import type { DiscoveredLink } from '../discovery/types.js';
-import { conditionalHeaders, fetchPage, RobotsCache, validatorsOf, type FetchResult } from '../fetcher/index.js';
+import { conditionalHeaders, DEFAULT_USER_AGENT, fetchPage, RobotsCache, robotsRefusal, validatorsOf, type FetchResult } from '../fetcher/index.js';
 import type { Store } from '../store/index.js';
 import { definitionOf, type SourceDefinition } from './schema.js';
 
@@ -157,7 +157,11 @@ async function pollUrls(run: Run): Promise<Set<string>> {
 async function pollUrl(run: Run, url: string): Promise<string[]> {
   const { deps, def, sourceId, result } = run;
   const robots = deps.robots ?? defaultRobots(deps.config);
-  if (!(await robots.isAllowed(url))) throw new Error(`sources: robots.txt disallows ${url}`);
+  // Only a rule of robots.txt "disallows"; one that cannot be read is a failure to retry, and a private address is
+  // refused by the fetch below, each with its own message.
+  const refusal = await robotsRefusal(robots, url, deps.config.fetch.userAgent ?? DEFAULT_USER_AGENT);
+  if (refusal?.code === 'robots') throw new Error(`sources: robots.txt disallows ${url}`);
+  if (refusal) throw refusal;
   const state = await deps.store.getSourceUrlState(sourceId, url);
   const headers = { ...(def.kind === 'page' ? {} : { Accept: FEED_ACCEPT }), ...conditionalHeaders(state ?? {}) };
   const fetch = deps.fetch ?? defaultFetch(deps.config);

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { isUrlPatternSyntax, patternError } from '../discovery/patterns.js';
+import { operatorRegexError } from '../common/operator-regex.js';
 import { selectorError } from '../discovery/page.js';
 import type { Config } from '../config/index.js';
 import type { Source } from '../store/index.js';
@@ -32,7 +33,15 @@ const httpUrl = z.string().trim().refine((s) => {
   } catch {
     return false;
   }
-}, 'must be an absolute http(s) URL');
+}, 'must be an absolute http(s) URL').refine((s) => {
+  // Source URLs are shown on public pages: a password in one would be published.
+  try {
+    const u = new URL(s);
+    return !u.username && !u.password;
+  } catch {
+    return true;
+  }
+}, 'must not hold a user name or password (it would be shown on public pages)');
 
 const urlPattern = z.string().superRefine((p, ctx) => {
   const err = patternError(p);
@@ -87,13 +96,14 @@ export const sourceSchema = z.object({
   maxAgeDays: z.number().positive().optional(),
   /** Site rules for the extractor (CSS selectors for body, title, byline and elements to drop), per domain. */
   rules: z.array(siteRuleSchema).default([]),
-  /** Regular expressions: body paragraphs matching any of them are noise and never count as text. */
+  /**
+   * Regular expressions (JavaScript syntax, run on a linear-time engine: no backreferences or lookaround): body
+   * paragraphs matching any of them are noise and never count as text.
+   */
   ignore: z.array(z.string().superRefine((s, ctx) => {
-    try {
-      new RegExp(s, 'u');
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', message: `not a valid regular expression: ${(err as Error).message}` });
-    }
+    // Checked as the tracker runs them: JavaScript syntax with the u flag, on the linear-time engine.
+    const problem = operatorRegexError(s, { unicode: true });
+    if (problem) ctx.addIssue({ code: 'custom', message: problem.invalid ? `not a valid regular expression: ${problem.message}` : problem.message });
   })).default([]),
 }).strict().superRefine((s, ctx) => {
   if (s.kind === 'page' && s.links === undefined) {

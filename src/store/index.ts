@@ -10,3 +10,4 @@ export * from './search-terms.js';
 export * from './body-codec.js';
 export * from './hash.js';
 export * from './open.js';
+export { ForeignDatabaseError } from './foreign.js';

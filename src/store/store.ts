@@ -51,6 +51,15 @@ export interface SingletonLock {
   release(): Promise<void>;
 }
 
+/** A host that asked to be left alone (Retry-After), as recorded by deferHost. */
+export interface DeferredHost {
+  host: string;
+  /** ISO time until which nobody fetches from it. */
+  until: string;
+  /** Why (e.g. "Retry-After"). */
+  reason: string;
+}
+
 /** One problem found by a consistency check, in words. */
 export type ConsistencyProblem = string;
 
@@ -100,6 +109,12 @@ export interface Store {
   recordChanged(id: number, now: string, title: string, nextCheck: string, intervalS: number, validators: Validators): Promise<void>;
   /** Records a failed check (error counts, message, next attempt, status) and frees the lease. */
   recordError(id: number, now: string, message: string, nextCheck: string, status: ArticleStatus): Promise<void>;
+  /**
+   * Records a check that did not happen because the article's host asked to be left alone (Retry-After): the
+   * message (as the last error, at `now`) and the next check, and frees the lease. Check and error counts and the
+   * status stay as they were: a deferral is not a failure of the article and never pauses it.
+   */
+  recordDeferred(id: number, now: string, message: string, nextCheck: string): Promise<void>;
   /** Sets an article's status. */
   setArticleStatus(id: number, status: ArticleStatus): Promise<void>;
   /** Sets an article's next check (now, to check it on demand). */
@@ -141,6 +156,11 @@ export interface Store {
   releaseHostSlot(id: string): Promise<void>;
   /** Leaves a host alone until `until` (ISO time; Retry-After), fleet-wide. */
   deferHost(host: string, until: string, reason: string): Promise<void>;
+  /**
+   * Hosts deferred now (deferHost with a time still ahead), longest deferral first: for `palimpsest doctor`. On
+   * PostgreSQL by the database's clock, fleet-wide; on SQLite as recorded by the process that fetches.
+   */
+  listDeferredHosts(): Promise<DeferredHost[]>;
   /** Records a host's robots.txt Crawl-delay (milliseconds), fleet-wide. */
   setHostCrawlDelay(host: string, delayMs: number): Promise<void>;
   /** Ids of the articles due at `now`, in claim order, without a limit (a backlog after downtime). */

@@ -1,24 +1,33 @@
 /**
  * Checking one article: fetch it (conditionally), extract it, let the versioner decide, and record the outcome in
  * the store. A failure is recorded on the article and returned, never thrown, so one bad article never stops a run.
+ * A check whose host asked to be left alone (HostDeferredError) sends nothing and ends at once as `deferred`: the
+ * article is due again when the host may be asked, and the deferral is no failure of the article (it never counts
+ * towards pausing it). A robots.txt that cannot be read is an ordinary failure with backoff, not `blocked`.
  */
 import type { Config } from '../config/index.js';
 import { extract as defaultExtract, EXTRACTOR_VERSION, type SiteRule } from '../extractor/index.js';
 import { canonicalMergeTarget } from '../discovery/index.js';
 import type { Extracted } from '../extractor/types.js';
 import { fetchPage, parseRetryAfter } from '../fetcher/index.js';
-import { FetchError, type FetchResult } from '../fetcher/types.js';
+import { FetchError, HostDeferredError, type FetchResult } from '../fetcher/types.js';
 import { sha256Hex, type CheckOutcome, type Store } from '../store/index.js';
 import { addSeconds, intervalAfterError, intervalAfterUnchanged } from '../scheduler/intervals.js';
 import type { CheckMetrics } from '../metrics/index.js';
 import { storeCapture, type CaptureValidators } from './capture.js';
 import { dropIgnored, plainContext, sourceContext, type SourceContext } from './source-context.js';
 
+/**
+ * How a check ended: a stored outcome, or `deferred` when the host asked to be left alone and nothing was sent (it
+ * is recorded on the article, not in the check log).
+ */
+export type CheckResultOutcome = CheckOutcome | 'deferred';
+
 /** What one check did. */
 export interface CheckResult {
   articleId: number;
   url: string;
-  outcome: CheckOutcome;
+  outcome: CheckResultOutcome;
   /** The new version's number when one was stored. */
   versionNumber?: number;
   httpStatus?: number;
@@ -57,6 +66,9 @@ class CheckFailure extends Error {
 
 /** Robots-blocked articles are looked at again after a day, in case robots.txt changes. */
 const BLOCKED_RETRY_S = 86400;
+
+/** Articles of a deferred host come back over up to 10 % of the deferral, at most this much later. */
+const DEFER_SPREAD_MAX_MS = 300_000;
 
 function header(res: FetchResult, name: string): string | null {
   const hit = res.headers.find(([k]) => k.toLowerCase() === name);
@@ -119,7 +131,16 @@ export async function checkArticle(deps: CheckDeps, articleId: number): Promise<
       return done(outcome, extra, hash, tx);
     });
   };
+  /** Reschedules the article for when its host may be asked again, spread a little so they do not all come back at once. */
+  const deferred = async (err: HostDeferredError): Promise<CheckResult> => {
+    const message = describeFetchError(err);
+    const waitMs = Math.min(Math.max(err.until.getTime() - started.getTime(), 1000), config.fetch.maxRetryAfterS * 1000);
+    const spreadMs = Math.min(waitMs * 0.1, DEFER_SPREAD_MAX_MS) * random();
+    await store.recordDeferred(article.id, started.toISOString(), message, addSeconds(started, (waitMs + spreadMs) / 1000));
+    return { articleId: article.id, url: article.url, outcome: 'deferred', error: message, durationMs: Math.round(performance.now() - t0) };
+  };
   const fail = async (err: unknown, outcome: CheckOutcome = 'error', hash: string | null = null): Promise<CheckResult> => {
+    if (err instanceof HostDeferredError) return deferred(err);
     const message = err instanceof FetchError ? describeFetchError(err)
       : err instanceof CheckFailure ? err.message : `tracker: ${(err as Error).message ?? String(err)}`;
     const httpStatus = err instanceof CheckFailure ? err.httpStatus : undefined;
@@ -145,7 +166,7 @@ export async function checkArticle(deps: CheckDeps, articleId: number): Promise<
     try {
       res = await fetch(article.url, conditional);
     } catch (err) {
-      deps.metrics?.fetchFailed((performance.now() - tf) / 1000);
+      if (!(err instanceof HostDeferredError)) deps.metrics?.fetchFailed((performance.now() - tf) / 1000); // nothing was sent
       throw err;
     }
     deps.metrics?.fetched(res.body.length, (performance.now() - tf) / 1000);
@@ -153,7 +174,8 @@ export async function checkArticle(deps: CheckDeps, articleId: number): Promise<
       return await unchanged({}, 'not_modified', { httpStatus: 304 });
     }
     if (res.status < 200 || res.status > 299) {
-      const retryAfter = res.status === 429 || res.status === 503 ? parseRetryAfter(header(res, 'retry-after') ?? undefined, started) : null;
+      const retryAfter = res.status === 429 || res.status === 503
+        ? parseRetryAfter(header(res, 'retry-after') ?? undefined, started, config.fetch.maxRetryAfterS * 1000) : null;
       throw new CheckFailure(`HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}${retryAfter !== null ? ` (Retry-After ${Math.round(retryAfter / 1000)} s)` : ''}`, res.status, retryAfter);
     }
     if (!isHtml(res)) throw new CheckFailure(`not an HTML page (Content-Type: ${res.contentType || 'none'})`, res.status);

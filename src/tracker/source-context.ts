@@ -3,6 +3,7 @@
  * the source's check-schedule overrides and the query parameters stripped when canonicalising.
  */
 import type { Config } from '../config/index.js';
+import { compileOperatorRegex, type OperatorRegex } from '../common/operator-regex.js';
 import type { SiteRule } from '../extractor/index.js';
 import { checkScheduleFor, definitionOf } from '../sources/index.js';
 import type { Article, Source, Store } from '../store/index.js';
@@ -10,7 +11,8 @@ import type { Article, Source, Store } from '../store/index.js';
 /** The source-derived settings of one article. */
 export interface SourceContext {
   rules: SiteRule[];
-  ignore: RegExp[];
+  /** Linear-time matchers: a page's paragraphs are the site's to choose (see src/common/operator-regex.ts). */
+  ignore: OperatorRegex[];
   scheduler: Config['scheduler'];
   stripParams: string[];
 }
@@ -26,7 +28,7 @@ export function contextOfSource(config: Config, source: Source | null): SourceCo
   const def = definitionOf(source);
   return {
     rules: def.rules,
-    ignore: def.ignore.map((p) => new RegExp(p, 'u')),
+    ignore: def.ignore.map((p) => compileOperatorRegex(p, { unicode: true })),
     scheduler: checkScheduleFor(config.scheduler, def),
     stripParams: def.stripParams,
   };
@@ -39,6 +41,6 @@ export async function sourceContext(store: Store, config: Config, article: Artic
 }
 
 /** Paragraphs without the ones matching an ignore pattern. */
-export function dropIgnored(paragraphs: string[], ignore: RegExp[]): string[] {
+export function dropIgnored(paragraphs: string[], ignore: readonly OperatorRegex[]): string[] {
   return ignore.length === 0 ? paragraphs : paragraphs.filter((p) => !ignore.some((re) => re.test(p)));
 }

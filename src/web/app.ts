@@ -4,9 +4,12 @@ import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import type { Config } from '../config/index.js';
 import { registerStoreGauges } from '../metrics/store-gauges.js';
+import type { SchedulerStatus } from '../scheduler/status.js';
 import type { Store } from '../store/index.js';
 import type { WebContext } from './context.js';
-import { errorHandler, HttpError, notFound, type ErrorLog } from './errors.js';
+import { errorHandler, notFound, type ErrorLog } from './errors.js';
+import { healthRouter } from './health.js';
+import { createHeavyGates } from './heavy.js';
 import { webAssetDir } from './paths.js';
 import { createRenderer } from './render.js';
 import { apiRouter } from './routes/api.js';
@@ -32,6 +35,11 @@ export interface AppDeps {
    * with the gauges read from the database. The database gauges are added to a given registry that lacks them.
    */
   registry?: Registry;
+  /**
+   * The status of the scheduler running beside the web app (`serve`), for /healthz; absent or returning null when
+   * there is none (`serve --no-scheduler`).
+   */
+  schedulerStatus?: () => SchedulerStatus | null;
 }
 
 const CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
@@ -41,7 +49,8 @@ export function createApp(deps: AppDeps): express.Express {
   const now = deps.now ?? ((): Date => new Date());
   const log: ErrorLog = deps.logger ?? pino({ level: deps.config.logLevel, base: { module: 'web' } });
   const render = createRenderer(now);
-  const ctx: WebContext = { store: deps.store, config: deps.config, now, render };
+  const heavy = createHeavyGates(deps.config.web);
+  const ctx: WebContext = { store: deps.store, config: deps.config, now, render, heavy };
 
   const app = express();
   app.disable('x-powered-by');
@@ -57,17 +66,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use('/static', express.static(webAssetDir('static'), { index: false, maxAge: '1h', fallthrough: true }));
 
-  app.get('/healthz', async (_req, res) => {
-    let articles: number;
-    try {
-      articles = (await deps.store.ping()).articles;
-    } catch (err) {
-      log.error({ err }, 'web: health check: the database does not answer');
-      throw new HttpError(503, 'the database does not answer');
-    }
-    res.setHeader('Cache-Control', 'no-store');
-    res.json({ status: 'ok', db: 'ok', articles });
-  });
+  app.use(healthRouter({ store: deps.store, log, heavy, ...(deps.schedulerStatus ? { schedulerStatus: deps.schedulerStatus } : {}) }));
 
   const registry = deps.registry ?? new Registry();
   registerStoreGauges(registry, deps.store, now);

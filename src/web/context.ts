@@ -1,6 +1,7 @@
 /** What every route module of the web layer gets. */
 import type { Config } from '../config/index.js';
 import type { Store } from '../store/index.js';
+import type { HeavyGates } from './heavy.js';
 import type { Renderer } from './render.js';
 
 /** Shared dependencies of the route modules. */
@@ -10,4 +11,6 @@ export interface WebContext {
   config: Config;
   now: () => Date;
   render: Renderer;
+  /** The bounds on heavy requests (feeds, search, exports) of this app: a few at once, the rest queued. */
+  heavy: HeavyGates;
 }

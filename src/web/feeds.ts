@@ -9,16 +9,21 @@
  * in every feed: stable across restarts, host names and the feed an item appears in.
  */
 import crypto from 'node:crypto';
-import { Feed, type Item } from 'feed';
+import type { FeedOptions, Item } from 'feed';
+import { timeSlicer, yieldToEventLoop } from '../common/yield.js';
 import { splitParagraphs, toFeedHtml, type DiffStats } from '../differ/index.js';
 import { trimRows } from '../differ/render/trim.js';
-import type { Article, Change, ChangeQuery, Source } from '../store/index.js';
+import type { Article, Change, ChangeQuery, Source, Version } from '../store/index.js';
 import type { WebContext } from './context.js';
 import { computeDiff } from './diff-view.js';
+import { serializeFeed } from './feed-serialize.js';
 import { articlePath, diffPath, feedPath, sourceFeedPath, sourcePath, versionPath, type FeedFormat } from './paths.js';
 
 /** Most items in one feed. */
 export const FEED_ITEMS = 100;
+
+/** Items whose versions are read at once while a feed is built. */
+const ITEM_BATCH = 10;
 
 /** Paragraphs of a diff shown in a feed item before it is cut short (with a link to the full diff). */
 export const FEED_MAX_PARAGRAPHS = 30;
@@ -83,8 +88,14 @@ function xmlCodeUnitOk(c: number): boolean {
   return c === 0x09 || c === 0x0a || c === 0x0d || (c >= 0x20 && c !== 0xfffe && c !== 0xffff);
 }
 
+/** A code unit xmlSafe may have to look at: a control character, U+FFFE/FFFF or a surrogate (paired ones are kept). */
+// eslint-disable-next-line no-control-regex -- control characters are what this looks for
+const XML_SUSPECT = /[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]/;
+
 /** Removes characters that would make the XML feeds ill-formed (control characters, U+FFFE/FFFF, lone surrogates). */
 export function xmlSafe(s: string): string {
+  // Most text has none of them: skip the copy (a feed is megabytes of diff HTML, and a copy of it is garbage).
+  if (!XML_SUSPECT.test(s)) return s;
   let out = '';
   let changed = false;
   for (let i = 0; i < s.length; i++) {
@@ -142,12 +153,16 @@ export function itemStats(stored: Record<string, unknown> | null, computed: Diff
   return out as unknown as DiffStats;
 }
 
-/** The item of one version: a first capture, or the diff from the previous version (null when a version is gone). */
-async function itemFor(ctx: WebContext, c: Change, base: string): Promise<ItemModel | null> {
-  const [cur, prev] = await Promise.all([
+/** The versions an item is made of: the change's own, and the one before it (none for a first version). */
+function itemVersions(ctx: WebContext, c: Change): Promise<[Version | null, Version | null]> {
+  return Promise.all([
     ctx.store.getVersion(c.articleId, c.number),
     c.number === 1 ? null : ctx.store.getVersion(c.articleId, c.number - 1),
   ]);
+}
+
+/** The item of one version: a first capture, or the diff from the previous version (null when a version is gone). */
+function itemFor(ctx: WebContext, c: Change, base: string, cur: Version | null, prev: Version | null): ItemModel | null {
   if (!cur) return null;
   const date = new Date(c.capturedAt);
   if (c.number === 1) {
@@ -194,13 +209,28 @@ function feedMeta(scope: FeedScope): { id: string; title: string; description: s
 /** Builds the feed of `scope` and serialises it in `format`. */
 export async function renderFeed(ctx: WebContext, scope: FeedScope, format: FeedFormat, base: string, includeMinor = false): Promise<string> {
   const changes = await ctx.store.listChanges({ ...changeFilter(scope, includeMinor), limit: FEED_ITEMS });
-  const items = (await Promise.all(changes.map((c) => itemFor(ctx, c, base)))).filter((i): i is ItemModel => i !== null);
+  // Each item is a diff (milliseconds each, a hundred of them): the web thread is given back between them (and
+  // between batches of reads, and around the serialisation), so that pages and /healthz are served while a feed is
+  // built. Versions are read in batches, in parallel within a batch (PostgreSQL answers them concurrently).
+  const breathe = timeSlicer();
+  const items: ItemModel[] = [];
+  for (let at = 0; at < changes.length; at += ITEM_BATCH) {
+    const batch = changes.slice(at, at + ITEM_BATCH);
+    const versions = await Promise.all(batch.map((c) => itemVersions(ctx, c)));
+    await breathe();
+    for (const [i, c] of batch.entries()) {
+      const [cur, prev] = versions[i]!;
+      const item = itemFor(ctx, c, base, cur, prev);
+      if (item) items.push(item);
+      await breathe();
+    }
+  }
   const meta = feedMeta(scope);
   const xml = format !== 'json';
   // RSS channel titles/descriptions are often read as HTML: escape there; Atom's are type="text", JSON Feed's plain.
   const text = (s: string): string => (format === 'rss' ? escapeHtmlText(xmlSafe(s)) : xml ? xmlSafe(s) : s);
   const fallback = scope.kind === 'article' ? new Date(scope.article.firstSeen) : scope.kind === 'source' ? new Date(scope.source.createdAt) : ctx.now();
-  const feed = new Feed({
+  const options: FeedOptions = {
     id: meta.id,
     title: text(meta.title),
     description: text(meta.description),
@@ -213,8 +243,10 @@ export async function renderFeed(ctx: WebContext, scope: FeedScope, format: Feed
       atom: base + scopeFeedPath(scope, 'atom'),
       json: base + scopeFeedPath(scope, 'json'),
     },
-  });
+  };
+  const out: Item[] = [];
   for (const i of items) {
+    await breathe();
     const item: Item = {
       id: i.guid,
       guid: i.guid,
@@ -225,7 +257,11 @@ export async function renderFeed(ctx: WebContext, scope: FeedScope, format: Feed
     };
     if (format === 'rss') item.description = cdataSafe(i.html);
     else item.content = xml ? cdataSafe(i.html) : i.html;
-    feed.addItem(item);
+    out.push(item);
   }
-  return format === 'rss' ? feed.rss2() : format === 'atom' ? feed.atom1() : feed.json1();
+  // Serialising a hundred items is 50-200 ms in one piece: it runs in the serialiser thread (feed-serialize.ts).
+  const serialized = await serializeFeed(options, out, format);
+  // Sending a feed of megabytes gets a turn of its own.
+  await yieldToEventLoop();
+  return serialized;
 }

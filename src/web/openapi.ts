@@ -36,6 +36,7 @@ const ERROR_TEXT: Record<number, string> = {
   404: 'No such article, version or source.',
   413: 'The request body is too large.',
   415: 'The body is not JSON.',
+  503: 'Too many heavy requests (feeds, searches, downloads) at once: try again after Retry-After seconds.',
 };
 
 /** Error responses for the given statuses, all with the Error object. */
@@ -77,7 +78,7 @@ function feedOperation(summary: string, operationId: string, extraParams: JsonOb
           },
         },
         304: { description: 'Not modified since the validators given.' },
-        ...htmlErrors(...(extraParams.length ? [400, 404] : [])),
+        ...htmlErrors(...(extraParams.length ? [400, 404] : []), 503),
       },
     },
   };
@@ -104,7 +105,7 @@ function exportOperation(summary: string, operationId: string, extraParams: Json
             'application/wacz': { schema: { type: 'string', contentEncoding: 'binary' } },
           },
         },
-        ...htmlErrors(...notFound),
+        ...htmlErrors(...notFound, 503),
       },
     },
   };
@@ -116,6 +117,33 @@ const DIFF_STATS = obj({
   changedShare: { type: 'number', minimum: 0, maximum: 1, description: 'Share of the words added or removed.' },
   titleChanged: { type: 'boolean' },
 }, 'Statistics of the change from one version to another (the differ\'s DiffStats).');
+
+/** A heavy-request gate's state in the health check. */
+const GATE = obj({
+  running: int('Requests served now.'), queued: int('Requests waiting for a slot.'), limit: int('Slots.'),
+  queueLimit: int('Longest queue; beyond it 503.'), refused: int('Requests answered 503 since the start.'),
+});
+
+const HEALTH: JsonObject = (() => {
+  const base = obj({
+    status: str('ok; error (with 503) when the scheduler has stalled.', { enum: ['ok', 'error'] }),
+    db: str(undefined, { const: 'ok' }),
+    articles: int('Articles tracked.'),
+    scheduler: {
+      oneOf: [
+        obj({ state: str('No scheduler runs beside this web app.', { const: 'off' }) }),
+        obj({
+          state: str('stalled when no tick started or finished for staleAfterS.', { enum: ['ok', 'stalled'] }),
+          running: { type: 'boolean', description: 'A tick is running now.' },
+          lastTickAt: nullableTime('The last time a tick started or finished.'), lastTickStartedAt: nullableTime(), lastTickFinishedAt: nullableTime(),
+          secondsSinceTick: { type: 'number' }, tickSeconds: { type: 'number' }, staleAfterS: { type: 'number' },
+        }),
+      ],
+    },
+    heavyRequests: obj({ feedsAndSearch: GATE, exports: GATE }),
+  });
+  return { ...base, properties: { ...(base.properties as JsonObject), problem: str('What is wrong (with status error).') } };
+})();
 
 const WORD_OP = obj({ op: str(undefined, { enum: ['equal', 'insert', 'delete'] }), text: str() });
 
@@ -133,7 +161,7 @@ const SCHEMAS: Record<string, JsonObject> = {
       endpoints: { type: 'object', additionalProperties: { type: 'string' }, description: 'URI templates of the routes.' },
     },
   },
-  Health: obj({ status: str(undefined, { const: 'ok' }), db: str(undefined, { const: 'ok' }), articles: int('Articles tracked.') }),
+  Health: HEALTH,
   Article: obj({
     id: int(), url: uri('The article\'s canonical URL.'), title: nullable('string', { description: 'The newest version\'s headline.' }),
     status: str(undefined, { enum: ['active', 'stopped', 'paused', 'blocked'] }),
@@ -266,7 +294,7 @@ const PARAMETERS: Record<string, JsonObject> = {
 
 const RESPONSES: Record<string, JsonObject> = {
   ...Object.fromEntries(Object.entries(ERROR_TEXT).map(([s, d]) => [`E${s}`, { description: d, content: jsonContent(ref('Error')) }])),
-  ...Object.fromEntries([400, 404].map((s) => [`H${s}`, {
+  ...Object.fromEntries([400, 404, 503].map((s) => [`H${s}`, {
     description: `${ERROR_TEXT[s] ?? ''} Outside /api errors are HTML pages (these links are followed by people too).`,
     content: { 'text/html': { schema: { type: 'string' } } },
   }])),
@@ -308,7 +336,21 @@ export function openApiDocument(base: string): JsonObject {
           responses: { 200: { description: 'The OpenAPI 3.1 document.', content: jsonContent({ type: 'object' }) } },
         },
       },
-      '/healthz': { get: { tags: ['meta'], summary: 'Health check', operationId: 'health', responses: { 200: ok('The database answers.', 'Health'), 503: { description: 'The database does not answer.', content: jsonContent(ref('Error')) } } } },
+      '/healthz': {
+        get: {
+          tags: ['meta'], summary: 'Health check', operationId: 'health',
+          description: 'Reads the newest rows of the tables the pages read, says whether the scheduler beside the web app '
+            + 'ticks, and how busy the heavy-request gates are.',
+          responses: {
+            200: ok('The database answers and the scheduler (if any) ticks.', 'Health'),
+            503: {
+              description: 'The database does not answer or cannot be read (the Error object), or the scheduler has not ticked '
+                + 'for three tick periods (the Health object, status "error", with the problem).',
+              content: jsonContent({ oneOf: [ref('Error'), ref('Health')] }),
+            },
+          },
+        },
+      },
       '/api/articles': {
         get: {
           tags: ['articles'], summary: 'List articles', operationId: 'listArticles',
@@ -321,7 +363,7 @@ export function openApiDocument(base: string): JsonObject {
             { name: 'headline_changed', in: 'query', description: '1: only articles with a version whose headline changed (its stats.titleChanged); 0: only the others.', schema: { type: 'string', enum: ['0', '1'] } },
             limit(20, 100), param('cursor'),
           ],
-          responses: { 200: ok('A page of articles.', 'ArticleList', CORS_HEADER), ...errors(400) },
+          responses: { 200: ok('A page of articles.', 'ArticleList', CORS_HEADER), ...errors(400, 503) },
         },
         post: {
           tags: ['articles'], summary: 'Track a URL', operationId: 'trackArticle', security: bearer,
@@ -387,7 +429,7 @@ export function openApiDocument(base: string): JsonObject {
             { name: 'q', in: 'query', required: true, description: 'What to search for (400 when empty or without any letter or digit).', schema: { type: 'string', minLength: 1, maxLength: 200 } },
             param('sourceFilter'), limit(20, 100), param('cursor'),
           ],
-          responses: { 200: ok('A page of results.', 'SearchResults', CORS_HEADER), ...errors(400) },
+          responses: { 200: ok('A page of results.', 'SearchResults', CORS_HEADER), ...errors(400, 503) },
         },
       },
       '/feed.{format}': feedOperation('Feed of the latest changes to every article', 'siteFeed', []),

@@ -15,6 +15,16 @@ export function tokenMatches(configured: string, presented: string): boolean {
 }
 
 /**
+ * The token of an `Authorization: Bearer <token>` header value, or undefined: everything after the scheme and its
+ * spaces, so a token with inner spaces (which the form accepts as typed) works in the API too. Leading and
+ * trailing whitespace is not part of it (configuration refuses tokens that have any).
+ */
+export function bearerToken(header: string | undefined): string | undefined {
+  const m = header ? /^Bearer[ \t]+(.*\S)[ \t]*$/i.exec(header) : null;
+  return m?.[1];
+}
+
+/**
  * Checks write access: 403 when writes are disabled (no token configured), 401 when the presented token is
  * missing or wrong (`bearer` adds a WWW-Authenticate challenge).
  */
@@ -28,15 +38,15 @@ export function requireAdmin(configured: string | undefined, presented: string |
 /** Longest URL accepted. */
 export const MAX_URL_LENGTH = 2048;
 
-/** Validates a URL to track (src/common/urls.ts rules: absolute http(s), fragment dropped), plus no credentials. 400 otherwise. */
+/**
+ * Validates a URL to track with the rules the CLI applies (src/common/urls.ts: absolute http(s) with a host, no user
+ * name or password, fragment dropped), plus a length bound. 400 otherwise.
+ */
 export function normaliseTrackUrl(raw: unknown): string {
   if (typeof raw !== 'string' || raw.trim() === '') throw new HttpError(400, 'invalid URL: a URL is required');
   if (raw.trim().length > MAX_URL_LENGTH) throw new HttpError(400, `invalid URL: longer than ${MAX_URL_LENGTH} characters`);
   const parsed = parseArticleUrl(raw);
   if ('error' in parsed) throw new HttpError(400, `invalid URL: ${parsed.error}`);
-  const u = new URL(parsed.url);
-  if (!u.hostname) throw new HttpError(400, 'invalid URL: it has no host');
-  if (u.username || u.password) throw new HttpError(400, 'invalid URL: URLs with a user name or password are not accepted');
   return parsed.url;
 }
 

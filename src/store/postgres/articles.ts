@@ -107,6 +107,12 @@ export async function recordError(db: Db, id: number, now: string, message: stri
     lease_owner = NULL, lease_until = NULL WHERE id = $5`, [now, message, nextCheck, status, id]);
 }
 
+/** Records a check deferred by the host (see Store.recordDeferred): message and next check; counts untouched. */
+export async function recordDeferred(db: Db, id: number, now: string, message: string, nextCheck: string): Promise<void> {
+  await run(db, `UPDATE articles SET last_error = $1, last_error_at = $2, next_check = $3, lease_owner = NULL, lease_until = NULL
+    WHERE id = $4`, [message, now, nextCheck, id]);
+}
+
 /** Sets an article's status. */
 export async function setArticleStatus(db: Db, id: number, status: ArticleStatus): Promise<void> {
   await run(db, 'UPDATE articles SET status = $1 WHERE id = $2', [status, id]);

@@ -6,12 +6,16 @@ import { rows, type Db } from './db.js';
 import { checkSearchIndex } from './search.js';
 import { INVARIANTS } from '../invariants.js';
 
-/** Problems found, in words (empty when the database is consistent). */
+/** Problems found, in words (empty when the database is consistent). A check that fails outright is a problem too. */
 export async function checkConsistency(db: Db): Promise<string[]> {
   const problems: string[] = [];
   for (const inv of INVARIANTS) {
-    const ids = (await rows<{ id: number }>(db, inv.sql)).map((r) => r.id);
-    if (ids.length > 0) problems.push(`${inv.problem}: article${ids.length > 1 ? 's' : ''} ${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ', …' : ''}`);
+    try {
+      const ids = (await rows<{ id: number }>(db, inv.sql)).map((r) => r.id);
+      if (ids.length > 0) problems.push(`${inv.problem}: article${ids.length > 1 ? 's' : ''} ${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ', …' : ''}`);
+    } catch (err) {
+      problems.push(`${inv.problem}: ${(err as Error).message}`);
+    }
   }
   try {
     await checkSearchIndex(db);

@@ -4,8 +4,8 @@
  * with clock_timestamp(): now() is the transaction's start, which may lie well before a wait for the host's row lock.
  */
 import pg from 'pg';
-import { lockKey, row, run, type Db } from './db.js';
-import type { HostSlot, HostSlotRequest, SingletonLock } from '../store.js';
+import { lockKey, row, rows, run, type Db } from './db.js';
+import type { DeferredHost, HostSlot, HostSlotRequest, SingletonLock } from '../store.js';
 
 /** How long a lock connection's query may take before the lock counts as lost (a server or network gone silent). */
 const LOCK_QUERY_TIMEOUT_MS = 10_000;
@@ -81,9 +81,11 @@ function busyWaitMs(): number {
  */
 export async function acquireHostSlot(tx: Db, r: HostSlotRequest): Promise<HostSlot> {
   await run(tx, 'INSERT INTO host_state (host) VALUES ($1) ON CONFLICT (host) DO NOTHING', [r.host]);
+  // Waits are capped to the int range: a deferral recorded far ahead (a Retry-After in year 9999 by an older
+  // version) must give a long wait, not an "integer out of range" error on every request to the host.
   const state = await row<{ deferred_until: Date | null; deferred_ms: number | null; start_ms: number | null }>(tx, `SELECT deferred_until,
-      CASE WHEN deferred_until > clock_timestamp() THEN ceil(extract(epoch FROM deferred_until - clock_timestamp()) * 1000)::int END AS deferred_ms,
-      CASE WHEN next_start > clock_timestamp() THEN ceil(extract(epoch FROM next_start - clock_timestamp()) * 1000)::int END AS start_ms
+      CASE WHEN deferred_until > clock_timestamp() THEN least(ceil(extract(epoch FROM deferred_until - clock_timestamp()) * 1000), 2147483647)::int END AS deferred_ms,
+      CASE WHEN next_start > clock_timestamp() THEN least(ceil(extract(epoch FROM next_start - clock_timestamp()) * 1000), 2147483647)::int END AS start_ms
     FROM host_state WHERE host = $1 FOR UPDATE`, [r.host]);
   if (!state) throw new Error(`store: host_state row of ${r.host} vanished`);
   if (state.deferred_ms !== null && state.deferred_until !== null) {
@@ -124,6 +126,13 @@ export async function deferHost(db: Db, host: string, until: string, reason: str
       deferred_until = greatest(h.deferred_until, excluded.deferred_until),
       defer_reason = CASE WHEN h.deferred_until IS NULL OR excluded.deferred_until >= h.deferred_until
         THEN excluded.defer_reason ELSE h.defer_reason END`, [host, ms, reason]);
+}
+
+/** Hosts deferred beyond the database's now, the longest deferral first. */
+export async function listDeferredHosts(db: Db): Promise<DeferredHost[]> {
+  const r = await rows<{ host: string; until: Date; reason: string | null }>(db, `SELECT host, deferred_until AS until, defer_reason AS reason
+    FROM host_state WHERE deferred_until > clock_timestamp() ORDER BY deferred_until DESC, host`);
+  return r.map((h) => ({ host: h.host, until: h.until.toISOString(), reason: h.reason ?? '' }));
 }
 
 /** Records a host's robots.txt Crawl-delay (milliseconds). */

@@ -6,7 +6,8 @@
  * are savepoints on it. Outside a transaction every query takes whichever pooled connection is free.
  */
 import pg from 'pg';
-import { hasCode, migrate, schemaVersion, type Db } from './db.js';
+import { hasCode, loadMigrations, migrate, schemaVersion, type Db } from './db.js';
+import { assertPalimpsestDatabase } from './foreign.js';
 import { clientConfig, createPool, describeConnectError, parseTarget, type PgTarget } from './connect.js';
 import * as articles from './articles.js';
 import * as versions from './versions.js';
@@ -127,7 +128,10 @@ export class PostgresStore implements Store {
   }
 
   schemaVersion() { return schemaVersion(this.db); }
-  migrate() { return migrate(this.shared.pool); }
+  async migrate() {
+    await assertPalimpsestDatabase(this.shared.pool, this.location, firstMigrationName());
+    return migrate(this.shared.pool);
+  }
   ping() { return web.pingDb(this.db); }
   checkConsistency() { return checkConsistency(this.db); }
 
@@ -146,6 +150,9 @@ export class PostgresStore implements Store {
   }
   recordError(id: number, now: string, message: string, nextCheck: string, status: ArticleStatus) {
     return articles.recordError(this.db, id, now, message, nextCheck, status);
+  }
+  recordDeferred(id: number, now: string, message: string, nextCheck: string) {
+    return articles.recordDeferred(this.db, id, now, message, nextCheck);
   }
   setArticleStatus(id: number, status: ArticleStatus) { return articles.setArticleStatus(this.db, id, status); }
   setNextCheck(id: number, nextCheck: string) { return articles.setNextCheck(this.db, id, nextCheck); }
@@ -185,6 +192,7 @@ export class PostgresStore implements Store {
   acquireHostSlot(r: HostSlotRequest): Promise<HostSlot> { return this.inTransaction((db) => fleet.acquireHostSlot(db, r)); }
   releaseHostSlot(id: string) { return fleet.releaseHostSlot(this.db, id); }
   deferHost(host: string, until: string, reason: string) { return fleet.deferHost(this.db, host, until, reason); }
+  listDeferredHosts() { return fleet.listDeferredHosts(this.db); }
   setHostCrawlDelay(host: string, delayMs: number) { return fleet.setHostCrawlDelay(this.db, host, delayMs); }
   listOverdueArticleIds(now: string) { return sched.listOverdueArticleIds(this.db, now); }
   rescheduleArticles(moves: ReadonlyArray<{ id: number; nextCheck: string }>, ifDueBy?: string) { return sched.rescheduleArticles(this.db, moves, ifDueBy ?? null); }
@@ -250,10 +258,16 @@ export class PostgresStore implements Store {
   insertVersionRow(v: NewVersionRow) { return exp.insertVersionRow(this.db, v); }
 }
 
+/** The name of the first PostgreSQL migration: what a Palimpsest database records as version 1. */
+function firstMigrationName(): string {
+  return loadMigrations()[0]?.name ?? '0001_init.sql';
+}
+
 /**
  * Opens the PostgreSQL database at `url` as a Store: connects at once (so a wrong URL, password or database fails
- * here, with a message saying what to fix) and applies pending migrations unless `migrate` is false. `readonly`
- * skips migrations and makes every transaction read-only.
+ * here, with a message saying what to fix), refuses a database that has tables but is not Palimpsest's (before
+ * anything is written to it), and applies pending migrations unless `migrate` is false. `readonly` skips
+ * migrations and makes every transaction read-only.
  */
 export async function openPostgresStore(url: string, opts: OpenStoreOptions = {}): Promise<PostgresStore> {
   const target = parseTarget(url);
@@ -264,13 +278,12 @@ export async function openPostgresStore(url: string, opts: OpenStoreOptions = {}
     await pool.end().catch(() => undefined);
     throw describeConnectError(err, target);
   }
-  if (opts.migrate !== false && !opts.readonly) {
-    try {
-      await migrate(pool);
-    } catch (err) {
-      await pool.end().catch(() => undefined);
-      throw err;
-    }
+  try {
+    await assertPalimpsestDatabase(pool, target.location, firstMigrationName());
+    if (opts.migrate !== false && !opts.readonly) await migrate(pool);
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw err;
   }
   return PostgresStore.create(pool, target);
 }

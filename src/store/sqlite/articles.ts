@@ -106,6 +106,12 @@ export function recordError(db: Db, id: number, now: string, message: string, ne
     .run(now, message, now, nextCheck, status, id);
 }
 
+/** Records a check deferred by the host (see Store.recordDeferred): message and next check; counts untouched. */
+export function recordDeferred(db: Db, id: number, now: string, message: string, nextCheck: string): void {
+  stmt(db, `UPDATE articles SET last_error = ?, last_error_at = ?, next_check = ?, lease_owner = NULL, lease_until = NULL
+    WHERE id = ?`).run(message, now, nextCheck, id);
+}
+
 /** Sets an article's status (e.g. 'stopped' when its interval passes the limit, 'active' to resume). */
 export function setArticleStatus(db: Db, id: number, status: ArticleStatus): void {
   stmt(db, 'UPDATE articles SET status = ? WHERE id = ?').run(status, id);

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { readMigrations, sqliteMigrationsDir, type Migration } from '../migrations.js';
+import { assertPalimpsestFile } from './foreign.js';
 
 /** A better-sqlite3 connection. */
 export type Db = Database.Database;
@@ -49,8 +50,12 @@ export interface OpenOptions {
   readonly?: boolean;
 }
 
-/** Opens (creating folders as needed) the database at `file` in WAL mode with foreign keys on, migrated. */
+/**
+ * Opens (creating folders as needed) the database at `file` in WAL mode with foreign keys on, migrated. An existing
+ * file that is not a Palimpsest database (nor empty) is refused before anything is written to it (see foreign.ts).
+ */
 export function openDb(file: string, opts: OpenOptions = {}): Db {
+  if (file !== ':memory:' && file !== '') assertPalimpsestFile(file, loadMigrations()[0]?.name ?? '0001_init.sql');
   if (file !== ':memory:' && !opts.readonly) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   let db: Db;
   try {

@@ -19,6 +19,7 @@ import * as exp from './export-queries.js';
 import * as sched from './scheduler-queries.js';
 import * as search from './search.js';
 import * as claims from './claims.js';
+import * as hosts from './hosts.js';
 import { checkConsistency } from './consistency.js';
 import type { Backend, ClaimRequest, HostSlot, HostSlotRequest, SingletonLock, Store } from '../store.js';
 import type { ArticleQuery, ArticleStatus, ChangeQuery, CheckOutcome, NewResponse, NewVersion, SourceInput, SourceUrlState, Validators, VersionContentUpdate } from '../types.js';
@@ -126,6 +127,9 @@ export class SqliteStore implements Store {
   recordError(id: number, now: string, message: string, nextCheck: string, status: ArticleStatus) {
     return this.run((db) => articles.recordError(db, id, now, message, nextCheck, status));
   }
+  recordDeferred(id: number, now: string, message: string, nextCheck: string) {
+    return this.run((db) => articles.recordDeferred(db, id, now, message, nextCheck));
+  }
   setArticleStatus(id: number, status: ArticleStatus) { return this.run((db) => articles.setArticleStatus(db, id, status)); }
   setNextCheck(id: number, nextCheck: string) { return this.run((db) => articles.setNextCheck(db, id, nextCheck)); }
   refreshArticleSummary(id: number) { return this.run((db) => articles.refreshArticleSummary(db, id)); }
@@ -144,7 +148,9 @@ export class SqliteStore implements Store {
   // fleet-wide slots are always granted and cost no writes.
   acquireHostSlot(_r: HostSlotRequest): Promise<HostSlot> { return Promise.resolve({ granted: true, id: '' }); }
   releaseHostSlot(_id: string) { return Promise.resolve(); }
-  deferHost(_host: string, _until: string, _reason: string) { return Promise.resolve(); }
+  // Recorded for `palimpsest doctor` (the process's own limiter does the waiting); one small write per Retry-After.
+  deferHost(host: string, until: string, reason: string) { return this.run((db) => hosts.deferHost(db, host, until, reason)); }
+  listDeferredHosts() { return this.run((db) => hosts.listDeferredHosts(db, new Date().toISOString())); }
   setHostCrawlDelay(_host: string, _delayMs: number) { return Promise.resolve(); }
   listOverdueArticleIds(now: string) { return this.run((db) => sched.listOverdueArticleIds(db, now)); }
   rescheduleArticles(moves: ReadonlyArray<{ id: number; nextCheck: string }>, ifDueBy?: string) {

@@ -1,4 +1,4 @@
-/** Full-text search in the JSON API (mounted at /api/search). */
+/** Full-text search in the JSON API (mounted at /api/search); each search waits for a slot of the feed-and-search gate. */
 import express, { type Router } from 'express';
 import { baseUrlFor } from '../base-url.js';
 import type { WebContext } from '../context.js';
@@ -15,6 +15,7 @@ export function apiSearchRouter(ctx: WebContext): Router {
     if (!text) throw new HttpError(400, 'invalid q: give the words to search for, e.g. q=minister');
     const source = await parseSourceFilter(ctx.store, req.query.source);
     const limit = parseLimit(req.query.limit, SEARCH_PAGE.default, SEARCH_PAGE.max);
+    await ctx.heavy.compute.enter(res);
     const page = await runSearch(ctx.store, text, { source, cursor: queryString(req.query.cursor), limit });
     const base = baseUrlFor(req, ctx.config);
     res.json({ q: text.q, results: page.hits.map((h) => searchHitJson(h, base)), next_cursor: page.nextCursor });

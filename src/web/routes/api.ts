@@ -15,7 +15,7 @@ import { HttpError } from '../errors.js';
 import { openApiDocument } from '../openapi.js';
 import { parsePositiveInt, queryString, requireArticle, requireDiffRange, requireVersion } from '../params.js';
 import { parseSourceFilter, withSearchErrors } from '../search.js';
-import { requireAdmin, trackUrl } from '../track.js';
+import { bearerToken, requireAdmin, trackUrl } from '../track.js';
 import { apiSearchRouter } from './api-search.js';
 import { apiSourcesRouter } from './api-sources.js';
 
@@ -130,6 +130,8 @@ export function apiRouter(ctx: WebContext): Router {
   router.get('/articles', async (req, res) => {
     const p = parseArticleListParams(req.query as Record<string, unknown>);
     const source = await parseSourceFilter(store, req.query.source);
+    // With q it is a search: it waits its turn with the other searches and the feeds (src/web/heavy.ts).
+    if (p.q !== undefined) await ctx.heavy.compute.enter(res);
     // q matches the URL or current title (substring), or any version's title or text (full-text search).
     const rows = await withSearchErrors(() => store.queryArticles({
       search: p.q, textSearch: p.q === undefined ? undefined : (parseSearch(p.q) ?? undefined), sourceId: source?.id,
@@ -175,9 +177,7 @@ export function apiRouter(ctx: WebContext): Router {
   });
 
   const checkBearer: express.RequestHandler = (req, _res, next) => {
-    const auth = req.get('authorization');
-    const m = auth ? /^Bearer\s+(\S+)\s*$/i.exec(auth) : null;
-    requireAdmin(config.adminToken, m?.[1], true);
+    requireAdmin(config.adminToken, bearerToken(req.get('authorization')), true);
     next();
   };
 

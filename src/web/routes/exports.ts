@@ -1,7 +1,8 @@
 /**
  * Downloads: /articles/:id/export.{jsonl,csv,wacz} and /sources/:slug/export.{jsonl,csv,wacz} stream the export
  * (src/export) to the response. An unknown article or source is a 404 before any byte is sent; an export that fails
- * midway ends the connection (the error handler cannot answer once headers are out).
+ * midway ends the connection (the error handler cannot answer once headers are out). A few downloads stream at once
+ * (config web.exportConcurrency); the others wait their turn, or get 503 with Retry-After when too many wait.
  */
 import express, { type Request, type Response, type Router } from 'express';
 import { FORMAT_INFO, resolveScope, ScopeError, writeExport, type ExportScope } from '../../export/index.js';
@@ -28,6 +29,7 @@ export function exportsRouter(ctx: WebContext): Router {
       if (err instanceof ScopeError) throw new HttpError(404, err.message);
       throw err;
     }
+    await ctx.heavy.exports.enter(res);
     res.status(200);
     res.setHeader('Content-Type', FORMAT_INFO[format].mediaType);
     res.setHeader('Content-Disposition', `attachment; filename="${exportFileName(scope, format)}"`);

@@ -1,8 +1,11 @@
 /**
  * Feed routes: /feed.{rss,atom,json}, /articles/:id/feed.{rss,atom,json} and /sources/:slug/feed.{rss,atom,json},
- * with ETag/Last-Modified and 304s.
+ * with ETag/Last-Modified and 304s. A 304 is cheap and answered at once; building a feed (up to a hundred diffs)
+ * waits for a slot of the feed-and-search gate (config web.heavyConcurrency), so that a burst of feed requests is
+ * served a few at a time instead of stalling the site.
  */
 import express, { type Request, type Response, type Router } from 'express';
+import { yieldToEventLoop } from '../../common/yield.js';
 import { baseUrlFor } from '../base-url.js';
 import type { WebContext } from '../context.js';
 import { FEED_CONTENT_TYPES, feedValidators, renderFeed, type FeedScope } from '../feeds.js';
@@ -16,6 +19,8 @@ export function feedsRouter(ctx: WebContext): Router {
   const router = express.Router();
 
   const send = async (req: Request, res: Response, scope: FeedScope, format: FeedFormat): Promise<void> => {
+    // Even the validators read the versions table: a burst of feed requests takes turns from the start.
+    await yieldToEventLoop();
     const base = baseUrlFor(req, ctx.config);
     // Minor versions (punctuation, timestamps, counters) are left out unless ?minor=1.
     const includeMinor = req.query.minor === '1';
@@ -29,6 +34,7 @@ export function feedsRouter(ctx: WebContext): Router {
       res.status(304).end();
       return;
     }
+    await ctx.heavy.compute.enter(res);
     res.send(await renderFeed(ctx, scope, format, base, includeMinor));
   };
 

@@ -1,4 +1,7 @@
-/** The search page: /search?q= over every version's headline and text, one result per article, snippets highlighted. */
+/**
+ * The search page: /search?q= over every version's headline and text, one result per article, snippets highlighted.
+ * A search waits for a slot of the feed-and-search gate (src/web/heavy.ts); the empty form does not.
+ */
 import express, { type Router } from 'express';
 import type { WebContext } from '../context.js';
 import { HttpError } from '../errors.js';
@@ -40,6 +43,7 @@ export function searchRouter(ctx: WebContext): Router {
       res.type('html').send(render('search.njk', { ...common, results: [], apiHref: '/api/search?q=' }));
       return;
     }
+    await ctx.heavy.compute.enter(res);
     const page = await runSearch(store, text, { source, cursor, limit: SEARCH_RESULTS_PER_PAGE });
     const results = page.hits.map((h) => ({
       ...h,
