@@ -63,6 +63,8 @@ describeCorpus('end to end on real articles (CLI, store, web, feeds, API)', (cor
     await target?.cleanup();
   });
 
+  // A dozen CLI processes in a row: each starts Node and opens the database, which on a loaded 2-core machine can
+  // take several seconds, so this test gets more than the default minute.
   it('tracks, checks after every publication, and stores exactly the real changes', async () => {
     const urls = articles.map((a) => origin.addArticle(new URL(a.url).pathname, a.versions));
     const out = await cli('track', ...urls);
@@ -131,5 +133,5 @@ describeCorpus('end to end on real articles (CLI, store, web, feeds, API)', (cor
     } finally {
       await store.close();
     }
-  });
+  }, 240_000);
 });
