@@ -55,7 +55,8 @@ program.command('extract')
   .argument('[files...]', 'HTML files, or - for standard input')
   .option('--url <url>', 'the page URL (for relative links and site rules)')
   .option('--jsonl', 'print one JSON object per file, with a "file" field')
-  .action((files: string[], opts: { url?: string; jsonl?: boolean }) => { exitCode = extractCommand(files, opts); });
+  .option('--explain', 'report why each element and text block was kept or dropped, and the chosen body container (with --jsonl: an "explain" field)')
+  .action((files: string[], opts: { url?: string; jsonl?: boolean; explain?: boolean }) => { exitCode = extractCommand(files, opts); });
 
 program.command('reextract')
   .description('re-derive stored versions from their raw responses with the current extractor, merging versions that became identical')

@@ -1,7 +1,7 @@
 /** The CLI commands that work on files: extract and diff. */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { extract } from '../extractor/index.js';
+import { extract, type Extracted } from '../extractor/index.js';
 import { diffArticles, diffTexts, splitParagraphs, toUnifiedText } from '../differ/index.js';
 import { commandConfig, withStore, type GlobalOptions } from './context.js';
 import { readInput } from './commands.js';
@@ -10,6 +10,8 @@ import { readInput } from './commands.js';
 export interface ExtractOptions {
   url?: string;
   jsonl?: boolean;
+  /** Print why each element and block was kept or dropped (a text report; with --jsonl an `explain` field). */
+  explain?: boolean;
 }
 
 /**
@@ -24,7 +26,12 @@ export function extractCommand(files: string[], opts: ExtractOptions): number {
       return 2;
     }
     const file = list[0];
-    const e = extract(readInput(file), opts.url ?? (file && file !== '-' ? pathToFileURL(path.resolve(file)).href : 'about:blank'));
+    const url = opts.url ?? (file && file !== '-' ? pathToFileURL(path.resolve(file)).href : 'about:blank');
+    if (opts.explain) {
+      process.stdout.write(explainReport(extract(readInput(file), url, { explain: true })));
+      return 0;
+    }
+    const e = extract(readInput(file), url);
     process.stdout.write(`${JSON.stringify(e, null, 2)}\n`);
     return 0;
   }
@@ -33,7 +40,7 @@ export function extractCommand(files: string[], opts: ExtractOptions): number {
     let line: object;
     try {
       const url = opts.url ?? (file !== '-' ? pathToFileURL(path.resolve(file)).href : 'about:blank');
-      line = { file, ...extract(readInput(file), url) };
+      line = { file, ...extract(readInput(file), url, opts.explain ? { explain: true } : {}) };
     } catch (err) {
       failures++;
       line = { file, error: `extract: ${(err as Error).message}` };
@@ -42,6 +49,28 @@ export function extractCommand(files: string[], opts: ExtractOptions): number {
   }
   if (failures > 0) process.stderr.write(`palimpsest extract: ${failures} of ${list.length} files could not be read\n`);
   return failures > 0 ? 1 : 0;
+}
+
+/**
+ * The `extract --explain` report: how the body was found and the chosen container, the summary, then one line per
+ * removed element and per text block (KEEP or DROP, characters, element, rule, start of the text), in page order.
+ */
+export function explainReport(e: Extracted): string {
+  const x = e.explain;
+  if (!x) return '';
+  const out = [
+    `title: ${e.title}`,
+    `method: ${x.method}`,
+    `container: ${x.container || '(none)'}`,
+    `paragraphs: ${e.paragraphs.length} (${e.text.length} chars)`,
+    `summary: ${x.summary}`,
+    '',
+  ];
+  for (const entry of x.entries) {
+    const what = entry.kind === 'element' ? 'element' : 'block';
+    out.push(`${entry.kept ? 'KEEP' : 'DROP'} ${what.padEnd(7)} ${String(entry.chars).padStart(6)}  ${entry.element}  ${entry.reason}  ${JSON.stringify(entry.text)}`);
+  }
+  return `${out.join('\n')}\n`;
 }
 
 /** Options of `diff`. */

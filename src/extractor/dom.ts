@@ -1,14 +1,17 @@
 /** Small helpers over the htmlparser2/domhandler tree: the extractor works on it directly because it parses about three times faster than a full DOM. */
-import { parseDocument } from 'htmlparser2';
 import { Element, isTag, isText, type AnyNode, type Document, type ParentNode } from 'domhandler';
+import { parseLinear } from './parse.js';
 
 // The node types and guards the extractor uses, re-exported so that no other module imports domhandler directly.
 export type { AnyNode, Document, ParentNode };
 export { Element, isTag, isText };
 
-/** Parses an HTML string into a domhandler document (entities decoded, tag and attribute names lower-cased). */
+/**
+ * Parses an HTML string into a domhandler document (entities decoded, tag and attribute names lower-cased), in
+ * linear time however deep the markup nests; elements deeper than `MAX_TREE_DEPTH` (512) are attached at that depth.
+ */
 export function parseHtml(html: string): Document {
-  return parseDocument(html, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true });
+  return parseLinear(html, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true });
 }
 
 /** The value of attribute `name` on `el`, or '' when absent. */
@@ -81,4 +84,47 @@ export function commonAncestor(nodes: readonly AnyNode[]): ParentNode | null {
     best = Math.max(best, idx);
   }
   return chain[best] ?? null;
+}
+
+/**
+ * `nodes` grouped by depth below the document (index 0 = the document), each ancestor chain walked once: the basis
+ * of bottom-up passes that would cost nodes × depth if every node walked up to the document.
+ */
+function groupByDepth(nodes: readonly ParentNode[]): ParentNode[][] {
+  const depth = new Map<ParentNode, number>();
+  const buckets: ParentNode[][] = [];
+  for (const node of nodes) {
+    const chain: ParentNode[] = [];
+    let n: ParentNode | null = node;
+    while (n && !depth.has(n)) {
+      chain.push(n);
+      n = n.parent;
+    }
+    let d = n ? (depth.get(n) as number) : -1;
+    for (let i = chain.length - 1; i >= 0; i--) depth.set(chain[i] as ParentNode, ++d);
+    (buckets[d] ??= []).push(node);
+  }
+  return buckets;
+}
+
+/**
+ * Adds every entry of `values` (keyed by element) into its ancestors' entries, each element passing its total up
+ * once, deepest first: `merge(into, from)` adds a child's total into an existing entry, `copy(from)` starts one.
+ * Costs the number of elements involved, where a walk from every entry up to the document costs entries × depth.
+ */
+export function sumUp<T>(values: Map<ParentNode, T>, merge: (into: T, from: T) => void, copy: (from: T) => T): void {
+  const byDepth = groupByDepth([...values.keys()]);
+  for (let d = byDepth.length - 1; d > 0; d--) {
+    for (const n of byDepth[d] ?? []) {
+      const parent = n.parent;
+      if (!parent) continue;
+      const from = values.get(n) as T;
+      const into = values.get(parent);
+      if (into !== undefined) merge(into, from);
+      else {
+        values.set(parent, copy(from));
+        (byDepth[d - 1] ??= []).push(parent);
+      }
+    }
+  }
 }

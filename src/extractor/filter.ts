@@ -1,5 +1,6 @@
 /** Drops blocks inside the article container that are furniture after all: link lists, ad labels, bylines, repeated lines. */
 import { linkDensity, HEADING_TAGS, type Block } from './blocks.js';
+import type { ParentNode } from './dom.js';
 import { looseKey } from './text.js';
 
 // Whole-block furniture phrases seen across news templates, in the corpus's languages and the common ones.
@@ -61,6 +62,8 @@ const HAS_WORD = /[\p{L}\p{N}]/u;
 /** Context for filtering: the headline(s), to drop them where the template repeats them inside the body. */
 export interface FilterContext {
   titles: readonly string[];
+  /** Told of each dropped block and the rule that dropped it (explanations only; absent otherwise). */
+  onDrop?: (b: Block, reason: string) => void;
 }
 
 function isFurnitureLine(b: Block): boolean {
@@ -69,8 +72,13 @@ function isFurnitureLine(b: Block): boolean {
   if (t.length <= 120 && FURNITURE_WORDS.test(t)) return true;
   if (t.length <= 200 && META_LINE.test(t)) return true;
   if (URL_ONLY.test(t)) return true;
+  if (t.length <= 300 && AFFILIATE_NOTE.test(t)) return true;
   return false;
 }
+
+// The affiliate disclosure templates print above or below every article: "Für Links auf dieser Seite erhält X ggf.
+// eine Provision", "We may earn a commission from links on this page", "Als Amazon-Partner verdiene ich...".
+const AFFILIATE_NOTE = /\b(erhält|erhalten|verdiene[nt]?|earns?|receives?|bekommen?)\b.{0,80}\b(provision|commission|vergütung)\b|\baffiliate[- ]links?\b.{0,80}\b(provision|commission|vergütung|earn|verdien)/iu;
 
 function isLinkList(b: Block): boolean {
   const d = linkDensity(b);
@@ -90,34 +98,104 @@ function isLinkedSubheading(b: Block, next: Block | undefined): boolean {
 export function filterBlocks(blocks: readonly Block[], ctx: FilterContext): string[] {
   const titleKeys = new Set(ctx.titles.map(looseKey).filter((k) => k !== ''));
   const titleLengths = ctx.titles.map((t) => t.length);
-  const seen = new Set<string>();
+  const seen = new Map<string, ParentNode | null>();
   const kept: Block[] = [];
+  const drop = ctx.onDrop;
   for (let i = 0; i < blocks.length; i++) {
     const b = blocks[i] as Block;
-    if (b.teaser || isFurnitureLine(b)) continue;
-    if (isLinkList(b) && !isLinkedSubheading(b, blocks[i + 1])) continue;
-    if (!HAS_WORD.test(b.text)) continue;
+    if (b.teaser || isFurnitureLine(b)) {
+      drop?.(b, b.teaser ? 'teaser: summary under a linked headline' : 'furniture line (label, share, timestamp, "read more"...)');
+      continue;
+    }
+    if (isLinkList(b) && !isLinkedSubheading(b, blocks[i + 1])) {
+      drop?.(b, `link density ${linkDensity(b).toFixed(2)}`);
+      continue;
+    }
+    if (!HAS_WORD.test(b.text)) {
+      drop?.(b, 'no words');
+      continue;
+    }
     // Only a block about as long as a headline can repeat it; keying every block would be wasted work.
-    if (titleLengths.some((n) => Math.abs(n - b.text.length) <= 12) && titleKeys.has(looseKey(b.text))) continue;
+    if (titleLengths.some((n) => Math.abs(n - b.text.length) <= 12) && titleKeys.has(looseKey(b.text))) {
+      drop?.(b, 'repeats the headline');
+      continue;
+    }
     const key = b.text.toLowerCase();
-    if (isByline(b.text)) continue;
-    // A line seen before is a pull quote, a repeated widget or a duplicated caption.
+    if (isByline(b.text)) {
+      drop?.(b, 'byline');
+      continue;
+    }
+    // A line seen before is a pull quote, a repeated widget or a duplicated caption; but a line repeated among its
+    // own siblings (a plan giving the same instruction for six days, a table's repeated cells) is content.
     if (b.text.length >= 20) {
-      if (seen.has(key)) continue;
-      seen.add(key);
+      const first = seen.get(key);
+      if (first !== undefined && first !== containerOf(b)) {
+        drop?.(b, 'duplicate of an earlier line');
+        continue;
+      }
+      if (first === undefined) seen.set(key, containerOf(b));
     }
     kept.push(b);
   }
-  return trimEdges(kept).map((b) => b.text);
+  const result = trimEdges(cutRecirculation(kept));
+  if (drop && result.length < kept.length) {
+    const left = new Set(result);
+    for (const b of kept) if (!left.has(b)) drop(b, 'cut: recirculation list or scrap at the edge of the body');
+  }
+  return result.map((b) => b.text);
+}
+
+/** The element whose children the block's owner is one of: repeats among siblings share it. */
+function containerOf(b: Block): ParentNode | null {
+  return b.owner.parent;
+}
+
+// A short line announcing more stories ("Mehr zum Thema", "You may also like", "Zobacz także"): a recirculation box
+// left at the end of the body, in the corpus's languages and the common ones.
+const RECIRCULATION = new RegExp(
+  '^(?:' +
+    [
+      'mehr (zu(m| diesem)? thema|aus der rubrik|zum autor).*', 'weitere (artikel|beiträge|themen|nachrichten|meldungen|news|informationen|tipps|tourentipps|links|geschichten|homestorys|rezepte)\\b.*',
+      '(das|dies) (könnte|dürfte) (dich|sie|euch) auch interessieren.*', '(das )?könnte (dich|sie|euch) auch interessieren.*', 'auch interessant.*', 'ähnliche (artikel|beiträge|themen).*',
+      'empfohlene(r)? (redaktionelle(r)? )?(inhalt|artikel|beiträge).*', 'empfehlungen (aus|der|für).*', 'entdecke (weitere|mehr).*',
+      'explore further', 'more (on|from|about|in) .{1,60}', '(you|we) (may|might) also like.*', 'related (articles?|stories|posts|content|reading)',
+      'zobacz (także|też|również).*', 'czytaj (też|także|również).*', 'à lire aussi.*', 'voir aussi.*', 'lee también.*', 'te puede interesar.*',
+      'ver también.*', 'leggi anche.*', 'potrebbe interessarti.*',
+    ].join('|') +
+    ')$',
+  'iu',
+);
+
+/**
+ * The blocks before a recirculation heading that starts the tail of the body (after at least one prose block,
+ * and followed by less text than precedes it): what follows such a heading is a box of other stories.
+ */
+function cutRecirculation(blocks: Block[]): Block[] {
+  const prose = (b: Block): number => (!HEADING_TAGS.has(b.tag) && b.size >= 80 && linkDensity(b) < 0.5 ? b.size : 0);
+  let before = 0;
+  let total = 0;
+  for (const b of blocks) total += prose(b);
+  for (let i = 0; i < blocks.length; i++) {
+    const b = blocks[i] as Block;
+    // Prose after the line, or right below it, means the story goes on: an inline "Read also" link, a
+    // "More on this" paragraph, not the recirculation box.
+    const next = blocks[i + 1];
+    const opensProse = next !== undefined && prose(next) > 0 && linkDensity(next) < 0.2;
+    if (before > 0 && b.size <= 80 && !opensProse && RECIRCULATION.test(b.text.replace(/[:.…»›>]+$/u, '').trim()) && total - before < 0.2 * before) {
+      return blocks.slice(0, i);
+    }
+    before += prose(b);
+  }
+  return blocks;
 }
 
 function isProse(b: Block): boolean {
   const len = b.size;
-  return len >= 120 || (len >= 40 && /[.!?…。！？"'”’»)]$/u.test(b.text));
+  return len >= 120 || (len >= 40 && /[.!?…。！？"'”’“‘«»)]$/u.test(b.text));
 }
 
 function isScrap(b: Block): boolean {
-  return !b.inList && b.size < 40 && !/[.!?…。！？"'”’»)]$/u.test(b.text);
+  return !b.inList && b.size < 40 && !/[.!?…。！？"'”’“‘«»)]$/u.test(b.text);
 }
 
 /** Drops short non-sentence scraps (section labels, dates, "Tags") before the first and after the last prose block. */

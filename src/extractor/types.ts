@@ -1,3 +1,5 @@
+import type { Explanation } from './explain.js';
+
 /** What the extractor finds in one article page. All strings are NFC-normalised with whitespace collapsed. */
 export interface Extracted {
   /** Headline, without a site-name suffix where one can be recognised; '' when none found. */
@@ -24,4 +26,6 @@ export interface Extracted {
   paragraphs: string[];
   /** paragraphs joined with a blank line ("\n\n"). */
   text: string;
+  /** Why each element and block was kept or dropped; present only when `extract` was asked to explain. */
+  explain?: Explanation;
 }

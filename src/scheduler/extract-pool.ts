@@ -15,7 +15,7 @@ import { compressBody, compressBodySync } from '../store/body-codec.js';
 
 /** Work sent to a worker: a page to extract, or a body to compress as the store keeps it. */
 export type ExtractRequest =
-  | { id: number; kind: 'extract'; html: string; url: string; rules?: readonly SiteRule[] }
+  | { id: number; kind: 'extract'; html: string; url: string; rules?: readonly SiteRule[]; explain?: boolean }
   | { id: number; kind: 'compress'; body: Uint8Array };
 
 /** A worker's answer: the result, or the message of what the extractor threw. */
@@ -28,7 +28,7 @@ export type ExtractResponse =
 export function runRequest(m: ExtractRequest): ExtractResponse {
   try {
     if (m.kind === 'compress') return { id: m.id, ok: true, compressed: compressBodySync(m.body) };
-    return { id: m.id, ok: true, value: extract(m.html, m.url, { rules: m.rules }) };
+    return { id: m.id, ok: true, value: extract(m.html, m.url, { rules: m.rules, ...(m.explain ? { explain: true } : {}) }) };
   } catch (err) {
     return { id: m.id, ok: false, message: err instanceof Error ? err.message : String(err) };
   }
@@ -41,7 +41,7 @@ export interface ExtractPool {
   /** Most worker threads (0 inline). */
   readonly size: number;
   /** Extracts a page like `extract` from src/extractor (errors are thrown as they would be there). */
-  extract(html: string, url: string, options?: { rules?: readonly SiteRule[] }): Promise<Extracted>;
+  extract(html: string, url: string, options?: { rules?: readonly SiteRule[]; explain?: boolean }): Promise<Extracted>;
   /** Compresses a response body exactly as compressBody of src/store does. */
   compress(body: Buffer): Promise<Buffer>;
   /** Stops the workers; pages still queued are rejected. */
@@ -199,7 +199,7 @@ export function createExtractPool(opts: ExtractPoolOptions = {}): ExtractPool {
     },
     size,
     extract(html, url, options) {
-      return submit(task({ id: nextId++, kind: 'extract', html, url, ...(options?.rules ? { rules: options.rules } : {}) }, pickExtracted));
+      return submit(task({ id: nextId++, kind: 'extract', html, url, ...(options?.rules ? { rules: options.rules } : {}), ...(options?.explain ? { explain: true } : {}) }, pickExtracted));
     },
     compress(body) {
       return submit(task({ id: nextId++, kind: 'compress', body }, pickCompressed));

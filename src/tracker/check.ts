@@ -35,8 +35,11 @@ export interface CheckResult {
   durationMs: number;
 }
 
-/** A page extractor: `extract` from src/extractor unless a test supplies another; `rules` come from the article's source. */
-export type ExtractFn = (html: string, url: string, options?: { rules?: readonly SiteRule[] }) => Extracted;
+/**
+ * A page extractor: `extract` from src/extractor unless a test supplies another; `rules` come from the article's
+ * source; `explain` asks for the trace of what was removed (used to say why a body came out empty).
+ */
+export type ExtractFn = (html: string, url: string, options?: { rules?: readonly SiteRule[]; explain?: boolean }) => Extracted;
 
 /** An extractor that may run elsewhere (a worker thread) and answer later; otherwise like ExtractFn. */
 export type AsyncExtractFn = (...args: Parameters<ExtractFn>) => Extracted | Promise<Extracted>;
@@ -195,7 +198,9 @@ export async function checkArticle(deps: CheckDeps, articleId: number): Promise<
     deps.metrics?.extracted((performance.now() - te) / 1000);
     const paragraphs = dropIgnored(raw.paragraphs, ctx.ignore);
     extracted = { ...raw, paragraphs, text: paragraphs.join('\n\n') };
-    if (extracted.paragraphs.length === 0) throw new CheckFailure('extractor: no article text found on the page', res.status);
+    if (extracted.paragraphs.length === 0) {
+      throw new CheckFailure(await emptyBodyReason(deps.extract ?? defaultExtract, res, ctx.rules, raw.paragraphs.length), res.status);
+    }
   } catch (err) {
     return fail(err instanceof CheckFailure ? err : new CheckFailure(`extractor: ${(err as Error).message}`, res.status));
   }
@@ -226,6 +231,22 @@ export async function checkArticle(deps: CheckDeps, articleId: number): Promise<
     default:
       return unchanged(validators, r.outcome, { httpStatus: res.status, ...(r.note ? { error: r.note } : {}) }, r.hash);
   }
+}
+
+/**
+ * Why a page gave no article text, as recorded on the failed check: the paragraphs all matched the source's
+ * ignore patterns, or (asking the extractor again, with its trace, only in this rare case) which rules removed
+ * the most text. Never stored as an empty version.
+ */
+async function emptyBodyReason(extractFn: AsyncExtractFn, res: FetchResult, rules: readonly SiteRule[] | undefined, extractedCount: number): Promise<string> {
+  if (extractedCount > 0) return `extractor: no article text left: all ${extractedCount} paragraphs matched the source's ignore patterns`;
+  let summary: string | undefined;
+  try {
+    summary = (await extractFn(res.text, res.url, { rules, explain: true })).explain?.summary;
+  } catch {
+    summary = undefined; // the first run succeeded; a failing second run only loses the detail
+  }
+  return `extractor: no article text found on the page${summary ? ` (${summary})` : ''}`;
 }
 
 /** A fetch error as recorded on the article: the message, its code, and how to allow private hosts when that was the cause. */
