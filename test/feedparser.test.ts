@@ -95,7 +95,7 @@ describeFeedparser('feeds in feedparser', () => {
       }
     }
     const story = feedparse((await request(app).get(`/articles/${ids.story}/feed.atom`).expect(200)).text);
-    expect(story.entries[0]).toMatchObject({ title: 'Version 3: Minister quits after damning inquiry', link: `https://palimpsest.example/articles/${ids.story}/diff/2/3` });
+    expect(story.entries[0]).toMatchObject({ title: 'Version 3: Headline changed: “Minister resigns after inquiry” → “Minister quits after damning inquiry”', link: `https://palimpsest.example/articles/${ids.story}/diff/2/3` });
     expect(story.entries[0]?.html).toContain('Sentences:');
     // hostile titles and text parse cleanly too
     for (const format of ['rss', 'atom']) {

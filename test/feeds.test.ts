@@ -56,7 +56,8 @@ describe('article feeds', () => {
     expect(items.map((i) => i.guid['#text'])).toEqual([3, 2, 1].map((n) => `palimpsest:article:${ids.story}:version:${n}`));
     expect(items.every((i) => i.guid['@isPermaLink'] === 'false')).toBe(true);
     const [v3, v2, v1] = items;
-    expect(v3?.title).toBe('Version 3: Minister quits after damning inquiry');
+    // A headline change says so, old → new (the item also gets the category headline-changed: feeds-headlines.test.ts).
+    expect(v3?.title).toBe('Version 3: Headline changed: “Minister resigns after inquiry” → “Minister quits after damning inquiry”');
     expect(v2?.title).toBe('Version 2: Minister resigns after inquiry');
     expect(v1?.title).toBe('Now tracking: Minister resigns after inquiry');
     expect(v2?.link).toBe(`https://palimpsest.example/articles/${ids.story}/diff/1/2`);
@@ -89,7 +90,7 @@ describe('article feeds', () => {
 
   it('escapes hostile titles and text and stays well-formed', async () => {
     const rss = rssItems((await request(app).get(`/articles/${ids.xss}/feed.rss`).expect(200)).text);
-    expect(rss[0]?.title).toBe('Version 2: &lt;script&gt;alert(1)&lt;/script&gt; Breaking &quot;news&quot; &amp; even more');
+    expect(rss[0]?.title).toBe('Version 2: Headline changed: “&lt;script&gt;alert(1)&lt;/script&gt; Breaking &quot;news&quot; &amp; more” → “&lt;script&gt;alert(1)&lt;/script&gt; Breaking &quot;news&quot; &amp; even more”');
     expect(rss[0]?.description).not.toMatch(/<script|<img/);
     expect(rss[0]?.description).toContain('Third ]]&#62; paragraph');
     const atom = parseXml((await request(app).get(`/articles/${ids.xss}/feed.atom`).expect(200)).text) as { feed: { entry: AtomEntry[] } };

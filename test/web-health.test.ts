@@ -72,7 +72,7 @@ describe('/healthz', () => {
       const app = createApp({ store, config: testConfig(), now: () => NOW, logger: { error: (o) => errors.push(o) } });
       await request(app).get('/').expect(500);
       const res = await request(app).get('/healthz').expect(503).expect('Content-Type', /json/);
-      expect(res.body).toEqual({ error: { status: 503, message: 'web: the database does not answer' } });
+      expect(res.body).toEqual({ error: { status: 503, message: 'The database does not answer' } });
       // The reason is in the log, not on the public answer.
       expect(JSON.stringify(errors.map((e) => String((e as { err?: Error }).err?.message)))).toContain('malformed');
     } finally {

@@ -236,7 +236,7 @@ describe('heavy requests are bounded', () => {
         // Not the feed's validators: a 503 must never be cached as the feed.
         expect(r.headers['etag'] ?? '').not.toContain('json-all');
         expect(r.headers['cache-control']).toBe('no-store');
-        expect(r.body).toContain('web: too many heavy requests at once');
+        expect(r.body).toContain('Too many heavy requests at once');
       }
       // Light pages never queue behind heavy ones.
       expect((await get(`${server.base}/healthz`)).status).toBe(200);
@@ -269,7 +269,7 @@ describe('heavy requests are bounded', () => {
       const second = await get(`${server.base}/sources/all/export.csv`);
       expect(second.status).toBe(503);
       expect(second.headers['retry-after']).toBe('30');
-      expect(second.body).toContain('too many heavy requests at once (export)');
+      expect(second.body).toContain('Too many heavy requests at once (export)');
       // Feeds and searches have their own gate: a download never keeps them waiting.
       const feed = get(`${server.base}/feed.rss?during-download`);
       await until((h) => h.heavyRequests.feedsAndSearch.running === 1);

@@ -50,9 +50,12 @@ describe('minor versions', () => {
     const shown = await request(app).get(`/articles/${id}?minor=1`).expect(200);
     expect(shown.text).toContain(`/articles/${id}/diff/1/2`);
     expect(shown.text).toContain('minor: punctuation');
-    const home = await request(app).get('/').expect(200);
-    expect(home.text).not.toContain('minor: punctuation');
-    expect((await request(app).get('/?minor=1').expect(200)).text).toContain('minor: punctuation');
+    // The stream of every change marks minor ones; the home page, grouped by article, counts them only when asked.
+    const stream = await request(app).get('/?view=stream').expect(200);
+    expect(stream.text).not.toContain('minor: punctuation');
+    expect((await request(app).get('/?view=stream&minor=1').expect(200)).text).toContain('minor: punctuation');
+    expect((await request(app).get('/').expect(200)).text).toContain('1 change ·');
+    expect((await request(app).get('/?minor=1').expect(200)).text).toContain('2 changes ·');
   });
 
   it('are marked in the API', async () => {

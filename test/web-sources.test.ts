@@ -60,13 +60,13 @@ describe('sources pages', () => {
   it('/sources lists each source: kind, URLs, articles, last poll, last error, new articles per day', async () => {
     const res = await request(app).get('/sources').expect(200).expect('Content-Type', /text\/html/);
     const t = res.text;
-    expect(t).toContain('<a href="/sources">Sources</a>'); // navigation
+    expect(t).toContain('<a href="/sources" aria-current="page">Sources</a>'); // navigation
     const daily = t.slice(t.indexOf('id="source-daily-news"'), t.indexOf('id="source-city-front"') > t.indexOf('id="source-daily-news"') ? t.indexOf('id="source-city-front"') : undefined);
     expect(daily).toContain('<a href="/sources/daily-news">Daily News</a>');
     expect(daily).toContain('<dt>Kind</dt><dd>feed</dd>');
     expect(daily).toContain('<a href="https://daily.example/world/rss" rel="noopener noreferrer nofollow">');
     expect(daily).toContain('<dd class="article-count">7</dd>');
-    expect(daily).toMatch(/Last poll<\/dt><dd><time datetime="2024-06-20T07:00:00.000Z">/);
+    expect(daily).toMatch(/Last poll<\/dt><dd><time datetime="2024-06-20T07:00:00.000Z" title="2024-06-20 07:00 UTC">/);
     expect(daily).toContain('<dt>Last error</dt><dd>none</dd>');
     const counts = [...daily.matchAll(/<td class="count">(\d+)<\/td>/g)].map((m) => Number(m[1]));
     expect(counts).toEqual(DAILY_PER_DAY);
@@ -86,7 +86,9 @@ describe('sources pages', () => {
     expect(t).toContain(`href="/articles/${src.headline}/diff/2/3"`);
     expect(t).toContain(`href="/articles/${src.long}/diff/1/2"`);
     expect(t).not.toContain(`/articles/${src.frontStory}"`);
-    const order = src.dailyArticles.slice().sort((a, b) => b - a).map((id) => t.indexOf(`<a href="/articles/${id}">`));
+    // (in the articles list: the most-edited chart above it links articles too)
+    const list = t.slice(t.indexOf('<h2 id="articles">'));
+    const order = src.dailyArticles.slice().sort((a, b) => b - a).map((id) => list.indexOf(`<a href="/articles/${id}">`));
     expect(order.every((i) => i > 0)).toBe(true);
     expect(order).toEqual(order.slice().sort((a, b) => a - b));
     // feed discovery in <head> and download links
@@ -142,7 +144,7 @@ describe('sources API', () => {
     const one = await request(app).get('/api/sources/city-front').expect(200);
     expect(one.body.source).toMatchObject({ slug: 'city-front', kind: 'page', article_count: 1 });
     const missing = await request(app).get('/api/sources/nope').expect(404).expect('Content-Type', /json/);
-    expect(missing.body).toEqual({ error: { status: 404, message: 'web: no source with slug "nope"' } });
+    expect(missing.body).toEqual({ error: { status: 404, message: 'No source with slug "nope"' } });
   });
 
   it('creates a source with the admin token: 403, 401, 415, 400 with the SourceConfigError message, 201 + Location', async () => {
@@ -153,7 +155,7 @@ describe('sources API', () => {
     await request(adminApp).post('/api/sources').set(auth).type('form').send('name=x').expect(415);
     const bad = await request(adminApp).post('/api/sources').set(auth).send({ name: 'Bad', kind: 'feed', urls: ['ftp://x.example/'] }).expect(400);
     expect(bad.body.error.status).toBe(400);
-    expect(bad.body.error.message).toMatch(/^web: sources: source is invalid:\n {2}- urls\[0\]: must be an absolute http\(s\) URL/);
+    expect(bad.body.error.message).toMatch(/^Source is invalid:\n {2}- urls\[0\]: must be an absolute http\(s\) URL/);
     const page = await request(adminApp).post('/api/sources').set(auth).send({ name: 'P', kind: 'page', urls: ['https://p.example/'] }).expect(400);
     expect(page.body.error.message).toContain('a page source needs links');
     const created = await request(adminApp).post('/api/sources').set(auth).send(def).expect(201);
@@ -178,7 +180,7 @@ describe('source feeds', () => {
     expect(doc.rss.channel.link).toBe('https://palimpsest.example/sources/daily-news');
     expect(doc.rss.channel.item.map((i) => i.guid['#text'])).toEqual(expected);
     const headline = doc.rss.channel.item[2]!;
-    expect(headline.title).toBe('Version 2: Harbour bridge closure postponed');
+    expect(headline.title).toBe('Version 2: Headline changed: “Harbour bridge to close for repairs” → “Harbour bridge closure postponed”');
     expect(headline.link).toBe(`https://palimpsest.example/articles/${src.headline}/diff/1/2`);
     expect(headline.description).toContain('the headline changed');
     expect(headline.description).toMatch(/Headline:.*<del[^>]*>to close for repairs<\/del>/);

@@ -60,7 +60,7 @@ describe('URLs with credentials', () => {
   it('are refused by the API and the form, without repeating the password', async () => {
     for (const url of ['https://editor:hunter2@news.example/a', 'https://editor@news.example/a', 'https://:hunter2@news.example/a']) {
       const api = await request(app).post('/api/articles').set(auth).send({ url }).expect(400);
-      expect(api.body.error.message).toBe('web: invalid URL: URLs with a user name or password are not accepted (they would be shown on public pages)');
+      expect(api.body.error.message).toBe('Invalid URL: URLs with a user name or password are not accepted (they would be shown on public pages)');
       const form = await request(app).post('/track').type('form').send({ url, token: SPACED }).expect(400);
       expect(form.text).toContain('URLs with a user name or password are not accepted');
       expect(form.text).not.toContain('hunter2');

@@ -1,4 +1,5 @@
 /** Validation of URLs given on the command line, through the web form and API, or in an imported file. */
+import { canonicalUrl } from '../discovery/canonical.js';
 
 /**
  * Why `u` may not be tracked, or null when it may: only http and https, with a host, and without a user name or
@@ -12,7 +13,12 @@ export function urlRuleError(u: URL, input: string): string | null {
   return null;
 }
 
-/** The URL in canonical form (fragment dropped), or an error message saying what is wrong with it. */
+/**
+ * The URL in canonical form, or an error message saying what is wrong with it. The form is the one discovered
+ * URLs get (src/discovery/canonical.ts): fragment dropped, host lower case, `utm_*` and the other tracking
+ * parameters (fbclid, gclid, ...) removed, so a link shared from a newsletter or a social site and the same link
+ * found in a feed are one article.
+ */
 export function parseArticleUrl(input: string): { url: string } | { error: string } {
   let u: URL;
   try {
@@ -22,6 +28,6 @@ export function parseArticleUrl(input: string): { url: string } | { error: strin
   }
   const error = urlRuleError(u, input);
   if (error) return { error };
-  u.hash = '';
-  return { url: u.href };
+  // Never null here: the rules above are the ones canonicalUrl checks too.
+  return { url: canonicalUrl(u.href) ?? u.href };
 }

@@ -10,10 +10,16 @@
  *    candidates.ts) are paired by the heaviest monotone chain of such pairs. A pair then absorbs unpaired
  *    neighbours that carry its missing words: one old paragraph split into two new ones becomes one pair of
  *    1 old and 2 new paragraphs (a merge the other way round).
+ * Moves and pairs other than exact moves must also pass the honest-pairing rule of honest.ts (their word diff
+ * keeps enough of their words); a pair that fails it is left to be a removal plus an addition.
  * Whatever is left is removed (old) or added (new).
  */
 import { histogramMatch, type Matching } from './histogram.js';
+import { StringIds } from './string-ids.js';
 import { paragraphCandidates } from './candidates.js';
+import { isHonestEdit } from './honest.js';
+import { joinedParagraphs } from './rows.js';
+import { diffTokenIds, type WordDiff } from './worddiff.js';
 import { difference, heaviestChain, intersectionSize, union, type SimilarPair } from './similarity.js';
 import { PARAGRAPH_SEPARATOR, type Side, type Workspace } from './workspace.js';
 
@@ -32,6 +38,8 @@ export interface Alignment {
   ordered: Link[];
   /** Moved paragraphs (always 1:1). */
   moves: Link[];
+  /** Word diffs already computed for 1:1 pairs and moves, keyed by `a * (new paragraph count) + b`. */
+  wordDiffs: Map<number, WordDiff>;
 }
 
 /** A paragraph counts as moved (not removed and added) from this Dice similarity (over distinct words) on. */
@@ -92,13 +100,15 @@ export function alignParagraphs(ws: Workspace): Alignment {
   for (let j = 0; j < nB; j++) if (bToA[j] as number < 0 && !movedNew[j]) newRest.push(j);
   const candidates = paragraphCandidates(ws, oldRest, newRest, gapOld, gapNew, MOVE_MIN_SIM);
 
-  for (const m of fuzzyMoves(ws, candidates, gapOld, gapNew)) {
+  const wordDiffs = new Map<number, WordDiff>();
+  const honest = (p: SimilarPair): boolean => honestPair(ws, p.i, p.j, wordDiffs);
+  for (const m of fuzzyMoves(ws, candidates, gapOld, gapNew, honest)) {
     movedOld[m.a] = 1;
     movedNew[m.b] = 1;
     moves.push(m);
   }
 
-  const pairs = pairInGaps(candidates, gapOld, gapNew, movedOld, movedNew, gapCount);
+  const pairs = pairInGaps(candidates, gapOld, gapNew, movedOld, movedNew, gapCount, honest);
   const pairedOld = new Uint8Array(nA);
   const pairedNew = new Uint8Array(nB);
   for (const p of pairs) {
@@ -111,7 +121,15 @@ export function alignParagraphs(ws: Workspace): Alignment {
     j >= 0 && j < nB && bToA[j] === -1 && !movedNew[j] && !pairedNew[j] && gapNew[j] === gap && joinable(ws.new, j);
   for (const p of pairs) {
     if (!joinable(ws.old, p.a) || !joinable(ws.new, p.b)) continue;
+    const a = p.a;
+    const b = p.b;
     extendPair(ws, p, gapOld[p.a] as number, isFreeOld, isFreeNew, pairedOld, pairedNew);
+    if ((p.aCount > 1 || p.bCount > 1) && !honestLink(ws, p)) {
+      // The split or merge keeps too little of its words: back to the honest 1:1 pair it grew from.
+      for (let k = 0; k < p.aCount; k++) if (p.a + k !== a) pairedOld[p.a + k] = 0;
+      for (let k = 0; k < p.bCount; k++) if (p.b + k !== b) pairedNew[p.b + k] = 0;
+      Object.assign(p, { a, aCount: 1, b, bCount: 1 });
+    }
   }
 
   const ordered: Link[] = [];
@@ -122,7 +140,31 @@ export function alignParagraphs(ws: Workspace): Alignment {
   ordered.push(...pairs);
   ordered.sort((x, y) => x.a - y.a);
   moves.sort((x, y) => x.a - y.a);
-  return { ordered, moves };
+  return { ordered, moves, wordDiffs };
+}
+
+/** Whether a split or merge (several paragraphs joined on a side) passes the honest-pairing rule. */
+function honestLink(ws: Workspace, link: Link): boolean {
+  const left = joinedParagraphs(ws.old, link.a, link.aCount, ws.separator);
+  const right = joinedParagraphs(ws.new, link.b, link.bCount, ws.separator);
+  const d = diffTokenIds(left.ids, right.ids, ws.interner);
+  let oldWords = 0;
+  let newWords = 0;
+  for (let k = 0; k < link.aCount; k++) oldWords += ws.old.wordCount(link.a + k);
+  for (let k = 0; k < link.bCount; k++) newWords += ws.new.wordCount(link.b + k);
+  return isHonestEdit(oldWords - d.wordsRemoved, oldWords, newWords);
+}
+
+/** Whether old paragraph `i` and new paragraph `j` pass the honest-pairing rule; their word diff is kept in `cache`. */
+function honestPair(ws: Workspace, i: number, j: number, cache: Map<number, WordDiff>): boolean {
+  const key = i * ws.new.paras.length + j;
+  let d = cache.get(key);
+  if (!d) {
+    d = diffTokenIds(ws.old.tokens(i), ws.new.tokens(j), ws.interner, ws.old.source(i), ws.new.source(j));
+    cache.set(key, d);
+  }
+  const oldWords = ws.old.wordCount(i);
+  return isHonestEdit(oldWords - d.wordsRemoved, oldWords, ws.new.wordCount(j));
 }
 
 /** Histogram-matches old [aLo, aHi) with new [bLo, bHi) on the string `key` of each paragraph (indices relative to the ranges). */
@@ -141,92 +183,6 @@ function matchByKey(
   const b = new Int32Array(bHi - bLo);
   for (let j = bLo; j < bHi; j++) b[j - bLo] = idOf(key(ws.new, j));
   return histogramMatch(a, b);
-}
-
-/**
- * Numbers distinct strings 0, 1, 2, ... in order of first sight. Paragraphs run to hundreds of characters and
- * a Map keyed by them hashes every character of every one; here the key is a hash of the length and about 17
- * characters spread over the string (an open-addressing table of chains of ids), and equal hashes are told
- * apart by comparing the strings (native and fast, and only needed when they are equal or collide). A chain
- * that collects many distinct strings (text built to collide) falls back to a Map of its own, so the cost
- * stays linear.
- */
-class StringIds {
-  private readonly strings: string[] = [];
-  private readonly hashes: Int32Array;
-  /** Next id in the same chain, or -1. */
-  private readonly next: Int32Array;
-  /** Table of chain heads (id + 1, 0 = empty), keyed by hash; chainLength counts the ids of each chain. */
-  private readonly heads: Int32Array;
-  private readonly chainLength: Int32Array;
-  private readonly mask: number;
-  /** Chains that grew past CHAIN_LIMIT, by head slot: exact lookup by string. */
-  private crowded: Map<number, Map<string, number>> | undefined;
-
-  /** For at most `capacity` distinct strings. */
-  constructor(capacity: number) {
-    let size = 16;
-    while (size < 2 * capacity) size *= 2;
-    this.mask = size - 1;
-    this.heads = new Int32Array(size);
-    this.chainLength = new Int32Array(size);
-    this.hashes = new Int32Array(capacity);
-    this.next = new Int32Array(capacity);
-  }
-
-  id(s: string): number {
-    const h = sampleHash(s);
-    let slot = (h ^ (h >>> 16)) & this.mask;
-    for (;;) {
-      const head = this.heads[slot] as number;
-      if (head === 0) {
-        this.heads[slot] = this.strings.length + 1;
-        this.chainLength[slot] = 1;
-        return this.push(s, h, -1);
-      }
-      if (this.hashes[head - 1] === h) break;
-      slot = (slot + 1) & this.mask;
-    }
-    const head = (this.heads[slot] as number) - 1;
-    if ((this.chainLength[slot] as number) > CHAIN_LIMIT) {
-      this.crowded ??= new Map();
-      let exact = this.crowded.get(slot);
-      if (!exact) {
-        exact = new Map();
-        for (let id = head; id >= 0; id = this.next[id] as number) exact.set(this.strings[id] as string, id);
-        this.crowded.set(slot, exact);
-      }
-      const known = exact.get(s);
-      if (known !== undefined) return known;
-      exact.set(s, this.strings.length);
-    } else {
-      for (let id = head; id >= 0; id = this.next[id] as number) if (this.strings[id] === s) return id;
-    }
-    this.heads[slot] = this.strings.length + 1;
-    this.chainLength[slot] = (this.chainLength[slot] as number) + 1;
-    return this.push(s, h, head);
-  }
-
-  private push(s: string, h: number, next: number): number {
-    const id = this.strings.length;
-    this.strings.push(s);
-    this.hashes[id] = h;
-    this.next[id] = next;
-    return id;
-  }
-}
-
-/** Past this many distinct strings with one hash, a chain is looked up through a Map. */
-const CHAIN_LIMIT = 8;
-
-/** Hash of the length of `s` and of about 17 of its characters (all of them for short strings). */
-function sampleHash(s: string): number {
-  const n = s.length;
-  let h = Math.imul(n, 0x9e3779b1);
-  const step = n > 32 ? n >> 4 : 1;
-  for (let k = 0; k < n; k += step) h = Math.imul(h ^ s.charCodeAt(k), 0x01000193);
-  if (n > 0) h = Math.imul(h ^ s.charCodeAt(n - 1), 0x01000193);
-  return h;
 }
 
 /** Calls `fn` for each maximal run of unmatched paragraphs between two matched ones (either side may be empty, not both). */
@@ -276,7 +232,13 @@ function exactMoves(ws: Workspace, aToB: Int32Array, bToA: Int32Array, movedOld:
 }
 
 /** Moves among similar pairs: mutually most similar, in different gaps, similar enough and long enough. */
-function fuzzyMoves(ws: Workspace, candidates: readonly SimilarPair[], gapOld: Int32Array, gapNew: Int32Array): Link[] {
+function fuzzyMoves(
+  ws: Workspace,
+  candidates: readonly SimilarPair[],
+  gapOld: Int32Array,
+  gapNew: Int32Array,
+  honest: (p: SimilarPair) => boolean,
+): Link[] {
   const bestOld = new Map<number, SimilarPair>();
   const bestNew = new Map<number, SimilarPair>();
   const better = (p: SimilarPair, q: SimilarPair | undefined): boolean =>
@@ -290,6 +252,7 @@ function fuzzyMoves(ws: Workspace, candidates: readonly SimilarPair[], gapOld: I
     if (bestOld.get(p.i) !== p || bestNew.get(p.j) !== p) continue;
     if (p.sim < MOVE_MIN_SIM || gapOld[p.i] === gapNew[p.j]) continue;
     if (ws.old.wordCount(p.i) < MOVE_MIN_WORDS || ws.new.wordCount(p.j) < MOVE_MIN_WORDS) continue;
+    if (!honest(p)) continue;
     moves.push({ kind: 'move', a: p.i, aCount: 1, b: p.j, bCount: 1 });
   }
   return moves;
@@ -303,6 +266,7 @@ function pairInGaps(
   movedOld: Uint8Array,
   movedNew: Uint8Array,
   gapCount: number,
+  honest: (p: SimilarPair) => boolean,
 ): Link[] {
   const firstNew = new Int32Array(gapCount).fill(-1);
   const lastNew = new Int32Array(gapCount).fill(-1);
@@ -321,14 +285,27 @@ function pairInGaps(
     else byGap.set(g, [local]);
   }
   const links: Link[] = [];
-  for (const [g, list] of byGap) {
+  for (const [g, all] of byGap) {
     const base = firstNew[g] as number;
-    for (const p of heaviestChain(list, (lastNew[g] as number) - base + 1)) {
-      links.push({ kind: 'pair', a: p.i, aCount: 1, b: p.j + base, bCount: 1 });
+    const isHonest = (p: SimilarPair): boolean => honest({ ...p, j: p.j + base });
+    // Only the chosen pairs are checked (their word diffs are needed for the rows anyway): a chain holding a
+    // pair that fails the honest-pairing rule is chosen again without it. After a few rounds, every candidate
+    // is checked once and the chain is chosen among the honest ones, so the cost stays bounded.
+    let list = all;
+    let chain = heaviestChain(list, (lastNew[g] as number) - base + 1);
+    for (let round = 0; ; round++) {
+      const bad = new Set(chain.filter((p) => !isHonest(p)));
+      if (bad.size === 0) break;
+      list = round < CHAIN_ROUNDS ? list.filter((p) => !bad.has(p)) : list.filter(isHonest);
+      chain = heaviestChain(list, (lastNew[g] as number) - base + 1);
     }
+    for (const p of chain) links.push({ kind: 'pair', a: p.i, aCount: 1, b: p.j + base, bCount: 1 });
   }
   return links;
 }
+
+/** Rounds of choosing a chain again without its dishonest pairs before every candidate of the gap is checked. */
+const CHAIN_ROUNDS = 4;
 
 /** Whether a paragraph may be joined with others in one row: the separator must not occur inside it. */
 function joinable(side: Side, i: number): boolean {

@@ -1,5 +1,6 @@
 /** Builds the side-by-side rows (with word ops) of an alignment, and the word counts they imply. */
 import type { Alignment, Link } from './align.js';
+import { isHonestEdit } from './honest.js';
 import { diffTokenIds } from './worddiff.js';
 import type { DiffRow } from './types.js';
 import { PARAGRAPH_SEPARATOR, type Side, type Workspace } from './workspace.js';
@@ -14,7 +15,10 @@ export interface BuiltRows {
   newWords: number;
 }
 
-/** Turns an alignment into rows in display order (see DiffRow for the ordering rule). */
+/**
+ * Turns an alignment into rows in display order (see DiffRow for the ordering rule). A pair that grew into a
+ * split or merge and no longer passes the honest-pairing rule (honest.ts) is shown as removals and additions.
+ */
 export function buildRows(ws: Workspace, alignment: Alignment): BuiltRows {
   const nA = ws.old.paras.length;
   const nB = ws.new.paras.length;
@@ -46,7 +50,9 @@ export function buildRows(ws: Workspace, alignment: Alignment): BuiltRows {
       out.newWords += words;
       const move = moveOfNew.get(ni);
       if (move) {
-        const d = diffTokenIds(ws.old.tokens(move.a), ws.new.tokens(ni), ws.interner, ws.old.source(move.a), ws.new.source(ni));
+        const d =
+          alignment.wordDiffs.get(move.a * nB + ni) ??
+          diffTokenIds(ws.old.tokens(move.a), ws.new.tokens(ni), ws.interner, ws.old.source(move.a), ws.new.source(ni));
         out.wordsAdded += d.wordsAdded;
         out.wordsRemoved += d.wordsRemoved;
         const left = ws.old.text(move.a);
@@ -57,26 +63,36 @@ export function buildRows(ws: Workspace, alignment: Alignment): BuiltRows {
       }
     }
   };
+  // Pair links first: one that fails the honest-pairing rule is dropped before any row is built, so its
+  // paragraphs are flushed as removed and added with their neighbours (old-only rows first, as always).
+  const links: Array<{ link: Link; row: DiffRow | null; wordsAdded: number; wordsRemoved: number; oldWords: number; newWords: number }> = [];
   for (const link of alignment.ordered) {
-    flush(link.a, link.b);
     if (link.kind === 'equal') {
       const words = ws.old.wordCount(link.a);
-      out.oldWords += words;
-      out.newWords += words;
-      out.rows.push({ kind: 'unchanged', left: ws.old.text(link.a), right: ws.new.text(link.b), leftIndex: link.a, rightIndex: link.b });
-    } else {
-      const left = joined(ws.old, link.a, link.aCount, ws.separator);
-      const right = joined(ws.new, link.b, link.bCount, ws.separator);
-      const d = diffTokenIds(left.ids, right.ids, ws.interner, left, right);
-      out.wordsAdded += d.wordsAdded;
-      out.wordsRemoved += d.wordsRemoved;
-      for (let k = 0; k < link.aCount; k++) out.oldWords += ws.old.wordCount(link.a + k);
-      for (let k = 0; k < link.bCount; k++) out.newWords += ws.new.wordCount(link.b + k);
-      const row: DiffRow = { kind: 'changed', left: left.text, right: right.text, leftIndex: link.a, rightIndex: link.b, ops: d.ops };
-      if (link.aCount > 1) row.leftCount = link.aCount;
-      if (link.bCount > 1) row.rightCount = link.bCount;
-      out.rows.push(row);
+      links.push({ link, row: null, wordsAdded: 0, wordsRemoved: 0, oldWords: words, newWords: words });
+      continue;
     }
+    const left = joinedParagraphs(ws.old, link.a, link.aCount, ws.separator);
+    const right = joinedParagraphs(ws.new, link.b, link.bCount, ws.separator);
+    const single = link.aCount === 1 && link.bCount === 1;
+    const d = (single ? alignment.wordDiffs.get(link.a * nB + link.b) : undefined) ?? diffTokenIds(left.ids, right.ids, ws.interner, left, right);
+    let oldWords = 0;
+    let newWords = 0;
+    for (let k = 0; k < link.aCount; k++) oldWords += ws.old.wordCount(link.a + k);
+    for (let k = 0; k < link.bCount; k++) newWords += ws.new.wordCount(link.b + k);
+    if (!isHonestEdit(oldWords - d.wordsRemoved, oldWords, newWords)) continue;
+    const row: DiffRow = { kind: 'changed', left: left.text, right: right.text, leftIndex: link.a, rightIndex: link.b, ops: d.ops };
+    if (link.aCount > 1) row.leftCount = link.aCount;
+    if (link.bCount > 1) row.rightCount = link.bCount;
+    links.push({ link, row, wordsAdded: d.wordsAdded, wordsRemoved: d.wordsRemoved, oldWords, newWords });
+  }
+  for (const { link, row, ...words } of links) {
+    flush(link.a, link.b);
+    out.wordsAdded += words.wordsAdded;
+    out.wordsRemoved += words.wordsRemoved;
+    out.oldWords += words.oldWords;
+    out.newWords += words.newWords;
+    out.rows.push(row ?? { kind: 'unchanged', left: ws.old.text(link.a), right: ws.new.text(link.b), leftIndex: link.a, rightIndex: link.b });
     oi = link.a + link.aCount;
     ni = link.b + link.bCount;
   }
@@ -86,7 +102,7 @@ export function buildRows(ws: Workspace, alignment: Alignment): BuiltRows {
 }
 
 /** The text, token ids and token offsets of `count` paragraphs from `start` joined by the paragraph separator. */
-function joined(side: Side, start: number, count: number, separator: number): { text: string; ids: Int32Array; starts: Int32Array } {
+export function joinedParagraphs(side: Side, start: number, count: number, separator: number): { text: string; ids: Int32Array; starts: Int32Array } {
   if (count === 1) return { text: side.text(start), ids: side.tokens(start), starts: side.tokenStarts(start) };
   const texts: string[] = [];
   const parts: Int32Array[] = [];

@@ -11,6 +11,7 @@
 import type { ExportSelection, ArticleRow, CheckRow, NewArticleRow, NewSourceRow, NewVersionRow, ResponseHead, ResponseRow, SourceRow, VersionRow } from './export-types.js';
 import type { SearchHit, SearchQuery } from './search-terms.js';
 import type {
+  ActivityQuery, ArticleActivity, DayCount, VersionLength,
   Article, ArticleQuery, ArticleStatus, Change, ChangeQuery, CheckEntry, CheckOutcome, FeedState, NewResponse, NewVersion, RecentArticle,
   Source, SourceInput, SourceSummary, SourceUrlState, StoredResponse, Validators, Version, VersionContentUpdate, VersionSummary,
 } from './types.js';
@@ -219,6 +220,12 @@ export interface Store {
   checkSearchIndex(): Promise<void>;
   /** Rebuilds the search index from the versions. */
   rebuildSearchIndex(): Promise<void>;
+  /** One row per article with the figures of its changes that pass the filters, in the asked order (offset paging). */
+  listArticleActivity(q: ActivityQuery): Promise<ArticleActivity[]>;
+  /** Changes (versions after the first) per UTC day captured in [from, to), days without any left out, oldest first. */
+  countChangesPerDay(q: { sourceId?: number; from: string; to: string; includeMinor?: boolean }): Promise<DayCount[]>;
+  /** The text length of every version of an article, oldest first. */
+  listVersionLengths(articleId: number): Promise<VersionLength[]>;
 
   // --- sources --------------------------------------------------------------------------------------------------
   /** Inserts a source, due for polling at `now`; throws when the slug is taken. */

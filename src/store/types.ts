@@ -231,3 +231,71 @@ export interface SourceSummary extends Source {
   /** New articles per UTC day over the last `days` days, oldest first, zero-filled. */
   newPerDay: Array<{ day: string; count: number }>;
 }
+
+/** How the grouped listings (home page, /articles) are ordered. */
+export type ActivitySort = 'newest' | 'biggest' | 'versions' | 'changes';
+
+/**
+ * Filters and order of the grouped listings: one row per article, made of the article's changes (versions after the
+ * first) that pass the change filters. Without a change filter and with `changedOnly` false, every article is listed
+ * (those without a matching change too).
+ */
+export interface ActivityQuery {
+  sourceId?: number;
+  /** Only changes captured at or after this ISO time. */
+  from?: string;
+  /** Only changes captured before this ISO time. */
+  to?: string;
+  /** Only changes whose headline differs from the previous version's. */
+  headlineChanged?: boolean;
+  /** Only changes of at least this many words (added + removed). */
+  minWords?: number;
+  /** Count minor changes (punctuation, timestamps, counters) too; default false. */
+  includeMinor?: boolean;
+  /** Only articles with at least one matching change (always so when a change filter is set). */
+  changedOnly: boolean;
+  /** ISO time from which a change counts as "today" (changesToday). */
+  todayFrom: string;
+  sort: ActivitySort;
+  limit: number;
+  offset: number;
+}
+
+/** One article of a grouped listing with the figures of its matching changes (zeros and nulls when it has none). */
+export interface ArticleActivity {
+  id: number;
+  url: string;
+  title: string | null;
+  sourceId: number | null;
+  status: ArticleStatus;
+  versionCount: number;
+  firstSeen: string;
+  lastChanged: string | null;
+  /** Matching changes. */
+  changes: number;
+  /** Matching changes captured at or after `todayFrom`. */
+  changesToday: number;
+  /** Matching changes whose headline differs from the previous version's. */
+  headlineChanges: number;
+  /** The newest matching change: its version number, time, words, headline, the previous version's headline, its kind. */
+  latest: {
+    number: number; capturedAt: string; wordsAdded: number; wordsRemoved: number; title: string; previousTitle: string;
+    changeKind: ChangeKind; minorReason: string | null;
+  } | null;
+  /** The matching change with the most words added + removed (the newer one on a tie). */
+  biggest: { number: number; words: number } | null;
+  /** The newest matching change that changed the headline: its version number, the headline before and after. */
+  lastHeadlineChange: { number: number; from: string; to: string } | null;
+}
+
+/** Versions captured on one UTC day ("YYYY-MM-DD"). */
+export interface DayCount {
+  day: string;
+  count: number;
+}
+
+/** A version's size: characters of its text, for the length-over-time line. */
+export interface VersionLength {
+  number: number;
+  chars: number;
+}

@@ -1,4 +1,7 @@
-/** The Express application: pages, diffs, feeds, sources, search, downloads, JSON API, health check, static files, one error handler. */
+/**
+ * The Express application: pages, diffs, feeds, sources, search, downloads, JSON API, health check, static files,
+ * one error handler; responses compressed (brotli or gzip) as the client accepts.
+ */
 import express from 'express';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
@@ -9,17 +12,21 @@ import type { Store } from '../store/index.js';
 import type { WebContext } from './context.js';
 import { errorHandler, notFound, type ErrorLog } from './errors.js';
 import { healthRouter } from './health.js';
+import { compressionMiddleware } from './compress.js';
 import { createHeavyGates } from './heavy.js';
 import { webAssetDir } from './paths.js';
-import { createRenderer } from './render.js';
+import { createRenderer, withRequestPath } from './render.js';
 import { apiRouter } from './routes/api.js';
 import { diffRouter } from './routes/diff.js';
 import { exportsRouter } from './routes/exports.js';
+import { feedPagesRouter } from './routes/feed-pages.js';
 import { feedsRouter } from './routes/feeds.js';
 import { metricsRouter } from './routes/metrics.js';
 import { pagesRouter } from './routes/pages.js';
 import { searchRouter } from './routes/search.js';
 import { sourcesRouter } from './routes/sources.js';
+import { statsRouter } from './routes/stats.js';
+import { trackRouter } from './routes/track.js';
 
 /** What the web app needs: the store, the configuration, and optionally a clock and a logger. */
 export interface AppDeps {
@@ -42,7 +49,11 @@ export interface AppDeps {
   schedulerStatus?: () => SchedulerStatus | null;
 }
 
-const CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+// Scripts only from the site's own files (progressive enhancements in /static; every page works without them).
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/** How long browsers may keep the favicon without asking again. */
+const FAVICON_MAX_AGE = '7d';
 
 /** Creates the web application. It does not listen; call `app.listen()`. */
 export function createApp(deps: AppDeps): express.Express {
@@ -63,8 +74,14 @@ export function createApp(deps: AppDeps): express.Express {
     res.setHeader('Content-Security-Policy', CSP);
     next();
   });
+  app.use(compressionMiddleware());
+  app.use(withRequestPath);
 
   app.use('/static', express.static(webAssetDir('static'), { index: false, maxAge: '1h', fallthrough: true }));
+  // Browsers ask for /favicon.ico whatever the page links; the page links the SVG as well.
+  app.get('/favicon.ico', (_req, res, next) => {
+    res.sendFile('favicon.ico', { root: webAssetDir('static'), maxAge: FAVICON_MAX_AGE }, (err) => { if (err) next(err); });
+  });
 
   app.use(healthRouter({ store: deps.store, log, heavy, ...(deps.schedulerStatus ? { schedulerStatus: deps.schedulerStatus } : {}) }));
 
@@ -72,11 +89,14 @@ export function createApp(deps: AppDeps): express.Express {
   registerStoreGauges(registry, deps.store, now);
   app.use(metricsRouter(registry));
 
+  app.use(trackRouter(ctx));
+  app.use(feedPagesRouter(ctx));
   app.use(pagesRouter(ctx));
   app.use(diffRouter(ctx));
   app.use(feedsRouter(ctx));
   app.use(sourcesRouter(ctx));
   app.use(searchRouter(ctx));
+  app.use(statsRouter(ctx));
   app.use(exportsRouter(ctx));
   app.use('/api', apiRouter(ctx));
 

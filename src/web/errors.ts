@@ -40,7 +40,19 @@ interface StatusLike {
   message?: unknown;
 }
 
-/** Maps any thrown value to a status and a client-safe message naming the module. */
+/**
+ * Names the modules put in front of their error messages ("web: ", "store: ", "sources: "): useful in logs, noise
+ * to a reader, so they are taken off what a client sees.
+ */
+const MODULE_PREFIX = /^(?:(?:web|store|sources|discovery|differ|export|import|extractor|fetcher|scheduler|tracker|versioner|config|worker|serve|regex|metrics|cli): )+/;
+
+/** An error message as shown to a client: without the internal module prefixes, never empty. */
+export function publicMessage(message: string): string {
+  const m = message.replace(MODULE_PREFIX, '');
+  return m === '' ? 'error' : m.charAt(0).toUpperCase() + m.slice(1);
+}
+
+/** Maps any thrown value to a status and a client-safe message naming the module (as logged; see publicMessage). */
 export function describeError(err: unknown): { status: number; message: string; headers: Record<string, string> } {
   if (err instanceof HttpError) return { status: err.status, message: err.message, headers: err.headers };
   const e = (typeof err === 'object' && err !== null ? err : {}) as StatusLike;
@@ -75,10 +87,12 @@ export function errorHandler(render: Renderer, log: ErrorLog): ErrorRequestHandl
     res.removeHeader('ETag');
     res.removeHeader('Last-Modified');
     res.setHeader('Cache-Control', 'no-store');
+    // The module prefix stays in the log line above and in describeError; the client gets the plain sentence.
+    const shown = publicMessage(message);
     if (isJsonPath(req.path)) {
-      res.json({ error: { status, message } });
+      res.json({ error: { status, message: shown } });
       return;
     }
-    res.type('html').send(render('error.njk', { status, title: TITLES[status] ?? 'Error', message }));
+    res.type('html').send(render('error.njk', { status, title: TITLES[status] ?? 'Error', message: shown }));
   };
 }

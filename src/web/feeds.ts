@@ -136,6 +136,20 @@ interface ItemModel {
   link: string;
   date: Date;
   html: string;
+  /** The version's headline differs from the previous one's (the item gets the category "headline-changed"). */
+  headlineChanged?: boolean;
+}
+
+/** The category of the items whose headline changed, for readers that filter on categories. */
+export const HEADLINE_CATEGORY = 'headline-changed';
+
+/**
+ * The plain-text title of a change's item: "Version 3: New headline", or, when the headline changed,
+ * "Version 3: Headline changed: “Old” → “New”" (the "Version N:" start is kept for readers that match on it; curly
+ * quotes, which no format escapes, so that readers showing titles as text or as HTML both show them as typed).
+ */
+export function changeTitle(number: number, previous: string, current: string): string {
+  return previous === current ? `Version ${number}: ${current}` : `Version ${number}: Headline changed: “${previous}” → “${current}”`;
 }
 
 const STAT_FIELDS: ReadonlyArray<keyof DiffStats> = [
@@ -179,7 +193,8 @@ function itemFor(ctx: WebContext, c: Change, base: string, cur: Version | null, 
   const diffHtml = toFeedHtml(diff, { contextParagraphs: 1, maxParagraphs: FEED_MAX_PARAGRAPHS });
   const trimmed = trimRows(diff.rows, 1, FEED_MAX_PARAGRAPHS).some((i) => i.type === 'more');
   return {
-    guid: itemGuid(c.articleId, c.number), title: `Version ${c.number}: ${cur.title}`, link, date,
+    guid: itemGuid(c.articleId, c.number), title: changeTitle(c.number, prev.title, cur.title), link, date,
+    headlineChanged: prev.title !== cur.title,
     html: ctx.render('feed-item.njk', { diffHtml, stats: itemStats(cur.stats, diff.stats), version: cur, link, trimmed, articleUrl: c.articleUrl }),
   };
 }
@@ -254,6 +269,7 @@ export async function renderFeed(ctx: WebContext, scope: FeedScope, format: Feed
       title: xml ? escapeHtmlText(xmlSafe(i.title)) : i.title,
       link: i.link,
       date: i.date,
+      ...(i.headlineChanged ? { category: [{ name: HEADLINE_CATEGORY, term: HEADLINE_CATEGORY }] } : {}),
     };
     if (format === 'rss') item.description = cdataSafe(i.html);
     else item.content = xml ? cdataSafe(i.html) : i.html;

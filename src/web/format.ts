@@ -58,3 +58,28 @@ export function humanAgo(iso: string | null | undefined, now: Date): string {
   if (Math.abs(ms) < 1000) return 'just now';
   return ms > 0 ? `${humanDuration(ms)} ago` : `in ${humanDuration(ms)}`;
 }
+
+/** The start of the UTC day of `d`, as an ISO string ("today" of the listings and charts). */
+export function utcDayStart(d: Date): string {
+  return `${d.toISOString().slice(0, 10)}T00:00:00.000Z`;
+}
+
+/** `days` days after the UTC day "YYYY-MM-DD" (negative: before), as "YYYY-MM-DD". */
+export function addDays(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00.000Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** A date typed in a form ("YYYY-MM-DD", a real calendar day) as the ISO time of its UTC midnight; null otherwise. */
+export function parseDay(s: string): string | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return null;
+  const d = new Date(`${s}T00:00:00.000Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s) ? d.toISOString() : null;
+}
+
+/** A short UTC label for chart axes: "May 1 08:00" (with the year when `year`), "" for an unparsable time. */
+export function shortUtc(iso: string, year = false): string {
+  const d = parseTime(iso);
+  if (!d) return '';
+  const month = d.toLocaleString('en-GB', { month: 'short', timeZone: 'UTC' });
+  return `${month} ${d.getUTCDate()}${year ? ` ${d.getUTCFullYear()}` : ''} ${d.toISOString().slice(11, 16)}`;
+}

@@ -151,7 +151,7 @@ const SCHEMAS: Record<string, JsonObject> = {
   Error: obj({
     error: obj({
       status: int('The HTTP status, repeated.', { minimum: 400, maximum: 599 }),
-      message: str('What went wrong, starting with "web: ".'),
+      message: str('What went wrong, as a plain sentence (without the internal module prefix the logs keep).'),
     }),
   }, 'Every error of the API.'),
   ApiIndex: {

@@ -125,7 +125,10 @@ export function toSideBySide(diff: ArticleDiff): SideBySideView {
   };
 }
 
-/** The inline view model of `diff` ('moved-from' blocks carry the old text unmarked: the kind says it moved). */
+/**
+ * The inline view model of `diff` ('moved-from' blocks carry the old text unmarked: the kind says it moved; a
+ * changed headline is the old one struck through, then the new one: see inlineTitle).
+ */
 export function toInline(diff: ArticleDiff): InlineView {
   const others = moveCounterparts(diff.rows);
   const blocks = diff.rows.map((row, r): InlineBlock => {
@@ -151,5 +154,16 @@ export function toInline(diff: ArticleDiff): InlineView {
     const block: InlineBlock = { kind: row.kind, segments, leftIndex: row.leftIndex, rightIndex: row.rightIndex };
     return withMove(block, row, r, others);
   });
-  return { title: { segments: opsToSegments(diff.title.ops, 'both'), changed: diff.title.changed }, blocks };
+  return { title: { segments: inlineTitle(diff.title), changed: diff.title.changed }, blocks };
+}
+
+/**
+ * The inline headline: unchanged, the headline; changed, the old headline whole (deleted), a space, then the new
+ * one whole (inserted). Headlines are short and read as units, so they are never interleaved word by word.
+ */
+export function inlineTitle(title: ArticleDiff['title']): Segment[] {
+  if (!title.changed) return whole(title.new, null);
+  const out = whole(title.old, 'del');
+  if (title.old && title.new) out.push({ text: ' ', mark: null });
+  return out.concat(whole(title.new, 'ins'));
 }

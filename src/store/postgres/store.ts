@@ -20,10 +20,11 @@ import * as sched from './scheduler-queries.js';
 import * as search from './search.js';
 import * as claims from './claims.js';
 import * as fleet from './fleet.js';
+import * as listings from './listings.js';
 import { checkConsistency } from './consistency.js';
 import type { Backend, ClaimRequest, HostSlot, HostSlotRequest, SingletonLock, Store } from '../store.js';
 import type { OpenStoreOptions } from '../open.js';
-import type { ArticleQuery, ArticleStatus, ChangeQuery, CheckOutcome, NewResponse, NewVersion, SourceInput, SourceUrlState, Validators, VersionContentUpdate } from '../types.js';
+import type { ActivityQuery, ArticleQuery, ArticleStatus, ChangeQuery, CheckOutcome, NewResponse, NewVersion, SourceInput, SourceUrlState, Validators, VersionContentUpdate } from '../types.js';
 import type { ExportSelection, NewArticleRow, NewSourceRow, NewVersionRow } from '../export-types.js';
 import type { SearchQuery } from '../search-terms.js';
 
@@ -223,6 +224,9 @@ export class PostgresStore implements Store {
   searchVersions(q: SearchQuery) { return search.searchVersions(this.db, q); }
   checkSearchIndex() { return search.checkSearchIndex(this.db); }
   rebuildSearchIndex() { return search.rebuildSearchIndex(this.db); }
+  listArticleActivity(q: ActivityQuery) { return listings.listArticleActivity(this.db, q); }
+  countChangesPerDay(q: { sourceId?: number; from: string; to: string; includeMinor?: boolean }) { return listings.countChangesPerDay(this.db, q); }
+  listVersionLengths(articleId: number) { return listings.listVersionLengths(this.db, articleId); }
 
   insertSource(input: SourceInput, now: string) { return sources.insertSource(this.db, input, now); }
   updateSource(id: number, input: Omit<SourceInput, 'slug'>) { return sources.updateSource(this.db, id, input); }

@@ -20,9 +20,10 @@ import * as sched from './scheduler-queries.js';
 import * as search from './search.js';
 import * as claims from './claims.js';
 import * as hosts from './hosts.js';
+import * as listings from './listings.js';
 import { checkConsistency } from './consistency.js';
 import type { Backend, ClaimRequest, HostSlot, HostSlotRequest, SingletonLock, Store } from '../store.js';
-import type { ArticleQuery, ArticleStatus, ChangeQuery, CheckOutcome, NewResponse, NewVersion, SourceInput, SourceUrlState, Validators, VersionContentUpdate } from '../types.js';
+import type { ActivityQuery, ArticleQuery, ArticleStatus, ChangeQuery, CheckOutcome, NewResponse, NewVersion, SourceInput, SourceUrlState, Validators, VersionContentUpdate } from '../types.js';
 import type { ExportSelection, NewArticleRow, NewSourceRow, NewVersionRow } from '../export-types.js';
 import type { SearchQuery } from '../search-terms.js';
 
@@ -183,6 +184,9 @@ export class SqliteStore implements Store {
   searchVersions(q: SearchQuery) { return this.run((db) => search.searchVersions(db, q)); }
   checkSearchIndex() { return this.run((db) => search.checkSearchIndex(db)); }
   rebuildSearchIndex() { return this.run((db) => search.rebuildSearchIndex(db)); }
+  listArticleActivity(q: ActivityQuery) { return this.run((db) => listings.listArticleActivity(db, q)); }
+  countChangesPerDay(q: { sourceId?: number; from: string; to: string; includeMinor?: boolean }) { return this.run((db) => listings.countChangesPerDay(db, q)); }
+  listVersionLengths(articleId: number) { return this.run((db) => listings.listVersionLengths(db, articleId)); }
 
   insertSource(input: SourceInput, now: string) { return this.run((db) => sources.insertSource(db, input, now)); }
   updateSource(id: number, input: Omit<SourceInput, 'slug'>) { return this.run((db) => sources.updateSource(db, id, input)); }

@@ -1,9 +1,12 @@
-/** The diff page: two versions side by side (or inline with ?view=inline), word changes marked with del/ins. */
+/**
+ * The diff page: two versions side by side (or inline with ?view=inline), word changes marked with del/ins,
+ * unchanged paragraphs folded around numbered changes, a summary bar and from/to pickers.
+ */
 import express, { type Router } from 'express';
 import { toInline, toSideBySide } from '../../differ/index.js';
 import { humanGap } from '../format.js';
 import type { WebContext } from '../context.js';
-import { computeDiff } from '../diff-view.js';
+import { bylineChange, computeDiff, foldUnchanged } from '../diff-view.js';
 import { queryString, requireArticle, requireDiffRange } from '../params.js';
 import { articlePath, diffPath, versionPath } from '../paths.js';
 import { feedLinks } from './pages.js';
@@ -21,13 +24,29 @@ export function diffRouter(ctx: WebContext): Router {
     const lo = Math.min(a.number, b.number);
     const hi = Math.max(a.number, b.number);
     const other = view === 'inline' ? 'side' : 'inline';
+    const side = view === 'side' ? toSideBySide(diff) : null;
+    const inline = view === 'inline' ? toInline(diff) : null;
+    const folded = side ? foldUnchanged(side.rows) : foldUnchanged(inline?.blocks ?? []);
+    const versions = await store.listVersionSummaries(article.id);
+    const latest = versions.reduce((n, v) => Math.max(n, v.number), article.versionCount);
     res.type('html').send(render('diff.njk', {
       article, a, b, view, stats: diff.stats,
+      items: folded.items,
+      changeCount: folded.changes,
+      foldedCount: folded.folded,
+      title: diff.title,
+      byline: bylineChange(a, b),
+      intermediate: hi - lo - 1,
+      versionsHref: `${articlePath(article.id)}#versions`,
+      versions: versions.map((v) => ({ number: v.number, capturedAt: v.capturedAt, title: v.title })),
+      compareAction: `${articlePath(article.id)}/compare`,
+      currentHref: b.number !== latest ? diffPath(article.id, a.number === latest ? b.number : a.number, latest, view) : null,
+      latest,
       reversed: a.number > b.number,
       same: a.number === b.number,
       gap: humanGap(a.capturedAt, b.capturedAt),
-      side: view === 'side' ? toSideBySide(diff) : null,
-      inline: view === 'inline' ? toInline(diff) : null,
+      side,
+      inline,
       toggleHref: diffPath(article.id, a.number, b.number, other),
       toggleLabel: other === 'inline' ? 'Inline view' : 'Side-by-side view',
       swapHref: diffPath(article.id, b.number, a.number, view),

@@ -1,4 +1,4 @@
-/** HTML pages: latest changes, an article, one version, and the form to track a URL. */
+/** HTML pages: latest changes (grouped by article), every article, an article, one version (the form to track a URL is routes/track.ts). */
 import express, { type Router } from 'express';
 import { splitParagraphs } from '../../differ/index.js';
 import type { WebContext } from '../context.js';
@@ -6,7 +6,9 @@ import { HttpError } from '../errors.js';
 import { parsePositiveInt, queryString, requireArticle, requireVersion } from '../params.js';
 import { downloadLinks, feedLinks } from '../links.js';
 import { articlePath, diffPath, sourcePath, versionPath } from '../paths.js';
-import { ENABLE_WRITES_HINT, requireAdmin, trackUrl } from '../track.js';
+import { articleTimeline, history, timelineDescription, versionRows } from '../article-view.js';
+import { isFiltered, parseListingFilters, runListing } from '../listing.js';
+import { humanGap } from '../format.js';
 
 /** Changes listed per page on the home page. */
 export const CHANGES_PER_PAGE = 50;
@@ -22,8 +24,24 @@ export function pagesRouter(ctx: WebContext): Router {
   const { store, config, render } = ctx;
   const router = express.Router();
 
+  // The home page: changes grouped by article with filters; `?before=` or `?view=stream` keeps the older
+  // ungrouped stream of every change, newest first (its links stay valid).
   router.get('/', async (req, res) => {
     const rawBefore = queryString(req.query.before);
+    if (rawBefore === undefined && queryString(req.query.view) !== 'stream') {
+      const filters = await parseListingFilters(store, req.query);
+      const [listing, recent, sources] = await Promise.all([
+        runListing(store, '/', filters, ctx.now(), true),
+        filters.page === 1 && !isFiltered(filters) ? store.listRecentArticles(ARTICLES_ON_HOME) : [],
+        store.listSources(),
+      ]);
+      res.type('html').send(render('home.njk', {
+        grouped: true, listing, sources, formAction: '/',
+        articles: recent.map((a) => ({ ...a, href: articlePath(a.id) })),
+        feeds: feedLinks(null, 'Palimpsest: latest changes'),
+      }));
+      return;
+    }
     const before = rawBefore === undefined ? undefined : parsePositiveInt(rawBefore);
     if (before === null) throw new HttpError(400, 'invalid "before" parameter: expected a positive integer');
     const includeMinor = req.query.minor === '1';
@@ -41,27 +59,36 @@ export function pagesRouter(ctx: WebContext): Router {
     }));
     const articles = recent.map((a) => ({ ...a, href: articlePath(a.id) }));
     res.type('html').send(render('home.njk', {
-      changes, older, articles, paged: before !== undefined, feeds: feedLinks(null, 'Palimpsest: latest changes'), includeMinor,
+      grouped: false, changes, older, articles, paged: before !== undefined, feeds: feedLinks(null, 'Palimpsest: latest changes'), includeMinor,
     }));
+  });
+
+  // Every tracked article, with the filters of the home page (a filter on changes lists only articles with one).
+  router.get('/articles', async (req, res) => {
+    const filters = await parseListingFilters(store, req.query);
+    const [listing, sources] = await Promise.all([runListing(store, '/articles', filters, ctx.now(), false), store.listSources()]);
+    res.type('html').send(render('articles.njk', { listing, sources, formAction: '/articles', feeds: feedLinks(null, 'Palimpsest: latest changes') }));
   });
 
   router.get('/articles/:id', async (req, res) => {
     const article = await requireArticle(store, req.params.id);
     const includeMinor = req.query.minor === '1';
-    const [all, checks, source] = await Promise.all([
+    const [all, checks, source, lengths] = await Promise.all([
       store.listVersionSummaries(article.id),
       store.listChecks(article.id, 10),
       article.sourceId === null ? null : store.getSource(article.sourceId),
+      store.listVersionLengths(article.id),
     ]);
     const minorCount = all.filter((v) => v.changeKind === 'minor').length;
-    const versions = all.filter((v) => includeMinor || v.changeKind !== 'minor').map((v) => ({
-      ...v,
-      href: versionPath(article.id, v.number),
-      diffHref: v.number > 1 ? diffPath(article.id, v.number - 1, v.number) : null,
-    })).reverse();
+    // Headline and byline changes are against the version before, minor or not.
+    const versions = versionRows(article.id, all).filter((v) => includeMinor || v.changeKind !== 'minor').reverse();
+    const headlines = history(article.id, all, (v) => v.title);
+    const bylines = history(article.id, all, (v) => v.byline);
     const title = article.title ?? article.url;
     res.type('html').send(render('article.njk', {
-      article, title, versions, checks, includeMinor, minorCount,
+      article, title, versions, checks, includeMinor, minorCount, headlines, bylines,
+      timeline: all.length ? articleTimeline(all, lengths) : null,
+      timelineDesc: timelineDescription(all, headlines.length - 1),
       source: source ? { name: source.name, href: sourcePath(source.slug) } : null,
       downloads: downloadLinks({ articleId: article.id }),
       maxIntervalS: config.scheduler.maxIntervalS,
@@ -84,8 +111,12 @@ export function pagesRouter(ctx: WebContext): Router {
     const article = await requireArticle(store, req.params.id);
     const version = await requireVersion(store, article, req.params.n);
     const n = version.number;
+    const prev = n > 1 ? await store.getVersion(article.id, n - 1) : null;
     res.type('html').send(render('version.njk', {
       article, version,
+      previousTitle: prev && prev.title !== version.title ? prev.title : null,
+      previousByline: prev && (prev.byline ?? '') !== (version.byline ?? '') ? { value: prev.byline } : null,
+      gap: prev ? humanGap(prev.capturedAt, version.capturedAt) : null,
       paragraphs: splitParagraphs(version.text),
       articleHref: articlePath(article.id),
       prevHref: n > 1 ? versionPath(article.id, n - 1) : null,
@@ -94,17 +125,6 @@ export function pagesRouter(ctx: WebContext): Router {
       apiHref: `/api/articles/${article.id}/versions/${n}`,
       feeds: feedLinks(article.id, `Palimpsest: changes to ${article.title ?? article.url}`),
     }));
-  });
-
-  router.get('/track', (_req, res) => {
-    res.type('html').send(render('track.njk', { enabled: Boolean(config.adminToken), hint: ENABLE_WRITES_HINT }));
-  });
-
-  router.post('/track', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    requireAdmin(config.adminToken, typeof body.token === 'string' ? body.token : undefined, false);
-    const { article, created } = await trackUrl(store, body.url, ctx.now());
-    res.redirect(303, `${articlePath(article.id)}?added=${created ? '1' : '0'}`);
   });
 
   return router;

@@ -7,6 +7,7 @@ import type { WebContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import { queryString } from '../params.js';
 import { articlePath, diffPath, sourcePath, versionPath } from '../paths.js';
+import { passageHistories } from '../search-history.js';
 import { highlightSegments, MAX_Q_LENGTH, parseSearchText, parseSourceFilter, runSearch, type SearchText } from '../search.js';
 
 /** Results per page of the search page. */
@@ -45,13 +46,15 @@ export function searchRouter(ctx: WebContext): Router {
     }
     await ctx.heavy.compute.enter(res);
     const page = await runSearch(store, text, { source, cursor, limit: SEARCH_RESULTS_PER_PAGE });
-    const results = page.hits.map((h) => ({
+    const histories = await passageHistories(store, page.hits);
+    const results = page.hits.map((h, i) => ({
       ...h,
       articleHref: articlePath(h.articleId),
       versionHref: versionPath(h.articleId, h.versionNumber),
       diffHref: h.versionNumber > 1 ? diffPath(h.articleId, h.versionNumber - 1, h.versionNumber) : null,
       titleSegments: highlightSegments(h.title.text ? h.title : { text: h.articleTitle ?? h.articleUrl, highlights: [] }),
       snippetSegments: highlightSegments(h.snippet),
+      history: histories[i] ?? null,
     }));
     res.type('html').send(render('search.njk', {
       ...common,

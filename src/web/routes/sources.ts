@@ -4,14 +4,17 @@ import type { WebContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import { parsePositiveInt, queryString, requireSource } from '../params.js';
 import { downloadLinks, sourceFeedLinks } from '../links.js';
-import { articlePath, diffPath, sourcePath } from '../paths.js';
+import { articlePath, sourcePath } from '../paths.js';
+import { utcDayStart } from '../format.js';
+import { listingRows } from '../listing.js';
+import { statsCharts, STATS_DAYS } from '../stats.js';
 import { sourceSettings, sourceUrls } from '../source-json.js';
 import { SOURCE_DAYS } from './api-sources.js';
 
 /** Articles listed per page on a source's page. */
 export const SOURCE_ARTICLES_PER_PAGE = 50;
 
-/** Changes listed on a source's page. */
+/** Changed articles listed on a source's page (one row each, newest change first). */
 export const SOURCE_CHANGES = 20;
 
 /** The largest daily count (at least 1, the scale of the per-day bars). */
@@ -38,22 +41,24 @@ export function sourcesRouter(ctx: WebContext): Router {
     const rawBefore = queryString(req.query.before);
     const before = rawBefore === undefined ? undefined : parsePositiveInt(rawBefore);
     if (before === null) throw new HttpError(400, 'invalid "before" parameter: expected a positive integer');
-    const [rows, recent] = await Promise.all([
+    const [rows, recent, charts] = await Promise.all([
       store.queryArticles({ sourceId: source.id, beforeId: before, limit: SOURCE_ARTICLES_PER_PAGE + 1 }),
-      store.listChanges({ sourceId: source.id, changesOnly: true, limit: SOURCE_CHANGES }),
+      store.listArticleActivity({
+        sourceId: source.id, changedOnly: true, todayFrom: utcDayStart(ctx.now()), sort: 'newest', limit: SOURCE_CHANGES, offset: 0,
+      }),
+      statsCharts(store, ctx.now(), source.id),
     ]);
     const page = rows.slice(0, SOURCE_ARTICLES_PER_PAGE);
     const last = page[page.length - 1];
     const home = sourcePath(source.slug);
-    const changes = recent.map((c) => ({
-      ...c, articleHref: articlePath(c.articleId), href: diffPath(c.articleId, c.number - 1, c.number),
-    }));
+    // The latest changes, one row per article (as on the home page, with headline changes old → new).
+    const changes = listingRows(recent);
     res.type('html').send(render('source.njk', {
       source,
       settings: sourceSettings(source),
       maxPerDay: maxOf(source.newPerDay),
       articles: page.map((a) => ({ ...a, href: articlePath(a.id) })),
-      changes,
+      changes, charts, statsDays: STATS_DAYS, changesHref: `/?source=${encodeURIComponent(source.slug)}`,
       paged: before !== undefined,
       firstHref: `${home}#articles`,
       older: rows.length > SOURCE_ARTICLES_PER_PAGE && last ? `${home}?before=${last.id}#articles` : null,
