@@ -34,4 +34,6 @@ if (process.env.PALIMPSEST_TEST_PG) {
   process.stderr.write('PostgreSQL tests skipped: PALIMPSEST_TEST_PG is not set (bash scripts/pg-test-cluster.sh starts a test cluster)\n');
 }
 
-export default { projects, testTimeout: 60000 };
+// Two workers even on a two-core machine: much of the suite waits on child processes, servers and Chromium (which
+// run on the other core), so one worker (Jest's default there) leaves a core idle for most of the run.
+export default { projects, testTimeout: 60000, maxWorkers: 2 };
