@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- <name>...]`: runs the benchmarks in bench/ one after the other, each printing its table under
- * a header. With names (extract, nesting, differ, fetch, fleet, export) only those run, in the order given; without, all that
+ * a header. With names (cli, extract, nesting, differ, fetch, fleet, export) only those run, in the order given; without, all that
  * exist. The export bench generates 100,000 versions and is the slowest; fleet starts real worker processes.
  */
 import fs from 'node:fs';
@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** Every benchmark, in the default order (fast ones first). */
-const BENCHES = ['extract', 'nesting', 'differ', 'fetch', 'fleet', 'export'];
+const BENCHES = ['cli', 'extract', 'nesting', 'differ', 'fetch', 'fleet', 'export'];
 
 interface BenchModule {
   run(): Promise<void>;

@@ -1,5 +1,4 @@
 /** The CLI commands that work on tracked articles: track, check, migrate. */
-import fs from 'node:fs';
 import { parseArticleUrl } from '../common/urls.js';
 import { checkMany } from '../scheduler/run.js';
 import { checkClaimed } from '../scheduler/claimed.js';
@@ -104,9 +103,4 @@ export async function migrateCommand(g: GlobalOptions): Promise<number> {
       : `database is up to date (schema version ${version})\n`);
     return 0;
   }, { migrate: false });
-}
-
-/** Reads a whole file, or standard input for '-' or no name. */
-export function readInput(file: string | undefined): string {
-  return fs.readFileSync(!file || file === '-' ? 0 : file, 'utf8');
 }

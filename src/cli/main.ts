@@ -1,16 +1,22 @@
 #!/usr/bin/env node
 /** The `palimpsest` command line. */
 import { Command, Option } from 'commander';
-import { ConfigError } from '../config/index.js';
-import { checkCommand, migrateCommand, trackCommand } from './commands.js';
 import type { GlobalOptions } from './context.js';
-import { doctorCommand } from './doctor.js';
-import { exportCommand, importCommand } from './export-commands.js';
-import { reextractCommand } from './reextract.js';
-import { serveCommand } from './serve.js';
-import { sourceAddCommand, sourceListCommand, sourcePollCommand, sourceRemoveCommand, sourceSyncCommand, type SourceAddOptions } from './source-commands.js';
-import { diffCommand, extractCommand } from './tools.js';
-import { workerCommand } from './worker.js';
+import type { SourceAddOptions } from './source-commands.js';
+
+// Each command's module is imported when the command runs, not before: `palimpsest --help` or a diff of two files
+// then never loads the store drivers, the fetcher, the web app or the extractor.
+const commands = {
+  main: () => import('./commands.js'),
+  doctor: () => import('./doctor.js'),
+  exports: () => import('./export-commands.js'),
+  reextract: () => import('./reextract.js'),
+  serve: () => import('./serve.js'),
+  sources: () => import('./source-commands.js'),
+  extract: () => import('./extract-command.js'),
+  diff: () => import('./diff-command.js'),
+  worker: () => import('./worker.js'),
+};
 
 const program = new Command();
 program
@@ -30,25 +36,25 @@ program.command('serve')
   .option('--port <port>', 'HTTP port (default 8080)')
   .option('--host <host>', 'address to listen on (default 127.0.0.1)')
   .option('--no-scheduler', 'serve only; do not check articles in the background')
-  .action(async (opts: { port?: string; host?: string; scheduler?: boolean }) => { exitCode = await serveCommand(globals(), opts); });
+  .action(async (opts: { port?: string; host?: string; scheduler?: boolean }) => { exitCode = await (await commands.serve()).serveCommand(globals(), opts); });
 
 program.command('worker')
   .description('check articles and poll sources, claiming work in the shared database (run any number, on any machines)')
   .option('--port <port>', 'serve /healthz and /metrics on this port (0: any free port)')
   .option('--host <host>', 'address for --port (default 127.0.0.1)')
-  .action(async (opts: { port?: string; host?: string }) => { exitCode = await workerCommand(globals(), opts); });
+  .action(async (opts: { port?: string; host?: string }) => { exitCode = await (await commands.worker()).workerCommand(globals(), opts); });
 
 program.command('track')
   .description('start tracking articles; prints their ids')
   .argument('<url...>', 'article URLs')
-  .action(async (urls: string[]) => { exitCode = await trackCommand(globals(), urls); });
+  .action(async (urls: string[]) => { exitCode = await (await commands.main()).trackCommand(globals(), urls); });
 
 program.command('check')
   .description('check articles now (by default the ones that are due) and print a summary')
   .argument('[article...]', 'article ids or URLs')
   .option('--all', 'check every active or paused article')
   .option('--concurrency <n>', 'checks at the same time')
-  .action(async (targets: string[], opts: { all?: boolean; concurrency?: string }) => { exitCode = await checkCommand(globals(), targets, opts); });
+  .action(async (targets: string[], opts: { all?: boolean; concurrency?: string }) => { exitCode = await (await commands.main()).checkCommand(globals(), targets, opts); });
 
 program.command('extract')
   .description('run the extractor on HTML files (or - for stdin) and print JSON; --jsonl for one object per file')
@@ -56,13 +62,13 @@ program.command('extract')
   .option('--url <url>', 'the page URL (for relative links and site rules)')
   .option('--jsonl', 'print one JSON object per file, with a "file" field')
   .option('--explain', 'report why each element and text block was kept or dropped, and the chosen body container (with --jsonl: an "explain" field)')
-  .action((files: string[], opts: { url?: string; jsonl?: boolean; explain?: boolean }) => { exitCode = extractCommand(files, opts); });
+  .action(async (files: string[], opts: { url?: string; jsonl?: boolean; explain?: boolean }) => { exitCode = (await commands.extract()).extractCommand(files, opts); });
 
 program.command('reextract')
   .description('re-derive stored versions from their raw responses with the current extractor, merging versions that became identical')
   .argument('[article...]', 'article ids')
   .option('--all', 'every article')
-  .action(async (targets: string[], opts: { all?: boolean }) => { exitCode = await reextractCommand(globals(), targets, opts); });
+  .action(async (targets: string[], opts: { all?: boolean }) => { exitCode = await (await commands.reextract()).reextractCommand(globals(), targets, opts); });
 
 program.command('diff')
   .description('diff two text files, or two versions of a tracked article with --article')
@@ -72,7 +78,7 @@ program.command('diff')
   .option('--article <id>', 'diff versions <old> and <new> of this tracked article')
   .option('--color', 'colour the text output (default: when stdout is a terminal)')
   .option('--no-color', 'never colour the text output')
-  .action(async (a: string, b: string, opts: { format?: string; article?: string; color?: boolean }) => { exitCode = await diffCommand(globals(), a, b, opts); });
+  .action(async (a: string, b: string, opts: { format?: string; article?: string; color?: boolean }) => { exitCode = await (await commands.diff()).diffCommand(globals(), a, b, opts); });
 
 const source = program.command('source').description('manage sources: feeds, sitemaps and front pages whose new articles are tracked');
 source.command('add')
@@ -87,15 +93,15 @@ source.command('add')
   .option('--interval <seconds>', 'seconds between polls (default 600, at least 60)')
   .option('--slug <slug>', 'identifier (default: derived from the name)')
   .option('--strip-param <name...>', 'extra query parameters to strip (name, or prefix*)')
-  .action(async (name: string, opts: SourceAddOptions) => { exitCode = await sourceAddCommand(globals(), name, opts); });
+  .action(async (name: string, opts: SourceAddOptions) => { exitCode = await (await commands.sources()).sourceAddCommand(globals(), name, opts); });
 source.command('list').description('list sources: kind, URLs, articles tracked, last poll, last error')
-  .option('--json', 'print JSON').action(async (opts: { json?: boolean }) => { exitCode = await sourceListCommand(globals(), opts); });
+  .option('--json', 'print JSON').action(async (opts: { json?: boolean }) => { exitCode = await (await commands.sources()).sourceListCommand(globals(), opts); });
 source.command('remove').description('remove a source (its articles stay tracked)').argument('<slug>')
-  .action(async (slug: string) => { exitCode = await sourceRemoveCommand(globals(), slug); });
+  .action(async (slug: string) => { exitCode = await (await commands.sources()).sourceRemoveCommand(globals(), slug); });
 source.command('sync').description('create or update the sources of a YAML or JSON file').argument('<file>')
-  .action(async (file: string) => { exitCode = await sourceSyncCommand(globals(), file); });
+  .action(async (file: string) => { exitCode = await (await commands.sources()).sourceSyncCommand(globals(), file); });
 source.command('poll').description('poll sources now (all by default) and print what was found').argument('[slug...]')
-  .action(async (slugs: string[]) => { exitCode = await sourcePollCommand(globals(), slugs); });
+  .action(async (slugs: string[]) => { exitCode = await (await commands.sources()).sourcePollCommand(globals(), slugs); });
 
 program.command('export')
   .description('export articles with every version: jsonl (lossless, re-importable), csv (a row per version with change statistics), warc (WARC 1.1 + CDXJ index) or wacz')
@@ -104,7 +110,7 @@ program.command('export')
   .option('--source <slug>', 'only the articles of this source')
   .option('--output <file>', 'output file, or - for stdout (default for jsonl and csv; a name ending .gz is gzipped); required for warc and wacz')
   .option('--no-checks', "jsonl: leave out each article's check log")
-  .action(async (opts: { format?: string; article?: string; source?: string; output?: string; checks?: boolean }) => { exitCode = await exportCommand(globals(), opts); });
+  .action(async (opts: { format?: string; article?: string; source?: string; output?: string; checks?: boolean }) => { exitCode = await (await commands.exports()).exportCommand(globals(), opts); });
 
 program.command('import')
   .description('import a JSON Lines export (plain or gzip, - for stdin) in one transaction: on any failure nothing is imported')
@@ -112,22 +118,22 @@ program.command('import')
   .option('--skip-bad', 'skip invalid lines (each reported with its number) instead of stopping at the first')
   .addOption(new Option('--existing <policy>', 'articles whose URL is already in the database: refuse the import, or skip them').choices(['refuse', 'skip']).default('refuse'))
   .option('--max-line-mib <n>', 'longest line read, in MiB (default 64); a longer line stops the import with its number')
-  .action(async (file: string, opts: { skipBad?: boolean; existing?: string; maxLineMib?: string }) => { exitCode = await importCommand(globals(), file, opts); });
+  .action(async (file: string, opts: { skipBad?: boolean; existing?: string; maxLineMib?: string }) => { exitCode = await (await commands.exports()).importCommand(globals(), file, opts); });
 
 program.command('doctor')
   .description('examine the database: integrity, search index, counts, the oldest due article, hosts deferred; exit code 1 on a problem')
   .option('--json', 'print the report as JSON')
-  .action(async (opts: { json?: boolean }) => { exitCode = await doctorCommand(globals(), opts); });
+  .action(async (opts: { json?: boolean }) => { exitCode = await (await commands.doctor()).doctorCommand(globals(), opts); });
 
 program.command('migrate')
   .description('apply pending database migrations')
-  .action(async () => { exitCode = await migrateCommand(globals()); });
+  .action(async () => { exitCode = await (await commands.main()).migrateCommand(globals()); });
 
 try {
   await program.parseAsync(process.argv);
   process.exitCode = exitCode;
 } catch (err) {
-  const msg = err instanceof ConfigError ? err.message : (err as Error).message;
-  process.stderr.write(`palimpsest: ${msg}\n`);
+  // A configuration error and any other failure are reported alike: the message says what to fix.
+  process.stderr.write(`palimpsest: ${(err as Error).message}\n`);
   process.exitCode = 1;
 }

@@ -1,10 +1,8 @@
-/** The CLI commands that work on files: extract and diff. */
+/** The CLI command `extract`: the extractor on HTML files. */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { extract, type Extracted } from '../extractor/index.js';
-import { diffArticles, diffTexts, splitParagraphs, toUnifiedText } from '../differ/index.js';
-import { commandConfig, withStore, type GlobalOptions } from './context.js';
-import { readInput } from './commands.js';
+import { readInput } from './input.js';
 
 /** Options of `extract`. */
 export interface ExtractOptions {
@@ -71,44 +69,4 @@ export function explainReport(e: Extracted): string {
     out.push(`${entry.kept ? 'KEEP' : 'DROP'} ${what.padEnd(7)} ${String(entry.chars).padStart(6)}  ${entry.element}  ${entry.reason}  ${JSON.stringify(entry.text)}`);
   }
   return `${out.join('\n')}\n`;
-}
-
-/** Options of `diff`. */
-export interface DiffOptions {
-  format?: string;
-  article?: string;
-  color?: boolean;
-}
-
-/** `diff <old.txt> <new.txt>` or `diff --article <id> <a> <b>`: prints the differ's output. */
-export async function diffCommand(g: GlobalOptions, a: string, b: string, opts: DiffOptions): Promise<number> {
-  const format = opts.format ?? 'text';
-  if (format !== 'json' && format !== 'text') {
-    process.stderr.write(`palimpsest diff: --format must be json or text, not ${format}\n`);
-    return 2;
-  }
-  let diff;
-  if (opts.article) {
-    const articleId = Number(opts.article);
-    const found = await withStore(commandConfig(g), async (store) => {
-      const article = Number.isSafeInteger(articleId) ? await store.getArticle(articleId) : null;
-      if (!article) return { error: `no article ${opts.article}` };
-      const version = (n: string) => (Number.isSafeInteger(Number(n)) ? store.getVersion(article.id, Number(n)) : Promise.resolve(null));
-      const va = await version(a);
-      const vb = await version(b);
-      if (!va || !vb) return { error: `article ${article.id} has versions 1 to ${article.versionCount}` };
-      return { va, vb };
-    });
-    if ('error' in found) {
-      process.stderr.write(`palimpsest diff: ${found.error}\n`);
-      return 2;
-    }
-    const { va, vb } = found;
-    diff = diffArticles({ title: va.title, paragraphs: splitParagraphs(va.text) }, { title: vb.title, paragraphs: splitParagraphs(vb.text) });
-  } else {
-    diff = diffTexts(readInput(a), readInput(b));
-  }
-  if (format === 'json') process.stdout.write(`${JSON.stringify(diff, null, 2)}\n`);
-  else process.stdout.write(toUnifiedText(diff, { color: opts.color ?? Boolean(process.stdout.isTTY) }));
-  return 0;
 }
