@@ -358,6 +358,12 @@ describe('toUnifiedText', () => {
     expect(toUnifiedText(d, { color: false, contextParagraphs: 0 })).toBe('Alpha [-beta-]{+delta+} gamma.\n\n… 1 unchanged paragraph …\n\n[-Gone now.-]\n');
   });
 
+  it('shows a changed headline whole, old then new, never interleaved (as the feed does)', () => {
+    const h = diffArticles({ title: 'Minister resigns after inquiry', paragraphs: ['Same text.'] }, { title: 'Minister quits after inquiry', paragraphs: ['Same text.'] });
+    expect(toUnifiedText(h, { color: false })).toContain('Title: [-Minister resigns after inquiry-] {+Minister quits after inquiry+}');
+    expect(toFeedHtml(h)).toMatch(/Headline:<\/strong> <del[^>]*>Minister resigns after inquiry<\/del> <ins[^>]*>Minister quits after inquiry<\/ins>/);
+  });
+
   it('uses ANSI colours when asked, and neutralises control characters from the text', () => {
     const out = toUnifiedText(diffTexts('plain', 'plain \x1b[2J evil'), { color: true });
     expect(out).toContain('\x1b[32m');

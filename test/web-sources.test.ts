@@ -183,7 +183,7 @@ describe('source feeds', () => {
     expect(headline.title).toBe('Version 2: Headline changed: “Harbour bridge to close for repairs” → “Harbour bridge closure postponed”');
     expect(headline.link).toBe(`https://palimpsest.example/articles/${src.headline}/diff/1/2`);
     expect(headline.description).toContain('the headline changed');
-    expect(headline.description).toMatch(/Headline:.*<del[^>]*>to close for repairs<\/del>/);
+    expect(headline.description).toMatch(/Headline:.*<del[^>]*>Harbour bridge to close for repairs<\/del> <ins[^>]*>Harbour bridge closure postponed<\/ins>/);
     const v3 = doc.rss.channel.item[1]!;
     expect(v3.description).toMatch(/Version 3, captured <time datetime="[^"]+">[^<]+ UTC<\/time>: <strong[^>]*>\+1<\/strong> word added, <strong[^>]*>−1<\/strong> removed\./);
     expect(v3.description).toContain('Paragraphs: 1 changed, 0 added, 0 removed, 0 moved. Sentences: 0 added, 0 deleted, 1 edited, 0 moved.');

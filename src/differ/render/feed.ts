@@ -4,7 +4,7 @@
  * some context.
  */
 import type { ArticleDiff, DiffRow } from '../types.js';
-import { moveCounterparts, opsToSegments, type Segment } from './view.js';
+import { inlineTitle, moveCounterparts, opsToSegments, type Segment } from './view.js';
 import { moreLabel, moveDirection, trimRows, unchangedLabel } from './trim.js';
 
 /** Options of {@link toFeedHtml}. */
@@ -72,7 +72,8 @@ export function toFeedHtml(diff: ArticleDiff, opts: FeedHtmlOptions = {}): strin
   const others = moveCounterparts(diff.rows);
   const parts: string[] = [];
   if (diff.title.changed) {
-    const title = opsToSegments(diff.title.ops, 'both').map(segmentHtml).join('');
+    // Old headline whole, then the new one whole: a headline reads as a unit, never interleaved word by word.
+    const title = inlineTitle(diff.title).map(segmentHtml).join('');
     parts.push(para(STYLE.p, `<strong>Headline:</strong> ${title}`));
   }
   for (const item of trimRows(diff.rows, opts.contextParagraphs ?? 1, opts.maxParagraphs ?? 40)) {

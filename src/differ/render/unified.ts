@@ -4,7 +4,7 @@
  * in the article text are replaced so that untrusted text cannot drive the terminal.
  */
 import type { ArticleDiff, DiffRow } from '../types.js';
-import { moveCounterparts, opsToSegments, type Segment } from './view.js';
+import { inlineTitle, moveCounterparts, opsToSegments, type Segment } from './view.js';
 import { moreLabel, trimRows, unchangedLabel } from './trim.js';
 
 /** Options of {@link toUnifiedText}. */
@@ -59,7 +59,8 @@ export function toUnifiedText(diff: ArticleDiff, opts: UnifiedTextOptions): stri
   const color = opts.color;
   const others = moveCounterparts(diff.rows);
   const blocks: string[] = [];
-  const title = opsToSegments(diff.title.ops, 'both').map((s) => segmentText(s, color)).join('');
+  // A changed headline is the old one whole, then the new one whole (inlineTitle), as on the web and in feeds.
+  const title = inlineTitle(diff.title).map((s) => segmentText(s, color)).join('');
   if (title) blocks.push(`${note('Title:', color)} ${title}`);
   const context = opts.contextParagraphs ?? Infinity;
   const items = trimRows(diff.rows, Number.isFinite(context) ? context : diff.rows.length, Infinity);
