@@ -4,7 +4,10 @@
  * (temporary files, timed including process start), on
  *  - every consecutive version pair of the corpus revisions ($PALIMPSEST_CORPUS, default ../shared/corpus),
  *  - a generated 20,000-word live blog with 10 % of its paragraphs edited,
- *  - two unrelated generated 5,000-word articles (and the same two texts without paragraph breaks).
+ *  - two unrelated generated 5,000-word articles (and the same two texts without paragraph breaks),
+ *  - live pages of 20,000 and 50,000 words built from paragraphs of many different real corpus articles, and their
+ *    next versions with paragraphs rewritten, edited, added and moved at random, and two unrelated 5,000-word
+ *    texts made of real articles (our differ also timed cold: its first call in a fresh process).
  * Inputs are generated from a seeded PRNG, so every run measures the same texts. Prints ms per pair, the ratio of
  * ours to each other tool (below 1 = ours is faster) and the number of changed words each reports.
  */
@@ -120,18 +123,124 @@ export function unrelated(): [Pair, Pair] {
   ];
 }
 
-function corpusPairs(): Pair[] {
-  const root = corpusDir();
+/**
+ * Paragraphs of the corpus's real article texts (the expected bodies of `extraction/` and the last version of each
+ * `revisions/` article), grouped by article in a fixed order, or [] without a corpus.
+ */
+export function corpusArticles(root: string = corpusDir()): string[][] {
+  const out: string[][] = [];
+  const ext = path.join(root, 'extraction');
+  if (fs.existsSync(ext)) {
+    for (const id of fs.readdirSync(ext).sort()) {
+      const file = path.join(ext, id, 'truth.json');
+      if (fs.existsSync(file)) out.push(paragraphsOf((JSON.parse(fs.readFileSync(file, 'utf8')) as { body: string }).body));
+    }
+  }
+  for (const { folder, versions } of revisionFolders(root)) {
+    const last = versions[versions.length - 1];
+    if (last) out.push(paragraphsOf(fs.readFileSync(path.join(folder, last), 'utf8')));
+  }
+  return out.filter((a) => a.length > 0);
+}
+
+/** Every article folder of the corpus's `revisions/`, with its version files (v1.txt, v2.txt, ...) in order. */
+function revisionFolders(root: string): Array<{ article: string; folder: string; versions: string[] }> {
   const dir = path.join(root, 'revisions');
   if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .sort()
+    .map((article) => ({ article, folder: path.join(dir, article) }))
+    .filter(({ folder }) => fs.statSync(folder).isDirectory())
+    .map(({ article, folder }) => ({
+      article,
+      folder,
+      versions: fs
+        .readdirSync(folder)
+        .filter((f) => /^v\d+\.txt$/.test(f))
+        .sort((x, y) => Number(x.slice(1, -4)) - Number(y.slice(1, -4))),
+    }));
+}
+
+const paragraphsOf = (text: string): string[] =>
+  text
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0);
+
+const wordCount = (p: string): number => p.split(/\s+/).length;
+
+/** Fisher-Yates with the given PRNG (a new array). */
+function shuffled<T>(xs: readonly T[], r: () => number): T[] {
+  const out = [...xs];
+  for (let k = out.length - 1; k > 0; k--) {
+    const j = Math.floor(r() * (k + 1));
+    [out[k], out[j]] = [out[j] as T, out[k] as T];
+  }
+  return out;
+}
+
+/**
+ * A live page of about `words` words whose paragraphs come from many different real articles (shuffled), and its
+ * next version: about 5 % of paragraphs rewritten (replaced by a paragraph of another article), 5 % lightly edited
+ * (one to three words replaced by words of other articles), three new paragraphs at the top and two in the middle,
+ * three moved elsewhere. Seeded, so every run measures the same texts.
+ */
+export function realLivePage(articles: readonly string[][], words: number, seed: number): Pair {
+  const r = rng(seed);
+  const pool = shuffled(articles.flat(), r);
+  const old: string[] = [];
+  let total = 0;
+  while (total < words && pool.length > 0) {
+    const p = pool.pop() as string;
+    old.push(p);
+    total += wordCount(p);
+  }
+  const donorWords = pool.slice(0, 200).flatMap((p) => p.split(/\s+/));
+  const fresh = (): string => pool.pop() ?? (old[Math.floor(r() * old.length)] as string);
+  const next = old.map((p) => {
+    const x = r();
+    if (x < 0.05) return fresh();
+    if (x < 0.1) {
+      const w = p.split(' ');
+      for (let k = 0; k < 1 + Math.floor(r() * 3); k++) w[Math.floor(r() * w.length)] = donorWords[Math.floor(r() * donorWords.length)] as string;
+      return w.join(' ');
+    }
+    return p;
+  });
+  for (let k = 0; k < 3; k++) {
+    const [moved] = next.splice(Math.floor(r() * next.length), 1);
+    next.splice(Math.floor(r() * next.length), 0, moved as string);
+  }
+  next.splice(Math.floor(next.length / 2), 0, fresh(), fresh());
+  next.unshift(fresh(), fresh(), fresh());
+  const label = `${Math.round(total / 1000)},000`;
+  return { name: `live page of real articles, ${label} words, 10 % rewritten/edited, 5 added, 3 moved`, a: old.join('\n\n'), b: next.join('\n\n') };
+}
+
+/** Two unrelated texts of about `words` words each, made of whole real articles (different ones on each side). */
+export function realUnrelated(articles: readonly string[][], words: number, seed: number): Pair {
+  const r = rng(seed);
+  const order = shuffled(articles, r);
+  const take = (): string[] => {
+    const out: string[] = [];
+    let total = 0;
+    while (total < words && order.length > 0) {
+      for (const p of order.pop() as string[]) {
+        out.push(p);
+        total += wordCount(p);
+      }
+    }
+    return out;
+  };
+  const a = take();
+  const b = take();
+  return { name: `two unrelated real texts, ${Math.round(words / 1000)},000 words each`, a: a.join('\n\n'), b: b.join('\n\n') };
+}
+
+function corpusPairs(): Pair[] {
   const pairs: Pair[] = [];
-  for (const article of fs.readdirSync(dir).sort()) {
-    const folder = path.join(dir, article);
-    if (!fs.statSync(folder).isDirectory()) continue;
-    const versions = fs
-      .readdirSync(folder)
-      .filter((f) => /^v\d+\.txt$/.test(f))
-      .sort((x, y) => Number(x.slice(1, -4)) - Number(y.slice(1, -4)));
+  for (const { article, folder, versions } of revisionFolders(corpusDir())) {
     for (let k = 1; k < versions.length; k++) {
       pairs.push({
         name: `${article}/${versions[k]}`,
@@ -274,6 +383,13 @@ function fmt(ms: number | undefined): string {
   return ms < 1 ? ms.toFixed(3) : ms < 100 ? ms.toFixed(2) : ms.toFixed(0);
 }
 
+/** Prints `lines` under `header` in aligned columns (the first left-aligned, the others right-aligned). */
+function writeTable(header: string[], lines: string[][]): void {
+  const widths = header.map((h, k) => Math.max(h.length, ...lines.map((l) => (l[k] as string).length)));
+  const line = (cells: string[]): string => cells.map((c, k) => (k === 0 ? c.padEnd(widths[k] as number) : c.padStart(widths[k] as number))).join('  ');
+  process.stdout.write(`${line(header)}\n${line(widths.map((w) => '-'.repeat(w)))}\n${lines.map(line).join('\n')}\n`);
+}
+
 function printTable(rows: Row[], tools: Tool[]): void {
   const header = ['input', ...tools.map((t) => `${t.name} ms`), ...tools.slice(1).map((t) => `ours/${t.name}`), ...tools.map((t) => `${t.name} words`)];
   const lines = rows.map((row) => {
@@ -294,9 +410,7 @@ function printTable(rows: Row[], tools: Tool[]): void {
       }),
     ];
   });
-  const widths = header.map((h, k) => Math.max(h.length, ...lines.map((l) => (l[k] as string).length)));
-  const line = (cells: string[]): string => cells.map((c, k) => (k === 0 ? c.padEnd(widths[k] as number) : c.padStart(widths[k] as number))).join('  ');
-  process.stdout.write(`${line(header)}\n${line(widths.map((w) => '-'.repeat(w)))}\n${lines.map(line).join('\n')}\n`);
+  writeTable(header, lines);
 }
 
 /**
@@ -349,6 +463,7 @@ export async function run(): Promise<void> {
   }
   // jsdiff and diff-match-patch take seconds on this one and add nothing: they are left out.
   rows.push({ label: apartFlat.name, cells: new Map([['ours', time(ours, apartFlat, 7, OURS_WARMUP_MS)], ['git', time(git, apartFlat, 5)]]) });
+  const real = realRows();
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   tmp = undefined;
 
@@ -368,7 +483,99 @@ export async function run(): Promise<void> {
     if (mine && g) goals.push(`${label}: no slower than git: ${mine.ms <= g.ms ? 'met' : 'NOT met'} (${fmt(mine.ms)} vs ${fmt(g.ms)} ms)`);
     if (mine && j) goals.push(`${label}: >= 100x faster than jsdiff: ${j.ms / mine.ms >= 100 ? 'met' : 'NOT met'} (${j.gaveUp ? 'over ' : ''}${(j.ms / mine.ms).toFixed(0)}x)`);
   }
+  if (real.length > 0) {
+    process.stdout.write(
+      `\nDiffer on texts built from many real corpus articles (ms per pair; "warm" is the median after warm-up, "cold" the first call in a fresh process, median of ${COLD_RUNS} processes, process start not counted; git includes its process start; jsdiff once, giving up after ${JSDIFF_LIMIT_MS / 1000} s)\n\n`,
+    );
+    printRealTable(real);
+    for (const row of real) {
+      const g = row.git.ms;
+      goals.push(`${row.label}: warm no slower than git: ${row.warm.ms <= g ? 'met' : 'NOT met'} (${fmt(row.warm.ms)} vs ${fmt(g)} ms)`);
+    }
+  } else {
+    process.stdout.write('differ bench: no corpus articles found (set PALIMPSEST_CORPUS); skipping the rows built from real articles\n');
+  }
   process.stdout.write(`\nGoals:\n${goals.map((g) => `  ${g}`).join('\n')}\n`);
+}
+
+/** Fresh processes measured for the first (cold) call of our differ on each input built from real articles. */
+const COLD_RUNS = 3;
+
+/** One input built from real articles, measured with every tool. */
+interface RealRow {
+  label: string;
+  warm: Timing;
+  cold: number;
+  jsdiff: Timing | undefined;
+  git: Timing;
+}
+
+/**
+ * The first call of `diffTexts` on `p` in a fresh Node process (ms, process start and module loading not
+ * counted): what a freshly started server or CLI command pays before the JIT has compiled the differ.
+ */
+function coldCall(p: Pair): number {
+  tmp ??= fs.mkdtempSync(path.join(os.tmpdir(), 'palimpsest-differ-bench-'));
+  const fa = path.join(tmp, 'cold-a.txt');
+  const fb = path.join(tmp, 'cold-b.txt');
+  fs.writeFileSync(fa, p.a);
+  fs.writeFileSync(fb, p.b);
+  const differ = new URL('../src/differ/index.js', import.meta.url).href;
+  const script = [
+    `import fs from 'node:fs';`,
+    `const { diffTexts } = await import(${JSON.stringify(differ)});`,
+    `const a = fs.readFileSync(${JSON.stringify(fa)}, 'utf8');`,
+    `const b = fs.readFileSync(${JSON.stringify(fb)}, 'utf8');`,
+    `const t = performance.now();`,
+    `diffTexts(a, b);`,
+    `process.stdout.write(String(performance.now() - t));`,
+  ].join('\n');
+  const runs: number[] = [];
+  for (let k = 0; k < COLD_RUNS; k++) {
+    const res = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    if (res.status !== 0) throw new Error(`differ bench: cold run failed: ${res.stderr}`);
+    runs.push(Number(res.stdout));
+  }
+  return median(runs);
+}
+
+/** Measures the inputs built from real corpus articles: our differ warm and cold, jsdiff and git. */
+function realRows(): RealRow[] {
+  const articles = corpusArticles();
+  if (articles.length === 0) return [];
+  const inputs: Array<{ pair: Pair; jsdiff: boolean }> = [
+    { pair: realLivePage(articles, 20_000, 14), jsdiff: true },
+    { pair: realUnrelated(articles, 5_000, 15), jsdiff: true },
+    // jsdiff would take seconds here and add nothing.
+    { pair: realLivePage(articles, 50_000, 16), jsdiff: false },
+  ];
+  return inputs.map(({ pair, jsdiff: withJsdiff }) => {
+    const cold = coldCall(pair);
+    const warm = time(ours, pair, 21, OURS_WARMUP_MS);
+    let js: Timing | undefined;
+    if (withJsdiff) {
+      js = time(jsdiff, pair, 1);
+      if (jsdiffGaveUp) js.gaveUp = true;
+    }
+    return { label: pair.name, warm, cold, jsdiff: js, git: time(git, pair, 7) };
+  });
+}
+
+function printRealTable(rows: RealRow[]): void {
+  const header = ['input', 'ours warm ms', 'ours cold ms', 'jsdiff ms', 'git ms', 'warm/git', 'cold/git', 'warm/jsdiff', 'ours words', 'git words'];
+  const lines = rows.map((r) => [
+    r.label,
+    fmt(r.warm.ms),
+    fmt(r.cold),
+    r.jsdiff ? `${r.jsdiff.gaveUp ? '>' : ''}${fmt(r.jsdiff.ms)}` : '-',
+    fmt(r.git.ms),
+    (r.warm.ms / r.git.ms).toPrecision(2),
+    (r.cold / r.git.ms).toPrecision(2),
+    r.jsdiff ? `${r.jsdiff.gaveUp ? '<' : ''}${(r.warm.ms / r.jsdiff.ms).toPrecision(2)}` : '-',
+    String(r.warm.words),
+    String(r.git.words),
+  ]);
+  writeTable(header, lines);
 }
 
 const invokedDirectly = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);

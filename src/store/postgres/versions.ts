@@ -53,17 +53,22 @@ export async function listVersions(db: Db, articleId: number): Promise<Version[]
     .map(toVersion);
 }
 
-/** Versions joined with their articles, newest first. */
+/**
+ * Versions joined with their articles, newest first. The statement is built from fixed fragments per combination of
+ * filters (no `$n IS NULL OR ...` tests), so that one article's changes are read through versions_article_id.
+ */
 export async function listChanges(db: Db, q: ChangeQuery): Promise<Change[]> {
+  const params: unknown[] = [];
+  const where: string[] = [];
+  if (q.sourceId !== undefined) where.push(`a.source_id = $${params.push(q.sourceId)}`);
+  if (q.articleId !== undefined) where.push(`v.article_id = $${params.push(q.articleId)}`);
+  if (q.changesOnly) where.push('v.number > 1');
+  if (!q.includeMinor) where.push(`v.change_kind <> 'minor'`);
+  if (q.beforeId !== undefined) where.push(`v.id < $${params.push(q.beforeId)}`);
   const r = await rows<ChangeRecord>(db, `SELECT ${VERSION_SUMMARY_COLS}, a.url AS article_url, a.title AS article_title
     FROM versions v JOIN articles a ON a.id = v.article_id
-    WHERE ($1::bigint IS NULL OR a.source_id = $1)
-      AND ($2::bigint IS NULL OR v.article_id = $2)
-      AND (NOT $3::boolean OR v.number > 1)
-      AND ($4::boolean OR v.change_kind <> 'minor')
-      AND ($5::bigint IS NULL OR v.id < $5)
-    ORDER BY v.id DESC LIMIT $6`,
-  [q.sourceId ?? null, q.articleId ?? null, q.changesOnly, q.includeMinor ?? false, q.beforeId ?? null, q.limit]);
+    ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+    ORDER BY v.id DESC LIMIT $${params.push(q.limit)}`, params);
   return r.map(toChange);
 }
 

@@ -24,23 +24,41 @@ const PING_READS = [
 ];
 
 /**
+ * The statement of getFeedState for this combination of filters and its parameters, from fixed fragments (no
+ * `$n IS NULL OR ...` tests), so that each shape's plan can use an index (versions_article_id for one article).
+ */
+export function feedStateQuery(q: { articleId?: number; sourceId?: number; changesOnly: boolean; includeMinor?: boolean }): { sql: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const where: string[] = [];
+  if (q.articleId !== undefined) where.push(`v.article_id = $${params.push(q.articleId)}`);
+  if (q.sourceId !== undefined) where.push(`a.source_id = $${params.push(q.sourceId)}`);
+  if (q.changesOnly) where.push('v.number > 1');
+  if (!q.includeMinor) where.push(`v.change_kind <> 'minor'`);
+  const sql = `SELECT max(v.id) AS max_id, count(*)::int AS n, max(v.captured_at) AS newest
+    FROM versions v ${q.sourceId !== undefined ? 'JOIN articles a ON a.id = v.article_id' : ''}
+    ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}`;
+  return { sql, params };
+}
+
+/**
  * The feed validators' inputs for one article (`articleId` set), one source's articles (`sourceId` set) or for all
  * articles, counting every version or only changes (versions after the first).
  */
 export async function getFeedState(db: Db, q: { articleId?: number; sourceId?: number; changesOnly: boolean; includeMinor?: boolean }): Promise<FeedState> {
-  const r = await row<{ max_id: number | null; n: number; newest: string | null }>(db, `SELECT max(id) AS max_id, count(*)::int AS n,
-      max(captured_at) AS newest
-    FROM versions
-    WHERE ($1::bigint IS NULL OR article_id = $1) AND (NOT $2::boolean OR number > 1)
-      AND ($3::bigint IS NULL OR article_id IN (SELECT id FROM articles WHERE source_id = $3))
-      AND ($4::boolean OR change_kind <> 'minor')`,
-  [q.articleId ?? null, q.changesOnly, q.sourceId ?? null, q.includeMinor ?? false]);
+  const { sql, params } = feedStateQuery(q);
+  const r = await row<{ max_id: number | null; n: number; newest: string | null }>(db, sql, params);
   return { maxVersionId: r?.max_id ?? null, count: r?.n ?? 0, newestCapturedAt: r?.newest ?? null };
 }
 
+/**
+ * The statement of listRecentArticles. Its ORDER BY is the expression of the index articles_recent (migration 0004),
+ * so that PostgreSQL reads the index backwards instead of sorting every article.
+ */
+export const RECENT_ARTICLES_SQL = `SELECT id, url, title, status, version_count, first_seen, last_changed FROM articles
+    ORDER BY coalesce(last_changed, first_seen) DESC, id DESC LIMIT $1`;
+
 /** Tracked articles, most recently changed (or, if never captured, added) first. */
 export async function listRecentArticles(db: Db, limit: number): Promise<RecentArticle[]> {
-  const r = await rows<RecentArticleRecord>(db, `SELECT id, url, title, status, version_count, first_seen, last_changed FROM articles
-    ORDER BY coalesce(last_changed, first_seen) DESC, id DESC LIMIT $1`, [limit]);
+  const r = await rows<RecentArticleRecord>(db, RECENT_ARTICLES_SQL, [limit]);
   return r.map(toRecentArticle);
 }

@@ -47,36 +47,35 @@ export function listAllArticles(db: Db): Article[] {
 const HEADLINE_CHANGED = `EXISTS (SELECT 1 FROM versions v WHERE v.article_id = articles.id
   AND (CASE WHEN json_valid(v.stats) THEN json_extract(v.stats, '$.titleChanged') END) = 1)`;
 
-function articleQuerySql(fts: boolean): string {
-  const text = fts
-    ? ` OR id IN (SELECT article_id FROM versions WHERE id IN (SELECT rowid FROM versions_fts WHERE versions_fts MATCH @fts))`
-    : '';
-  return `SELECT * FROM articles
-    WHERE (@sourceId IS NULL OR source_id = @sourceId)
-      AND (@changedSince IS NULL OR last_changed >= @changedSince)
-      AND version_count >= @minVersions
-      AND (@search IS NULL OR url LIKE @search ESCAPE '\\' OR title LIKE @search ESCAPE '\\'${text})
-      AND (@headline IS NULL OR (${HEADLINE_CHANGED}) = @headline)
-      AND (@beforeId IS NULL OR id < @beforeId)
-    ORDER BY id DESC LIMIT @limit`;
+/**
+ * The statement of queryArticles for this combination of filters, from fixed fragments (no user text in it), so that
+ * each shape's plan can use an index (articles_source for a source, the rowid range for a `beforeId` page) where
+ * `(@p IS NULL OR ...)` tests would read every article. `search` and `textSearch` widen each other: either matches.
+ */
+export function articleQuerySql(q: Omit<ArticleQuery, 'limit'>): string {
+  const where: string[] = [];
+  if (q.sourceId !== undefined) where.push('source_id = @sourceId');
+  if (q.changedSince !== undefined) where.push('last_changed >= @changedSince');
+  if ((q.minVersions ?? 0) > 0) where.push('version_count >= @minVersions');
+  const either: string[] = [];
+  if (q.search) either.push(`url LIKE @search ESCAPE '\\'`, `title LIKE @search ESCAPE '\\'`);
+  if (q.textSearch !== undefined) either.push('id IN (SELECT article_id FROM versions WHERE id IN (SELECT rowid FROM versions_fts WHERE versions_fts MATCH @fts))');
+  if (either.length > 0) where.push(`(${either.join(' OR ')})`);
+  if (q.headlineChanged !== undefined) where.push(q.headlineChanged ? HEADLINE_CHANGED : `NOT ${HEADLINE_CHANGED}`);
+  if (q.beforeId !== undefined) where.push('id < @beforeId');
+  return `SELECT * FROM articles ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT @limit`;
 }
 
 /** Articles matching the filters, newest id first (stable keyset order). */
 export function queryArticles(db: Db, q: ArticleQuery): Article[] {
-  const fts = q.textSearch !== undefined;
-  const like = q.search ? `%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : fts ? '' : null;
-  const params: Record<string, unknown> = {
-    sourceId: q.sourceId ?? null,
-    changedSince: q.changedSince ?? null,
-    minVersions: q.minVersions ?? 0,
-    // With only an FTS query, '' makes the LIKE tests false and leaves the FTS test deciding.
-    search: like,
-    headline: q.headlineChanged === undefined ? null : q.headlineChanged ? 1 : 0,
-    beforeId: q.beforeId ?? null,
-    limit: q.limit,
-  };
+  const params: Record<string, unknown> = { limit: q.limit };
+  if (q.sourceId !== undefined) params.sourceId = q.sourceId;
+  if (q.changedSince !== undefined) params.changedSince = q.changedSince;
+  if ((q.minVersions ?? 0) > 0) params.minVersions = q.minVersions;
+  if (q.search) params.search = `%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   if (q.textSearch !== undefined) params.fts = ftsQuery(q.textSearch);
-  const rows = stmt(db, articleQuerySql(fts)).all(params) as ArticleRecord[];
+  if (q.beforeId !== undefined) params.beforeId = q.beforeId;
+  const rows = stmt(db, articleQuerySql(q)).all(params) as ArticleRecord[];
   return rows.map(toArticle);
 }
 

@@ -40,23 +40,34 @@ export function listVersions(db: Db, articleId: number): Version[] {
 }
 
 
+/**
+ * The statement of listChanges for this combination of filters, from fixed fragments (no user text in it), so that
+ * each shape's plan can use an index: versions_article_id for one article (read newest id first, no sort), the
+ * rowid range for a `beforeId` page, the versions read backwards by id otherwise. CROSS JOIN keeps versions the outer
+ * loop (SQLite never reorders it): read in id order, they stop at LIMIT, where starting from a source's articles
+ * would sort all of that source's versions first.
+ */
+export function changesSql(q: Omit<ChangeQuery, 'limit'>): string {
+  const where: string[] = [];
+  if (q.sourceId !== undefined) where.push('a.source_id = @sourceId');
+  if (q.articleId !== undefined) where.push('v.article_id = @articleId');
+  // The unary + keeps (article_id, number) from serving one article's rows: that index would need a sort by id.
+  if (q.changesOnly) where.push('+v.number > 1');
+  if (!q.includeMinor) where.push(`v.change_kind <> 'minor'`);
+  if (q.beforeId !== undefined) where.push('v.id < @beforeId');
+  return `SELECT ${VERSION_SUMMARY_COLS}, a.url AS article_url, a.title AS article_title
+    FROM versions v CROSS JOIN articles a ON a.id = v.article_id
+    ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+    ORDER BY v.id DESC LIMIT @limit`;
+}
+
 /** Versions joined with their articles, newest first. */
 export function listChanges(db: Db, q: ChangeQuery): Change[] {
-  const rows = stmt(db, `SELECT ${VERSION_SUMMARY_COLS}, a.url AS article_url, a.title AS article_title
-    FROM versions v JOIN articles a ON a.id = v.article_id
-    WHERE (@sourceId IS NULL OR a.source_id = @sourceId)
-      AND (@articleId IS NULL OR v.article_id = @articleId)
-      AND (@changesOnly = 0 OR v.number > 1)
-      AND (@includeMinor = 1 OR v.change_kind <> 'minor')
-      AND (@beforeId IS NULL OR v.id < @beforeId)
-    ORDER BY v.id DESC LIMIT @limit`).all({
-    sourceId: q.sourceId ?? null,
-    articleId: q.articleId ?? null,
-    changesOnly: q.changesOnly ? 1 : 0,
-    includeMinor: q.includeMinor ? 1 : 0,
-    beforeId: q.beforeId ?? null,
-    limit: q.limit,
-  }) as ChangeRecord[];
+  const params: Record<string, unknown> = { limit: q.limit };
+  if (q.sourceId !== undefined) params.sourceId = q.sourceId;
+  if (q.articleId !== undefined) params.articleId = q.articleId;
+  if (q.beforeId !== undefined) params.beforeId = q.beforeId;
+  const rows = stmt(db, changesSql(q)).all(params) as ChangeRecord[];
   return rows.map(toChange);
 }
 
