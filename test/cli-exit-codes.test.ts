@@ -4,28 +4,18 @@
  * batch)"), and 0 only when all succeeded; `track` refuses URLs with a user name or password, without printing the
  * password, and stores nothing for them.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { openStore } from '../src/store/index.js';
 import { startNewsOrigin, type NewsOrigin } from './helpers/news-origin.js';
-import { CLI, requireBuiltCli } from './helpers/processes.js';
+import { requireBuiltCli, runCli, type CliResult } from './helpers/processes.js';
 import { tmpTarget, type TmpTarget } from './helpers/tmp.js';
 
-const exec = promisify(execFile);
 
 let target: TmpTarget;
 let origin: NewsOrigin;
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, PALIMPSEST_CONFIG: '', PALIMPSEST_DB: target.target, PALIMPSEST_ALLOW_PRIVATE: '1', PALIMPSEST_LOG_LEVEL: 'silent' };
-  try {
-    const r = await exec(process.execPath, [CLI, ...args], { env });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+async function cli(...args: string[]): Promise<CliResult> {
+  return runCli(args, { PALIMPSEST_CONFIG: '', PALIMPSEST_DB: target.target, PALIMPSEST_ALLOW_PRIVATE: '1', PALIMPSEST_LOG_LEVEL: 'silent' });
 }
 
 beforeAll(async () => {

@@ -1,13 +1,10 @@
 /** `palimpsest extract --explain`, run as a real process (the built dist/) on a page written by this test. */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CLI, requireBuiltCli } from './helpers/processes.js';
+import { requireBuiltCli, runCli, type CliResult } from './helpers/processes.js';
 
-const exec = promisify(execFile);
 const STORY = 'The council approved the new budget on Tuesday after a long debate about the cost of the bridge repairs.';
 const PAGE = `<!doctype html>
 <html><head><title>Bridge repairs approved | Riverside Gazette</title></head>
@@ -30,14 +27,8 @@ const PAGE = `<!doctype html>
 let dir: string;
 let file: string;
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await exec(process.execPath, [CLI, ...args], { env: { ...process.env, PALIMPSEST_CONFIG: '' } });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+async function cli(args: string[]): Promise<CliResult> {
+  return runCli(args, { PALIMPSEST_CONFIG: '' });
 }
 
 beforeAll(() => {

@@ -5,27 +5,18 @@
  * version number is decided under the article's row lock). Each article ends with exactly one version per change and
  * one check log entry per check, and both processes exit 0.
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { openStore } from '../src/store/index.js';
 import { startNewsOrigin, type NewsOrigin } from './helpers/news-origin.js';
-import { CLI, requireBuiltCli } from './helpers/processes.js';
+import { requireBuiltCli, runCli, type CliResult } from './helpers/processes.js';
 import { testBackend, tmpTarget, type TmpTarget } from './helpers/tmp.js';
 
-const exec = promisify(execFile);
 const ARTICLES = 120;
 
-async function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await exec(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+async function cli(args: string[], env: Record<string, string>): Promise<CliResult> {
+  return runCli(args, env, { timeoutMs: 120_000, maxBuffer: 16 * 1024 * 1024 });
 }
 
 let origin: NewsOrigin;

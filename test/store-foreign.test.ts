@@ -7,17 +7,15 @@
  * The SQLite cases are SQLite-specific (a foreign file is made with better-sqlite3, as another application would)
  * and run in the sqlite project; the PostgreSQL cases make a foreign database with pg and run in the postgres one.
  */
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ForeignDatabaseError, openStore } from '../src/store/index.js';
-import { CLI, requireBuiltCli } from './helpers/processes.js';
+import { requireBuiltCli, runCli, type CliResult } from './helpers/processes.js';
 import { testBackend, tmpDir, tmpTarget } from './helpers/tmp.js';
 
-const exec = promisify(execFile);
 
 /**
  * Runs SQL on a SQLite file with better-sqlite3 in a process of its own, as another application would. Not in this
@@ -34,14 +32,8 @@ function sqliteApp(file: string, journalMode: 'delete' | 'wal', sql: string): vo
   if (r.status !== 0) throw new Error(`test: sqlite app failed: ${r.stderr}`);
 }
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await exec(process.execPath, [CLI, ...args], { env: { ...process.env, PALIMPSEST_CONFIG: '', PALIMPSEST_DB: '' }, timeout: 30_000 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+async function cli(args: string[]): Promise<CliResult> {
+  return runCli(args, { PALIMPSEST_CONFIG: '', PALIMPSEST_DB: '' }, { timeoutMs: 30_000 });
 }
 
 beforeAll(() => requireBuiltCli());

@@ -3,10 +3,7 @@
  * as a real process), the web form and the API drop `utm_*`, fbclid, gclid and the other tracking parameters, so a
  * link shared twice with different tracking parameters is one article. Parameters that select content are kept.
  */
-import { execFile } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import request from 'supertest';
 import type express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -16,9 +13,8 @@ import { openStore } from '../src/store/index.js';
 import { createApp } from '../src/web/app.js';
 import { testBackend, tmpStore, tmpTarget, type TmpStore, type TmpTarget } from './helpers/tmp.js';
 import { NOW, testConfig } from './helpers/web-seed.js';
+import { requireBuiltCli, runCli, type CliResult } from './helpers/processes.js';
 
-const exec = promisify(execFile);
-const CLI = path.resolve('dist/src/cli/main.js');
 const TOKEN = 'canonical-token-1';
 
 /** The article's own address, and the same with tracking parameters as links are shared. */
@@ -74,18 +70,12 @@ describe('the track command', () => {
   let target: TmpTarget;
   let db: string;
 
-  async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    try {
-      const r = await exec(process.execPath, [CLI, ...args], { env: { ...process.env, PALIMPSEST_CONFIG: '', PALIMPSEST_DB: db } });
-      return { code: 0, stdout: r.stdout, stderr: r.stderr };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
+  async function cli(args: string[]): Promise<CliResult> {
+    return runCli(args, { PALIMPSEST_CONFIG: '', PALIMPSEST_DB: db });
   }
 
   beforeAll(async () => {
-    if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing; run "npm run build" first (npm test does)`);
+    requireBuiltCli();
     target = await tmpTarget();
     db = testBackend() === 'sqlite' ? path.join(target.dir, 'db.sqlite') : target.target;
   });

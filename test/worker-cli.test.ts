@@ -3,26 +3,17 @@
  * unreachable database, wrong credentials and a database migrated by a newer Palimpsest with a message saying what
  * is wrong (never the password); SIGTERM stops it cleanly.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { openStore } from '../src/store/index.js';
 import { startNewsOrigin, type NewsOrigin } from './helpers/news-origin.js';
-import { CLI, requireBuiltCli, startCli, stopProcess } from './helpers/processes.js';
+import { requireBuiltCli, runCli, type CliResult, startCli, stopProcess } from './helpers/processes.js';
 import { testBackend, tmpTarget, type TmpTarget } from './helpers/tmp.js';
 
-const exec = promisify(execFile);
 
-async function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await exec(process.execPath, [CLI, ...args], { env: { ...process.env, PALIMPSEST_CONFIG: '', ...env }, timeout: 30_000 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+async function cli(args: string[], env: Record<string, string>): Promise<CliResult> {
+  return runCli(args, { PALIMPSEST_CONFIG: '', ...env }, { timeoutMs: 30_000 });
 }
 
 let origin: NewsOrigin;

@@ -1,4 +1,5 @@
 /** Row shapes of the export and import module (src/export): snake_case, as the JSON Lines format carries them. */
+import type { ResponseRecord } from './rows.js';
 
 /** What an export covers: everything, one source (by id) or one article (by id). */
 export interface ExportSelection {
@@ -66,21 +67,8 @@ export interface VersionRow {
   body_sha256: string | null;
 }
 
-/** A response row, body still gzip-compressed as stored. */
-export interface ResponseRow {
-  id: number;
-  requested_url: string;
-  url: string;
-  fetched_at: string;
-  status: number;
-  status_text: string;
-  http_version: string;
-  headers: string;
-  request_headers: string;
-  body_gzip: Buffer;
-  body_length: number;
-  body_sha256: string;
-}
+/** A response row, body still gzip-compressed as stored (the responses table's row without its article id). */
+export type ResponseRow = Omit<ResponseRecord, 'article_id'>;
 
 /** A response's identity without its body (for revisit records). */
 export type ResponseHead = Pick<ResponseRow, 'id' | 'url' | 'fetched_at' | 'body_sha256'>;
@@ -103,21 +91,4 @@ export type NewSourceRow = Omit<SourceRow, 'id'>;
 export type NewArticleRow = Omit<ArticleRow, 'id' | 'source_slug'> & { version_count: number };
 
 /** A version to insert (import) with its number as exported. */
-export interface NewVersionRow {
-  article_id: number;
-  number: number;
-  title: string;
-  byline: string | null;
-  published_at: string | null;
-  text: string;
-  content_hash: string;
-  captured_at: string;
-  response_id: number | null;
-  extractor_version: string;
-  words_added: number;
-  words_removed: number;
-  stats: string | null;
-  metadata: string;
-  change_kind: 'initial' | 'substantive' | 'minor';
-  minor_reason: string | null;
-}
+export type NewVersionRow = Omit<VersionRow, 'id' | 'http_status' | 'body_sha256'> & { article_id: number };

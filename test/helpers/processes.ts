@@ -1,7 +1,8 @@
 /** Starting the built `palimpsest` CLI as real long-running processes (servers, workers) and stopping them. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 
 /** The built CLI entry point. */
 export const CLI = path.resolve('dist/src/cli/main.js');
@@ -9,6 +10,29 @@ export const CLI = path.resolve('dist/src/cli/main.js');
 /** Throws with a clear message when the CLI has not been built. */
 export function requireBuiltCli(): void {
   if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing; run "npm run build" first (npm test does)`);
+}
+
+/** What a finished CLI process printed, and its exit code. */
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+const execFileAsync = promisify(execFile);
+
+/**
+ * Runs the built CLI to completion with `env` over the test's own environment; resolves with its exit code and
+ * output, also when it exits non-zero. `timeoutMs` 0 (the default) waits as long as it takes.
+ */
+export async function runCli(args: readonly string[], env: Record<string, string | undefined> = {}, opts: { timeoutMs?: number; maxBuffer?: number } = {}): Promise<CliResult> {
+  try {
+    const r = await execFileAsync(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, timeout: opts.timeoutMs ?? 0, maxBuffer: opts.maxBuffer ?? 1024 * 1024 });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
 }
 
 /** A running CLI process with everything it printed so far. */

@@ -2,6 +2,7 @@
 import { row, rows, type Db } from './db.js';
 import type { FeedState, RecentArticle } from '../types.js';
 import { toRecentArticle, type RecentArticleRecord } from '../rows.js';
+import { PING_READS } from '../ping-reads.js';
 
 /**
  * Counts the articles and reads the newest rows of the tables the pages read, as they read them (text included);
@@ -12,16 +13,6 @@ export async function pingDb(db: Db): Promise<{ articles: number }> {
   for (const sql of PING_READS) await rows(db, sql);
   return { articles: n };
 }
-
-/** The reads of pingDb: a few of the newest rows of each table a page shows, every column the pages use. */
-const PING_READS = [
-  `SELECT id, url, source_id, title, status, first_seen, last_checked, last_changed, next_check, version_count, last_error
-    FROM articles ORDER BY id DESC LIMIT 20`,
-  `SELECT v.id, v.article_id, v.number, v.title, v.byline, v.captured_at, length(v.text) AS text_length, v.stats, v.metadata,
-      v.change_kind, a.url FROM versions v JOIN articles a ON a.id = v.article_id ORDER BY v.id DESC LIMIT 20`,
-  'SELECT id, article_id, checked_at, outcome, http_status, error FROM checks ORDER BY id DESC LIMIT 20',
-  'SELECT id, slug, name, kind, config, last_polled, last_error FROM sources ORDER BY id DESC LIMIT 20',
-];
 
 /**
  * The statement of getFeedState for this combination of filters and its parameters, from fixed fragments (no

@@ -2,6 +2,7 @@
 import { stmt, type Db } from './db.js';
 import type { FeedState, RecentArticle } from '../types.js';
 import { toRecentArticle, type RecentArticleRecord } from '../rows.js';
+import { PING_READS } from '../ping-reads.js';
 
 /**
  * Counts the articles and reads the newest rows of the tables the pages read, as they read them (text included);
@@ -13,16 +14,6 @@ export function pingDb(db: Db): { articles: number } {
   for (const sql of PING_READS) stmt(db, sql).all();
   return { articles: r.n };
 }
-
-/** The reads of pingDb: a few of the newest rows of each table a page shows, every column the pages use. */
-const PING_READS = [
-  `SELECT id, url, source_id, title, status, first_seen, last_checked, last_changed, next_check, version_count, last_error
-    FROM articles ORDER BY id DESC LIMIT 20`,
-  `SELECT v.id, v.article_id, v.number, v.title, v.byline, v.captured_at, length(v.text) AS text_length, v.stats, v.metadata,
-      v.change_kind, a.url FROM versions v JOIN articles a ON a.id = v.article_id ORDER BY v.id DESC LIMIT 20`,
-  'SELECT id, article_id, checked_at, outcome, http_status, error FROM checks ORDER BY id DESC LIMIT 20',
-  'SELECT id, slug, name, kind, config, last_polled, last_error FROM sources ORDER BY id DESC LIMIT 20',
-];
 
 
 /** The filters of a feed's validators (see getFeedState). */
