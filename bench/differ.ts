@@ -20,6 +20,7 @@ import { diffWordsWithSpace } from 'diff';
 import DiffMatchPatch from 'diff-match-patch';
 import { countWords, diffTexts } from '../src/differ/index.js';
 import { corpusDir } from './corpus.js';
+import { rng } from './rng.js';
 
 export interface Pair {
   name: string;
@@ -31,18 +32,6 @@ export interface Pair {
 interface Tool {
   name: string;
   run: (p: Pair) => number;
-}
-
-/** Seeded PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const SYLLABLES = 'ba be bi bo da de di do fa fe ka ke ki ko la le li lo ma me mi mo na ne ni no pa pe ra re ri ro sa se si so ta te ti to va ve'.split(' ');

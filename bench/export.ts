@@ -13,23 +13,12 @@ import { createHash } from 'node:crypto';
 import { isPostgresUrl, openStore, type Store } from '../src/store/index.js';
 import { exportCsv, exportJsonl, writeWarcFile, type ExportScope, type ExportSummary } from '../src/export/index.js';
 import { closeFile } from '../src/export/warc-file.js';
+import { rng } from './rng.js';
 
 const VERSIONS_PER_ARTICLE = 10;
 const WORDS = ('the council city minister said on tuesday after debate budget election police report government people year ' +
   'new would could market health school court river storm vote party plan state local national week officials according ' +
   'percent million spokesman statement public water energy workers families support against during before because').split(' ');
-
-/** A small deterministic PRNG, so every run builds the same database. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function sentence(r: () => number): string {
   const n = 8 + Math.floor(r() * 14);

@@ -2,7 +2,7 @@
  * Machinery of the fleet benchmark (bench/fleet.ts): the loopback origin, the PostgreSQL server and fresh databases,
  * real `palimpsest worker` processes, CPU accounting from /proc, and one measurement of K workers on one database.
  */
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +15,7 @@ import { canonicalMergeTarget } from '../src/discovery/canonical.js';
 import { extract } from '../src/extractor/index.js';
 import { openStore, type Store } from '../src/store/index.js';
 import { corpusDir } from './corpus.js';
+import { startNode, type NodeProc } from './proc.js';
 
 const exec = promisify(execFile);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -244,41 +245,12 @@ class PgCpu {
 
 // -------------------------------------------------------------------------------------------------------- workers
 
-/** A running `palimpsest worker` process. */
-interface WorkerProc {
-  child: ChildProcess;
-  pid: number;
-  /** Its /metrics and /healthz base URL. */
-  url: string;
-  output(): string;
-  stop(): Promise<void>;
-}
+/** A running `palimpsest worker` process; `url` is its /metrics and /healthz base URL. */
+type WorkerProc = NodeProc;
 
 /** Starts `palimpsest worker --port 0 --allow-private`; resolves once it printed its ready line. */
-async function startWorker(env: Record<string, string>, timeoutMs = 60_000): Promise<WorkerProc> {
-  const child = spawn(process.execPath, [CLI, 'worker', '--port', '0', '--allow-private'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  const keep = (d: Buffer): void => { out = (out + d.toString()).slice(-20_000); };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(t);
-  };
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`fleet bench: a worker did not start within ${timeoutMs} ms:\n${out}`)), timeoutMs);
-    const look = (): void => {
-      const m = /metrics and health on (http:\/\/\S+)\//.exec(out);
-      if (m) { clearTimeout(timer); resolve(m[1] ?? ''); }
-    };
-    child.stdout?.on('data', look);
-    void exited.then(() => { clearTimeout(timer); reject(new Error(`fleet bench: a worker exited before it was ready:\n${out}`)); });
-  }).catch(async (err: unknown) => { await stop(); throw err; });
-  return { child, pid: child.pid ?? -1, url, output: () => out, stop };
+function startWorker(env: Record<string, string>, timeoutMs = 60_000): Promise<WorkerProc> {
+  return startNode([CLI, 'worker', '--port', '0', '--allow-private'], env, /metrics and health on (http:\/\/\S+)\//, 'fleet bench: a worker', timeoutMs);
 }
 
 /** Sum of every series of a metric (all label sets) in a Prometheus text exposition. */

@@ -203,7 +203,11 @@ describeFleet('a fleet of workers on PostgreSQL', () => {
     const mark = await startRound();
     await roundDone(4);
     expect(pageRequests(origin.log.slice(mark)).size).toBe(HOSTS * PER_HOST);
-    for (const w of workers) expect(((await (await fetch(`${w.url}/healthz`)).json()) as { status: string }).status).toBe('ok');
+    for (const w of workers) {
+      const alive = await fetch(`${w.url}/healthz`).then(() => true, () => false);
+      if (!alive) console.log(`fleet: worker died; its stderr:\n${w.proc.stderr().slice(-3000)}`);
+      expect(((await (await fetch(`${w.url}/healthz`)).json()) as { status: string }).status).toBe('ok');
+    }
   }, 180_000);
 
   it('the database holds exactly the expected versions and passes its consistency checks', async () => {

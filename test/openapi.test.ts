@@ -12,6 +12,7 @@ import { tmpStore } from './helpers/tmp.js';
 import { NOW, seed, testConfig, type Seeded } from './helpers/web-seed.js';
 import { seedSources, type SourceSeeded } from './helpers/source-seed.js';
 import { checkSchema, resolveRef } from './helpers/schema-check.js';
+import { createSubscription } from '../src/notify/subscriptions.js';
 
 const TOKEN = 'openapi-admin-token';
 
@@ -20,12 +21,20 @@ let ids: Seeded;
 let src: SourceSeeded;
 let app: express.Express;
 let doc: JsonObject;
+/** Subscriptions: one the reads are called on, one the DELETE removes. */
+let subs: { kept: number; doomed: number };
 
 beforeAll(async () => {
   const t = await tmpStore();
   cleanup = t.cleanup;
   ids = await seed(t.store);
   src = await seedSources(t.store);
+  const hook = { channel: 'webhook', url: 'https://hooks.example/openapi' };
+  const config = testConfig({ adminToken: TOKEN });
+  subs = {
+    kept: (await createSubscription(t.store, config, hook, NOW)).id,
+    doomed: (await createSubscription(t.store, config, hook, NOW)).id,
+  };
   app = createApp({ store: t.store, config: testConfig({ adminToken: TOKEN }), now: () => NOW });
   doc = (await request(app).get('/api/openapi.json').expect(200).expect('Content-Type', /json/)).body as JsonObject;
 });
@@ -41,7 +50,9 @@ const deref = (v: Json | undefined): JsonObject => {
 /** One call to make: method, path with parameters filled, query, body, and the status expected. */
 interface Call {
   operationId: string;
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'delete';
+  /** Whether the operation needs the admin token. */
+  auth: boolean;
   template: string;
   path: string;
   query: Record<string, string>;
@@ -50,13 +61,14 @@ interface Call {
 }
 
 /** Values for the path parameters, from the seeded data. */
-function pathValues(): Record<string, string> {
-  return { id: String(ids.story), n: '2', a: '1', b: '3', slug: src.daily.slug };
+function pathValues(method: Call['method']): Record<string, string> {
+  return { id: String(ids.story), n: '2', a: '1', b: '3', slug: src.daily.slug, subscription: String(method === 'delete' ? subs.doomed : subs.kept) };
 }
 
 const BODIES: Record<string, object> = {
   trackArticle: { url: 'https://openapi.example/news/1' },
   createSource: { name: 'OpenAPI Gazette', kind: 'feed', urls: ['https://gazette.example/rss'] },
+  createSubscription: { channel: 'webhook', url: 'https://hooks.example/new', minWords: 5 },
 };
 const QUERIES: Record<string, Record<string, string>> = { search: { q: 'minister' } };
 
@@ -64,14 +76,14 @@ const QUERIES: Record<string, Record<string, string>> = { search: { q: 'minister
 function calls(): Call[] {
   const out: Call[] = [];
   for (const [template, item] of Object.entries(asObj(doc.paths))) {
-    for (const method of ['get', 'post'] as const) {
+    for (const method of ['get', 'post', 'delete'] as const) {
       const op = asObj(asObj(item)[method]);
       if (!op.operationId) continue;
       const params = (Array.isArray(op.parameters) ? op.parameters : []).map((p) => deref(p));
       const enumParam = params.find((p) => p.in === 'path' && Array.isArray(asObj(p.schema).enum));
       const variants = enumParam ? (asObj(enumParam.schema).enum as string[]).map((v) => ({ [String(enumParam.name)]: v })) : [{}];
       for (const variant of variants) {
-        const values: Record<string, string> = { ...pathValues(), ...variant };
+        const values: Record<string, string> = { ...pathValues(method), ...variant };
         const path = template.replace(/\{(\w+)\}/g, (_m, name: string) => {
           const v = values[name];
           if (v === undefined) throw new Error(`no value for path parameter ${name} of ${template}`);
@@ -79,8 +91,8 @@ function calls(): Call[] {
         });
         for (const p of params) if (p.in === 'query' && p.required === true) expect(QUERIES[String(op.operationId)]?.[String(p.name)]).toBeDefined();
         out.push({
-          operationId: String(op.operationId), method, template, path, query: QUERIES[String(op.operationId)] ?? {},
-          body: BODIES[String(op.operationId)], expected: method === 'post' ? 201 : 200,
+          operationId: String(op.operationId), method, template, path, query: QUERIES[String(op.operationId)] ?? {}, auth: Array.isArray(op.security),
+          body: BODIES[String(op.operationId)], expected: method === 'post' ? 201 : method === 'delete' ? 204 : 200,
         });
       }
     }
@@ -113,7 +125,8 @@ describe('the OpenAPI document', () => {
     const paths = Object.keys(asObj(doc.paths)).sort();
     expect(paths).toEqual([
       '/api', '/api/articles', '/api/articles/{id}', '/api/articles/{id}/diff/{a}/{b}', '/api/articles/{id}/versions/{n}',
-      '/api/openapi.json', '/api/search', '/api/sources', '/api/sources/{slug}', '/articles/{id}/export.{format}',
+      '/api/openapi.json', '/api/search', '/api/sources', '/api/sources/{slug}', '/api/subscriptions', '/api/subscriptions/{subscription}',
+      '/api/subscriptions/{subscription}/deliveries', '/articles/{id}/export.{format}',
       '/articles/{id}/feed.{format}', '/feed.{format}', '/healthz', '/sources/{slug}/export.{format}', '/sources/{slug}/feed.{format}',
     ]);
     // the API index names only documented routes
@@ -127,7 +140,8 @@ describe('the OpenAPI document', () => {
     for (const c of all) {
       operations.add(c.operationId);
       const agent = request(app);
-      let req = c.method === 'get' ? agent.get(c.path) : agent.post(c.path).set('Authorization', `Bearer ${TOKEN}`).send(c.body ?? {});
+      let req = c.method === 'get' ? agent.get(c.path) : c.method === 'delete' ? agent.delete(c.path) : agent.post(c.path).send(c.body ?? {});
+      if (c.auth) req = req.set('Authorization', `Bearer ${TOKEN}`);
       req = req.query(c.query);
       if (c.path.endsWith('.wacz')) req = req.buffer(true).parse((res, cb) => { res.on('data', () => undefined); res.on('end', () => cb(null, null)); });
       const res = await req;
@@ -136,6 +150,7 @@ describe('the OpenAPI document', () => {
       const op = asObj(asObj(asObj(asObj(doc.paths)[c.template])[c.method]));
       const documented = deref(asObj(op.responses)[String(res.status)]);
       expect({ what, documented: Object.keys(documented).length > 0 }).toEqual({ what, documented: true });
+      if (res.status === 204) continue;
       const media = String(res.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
       const content = asObj(documented.content);
       expect({ what, media, listed: media in content }).toEqual({ what, media, listed: true });

@@ -1,25 +1,13 @@
 /** Re-extraction of history stored by a deliberately weak extractor (whole-page text, furniture included). */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { load } from 'cheerio';
 import { loadConfig } from '../src/config/index.js';
-import type { Extracted } from '../src/extractor/types.js';
 import { EXTRACTOR_VERSION } from '../src/extractor/index.js';
 import type { Store } from '../src/store/index.js';
 import { checkArticle } from '../src/tracker/check.js';
 import { reextractArticle } from '../src/tracker/reextract.js';
 import { startNewsOrigin, type NewsOrigin, type OriginVersion } from './helpers/news-origin.js';
 import { tmpStore } from './helpers/tmp.js';
-
-/** Every block of text on the page, furniture and all: what a naive tracker compares. */
-function wholePage(html: string): Extracted {
-  const $ = load(html);
-  $('script, style').remove();
-  const paragraphs = $('body').find('p, li, h1, h2, span, a').toArray().map((el) => $(el).text().replace(/\s+/g, ' ').trim()).filter(Boolean);
-  return {
-    title: $('title').text(), byline: null, publishedAt: null, modifiedAt: null, lang: null, canonicalUrl: null, siteName: null,
-    section: null, image: null, excerpt: null, paragraphs, text: paragraphs.join('\n\n'),
-  };
-}
+import { wholePage } from './helpers/whole-page.js';
 
 let origin: NewsOrigin;
 let store: Store;

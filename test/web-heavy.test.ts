@@ -132,9 +132,11 @@ async function measure(base: string, busy: () => boolean, what: string): Promise
   const rounds: string[] = [];
   let best: Figures | null = null;
   for (let i = 0; i < 3; i++) {
-    const f = figures(await probeFromOutside(base, 20, 40));
+    // A round counts when the work was still running as it began: its first probes meet the work (feeds built from
+    // stored results can end within one round, and a stall they caused would still show in those probes).
     const counted = busy();
-    rounds.push(`${f.n} probes, p50 ${f.p50} ms, p95 ${f.p95} ms, max ${f.max} ms${counted ? '' : ' (not counted: the work had ended)'}`);
+    const f = figures(await probeFromOutside(base, 20, 40));
+    rounds.push(`${f.n} probes, p50 ${f.p50} ms, p95 ${f.p95} ms, max ${f.max} ms${counted ? '' : ' (not counted: the work had ended before)'}`);
     if (!counted) break;
     if (!best || f.p95 < best.p95) best = f;
     if (f.p95 < LIMIT_MS) break;
@@ -270,8 +272,11 @@ describe('heavy requests are bounded', () => {
       expect(second.status).toBe(503);
       expect(second.headers['retry-after']).toBe('30');
       expect(second.body).toContain('Too many heavy requests at once (export)');
-      // Feeds and searches have their own gate: a download never keeps them waiting.
-      const feed = get(`${server.base}/feed.rss?during-download`);
+      // Feeds and searches have their own gate: a download never keeps them waiting. The feed of a source whose
+      // versions have no stored diff results yet (as in a database from before they were stored) computes them
+      // now, so it holds the gate long enough to be seen.
+      await seedHeavy(store, { articles: 60, versionsPerArticle: 3, paragraphs: 40, bodyFiller: 2_000, slug: 'fresh' });
+      const feed = get(`${server.base}/sources/fresh/feed.rss`);
       await until((h) => h.heavyRequests.feedsAndSearch.running === 1);
       const searches = await Promise.all([
         get(`${server.base}/api/search?q=minister`), get(`${server.base}/search?q=minister`), get(`${server.base}/api/articles?q=minister`),

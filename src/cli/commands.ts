@@ -4,6 +4,7 @@ import { checkMany } from '../scheduler/run.js';
 import { checkClaimed } from '../scheduler/claimed.js';
 import { workerId } from '../scheduler/worker-id.js';
 import { createPipeline } from '../scheduler/pipeline.js';
+import { assertRenderReady } from '../render/startup.js';
 import type { CheckResult } from '../tracker/check.js';
 import { commandConfig, withStore, type GlobalOptions } from './context.js';
 import { progressReporter } from './progress.js';
@@ -63,6 +64,8 @@ export async function checkCommand(g: GlobalOptions, targets: string[], opts: Ch
         ids.push(a.id);
       }
     }
+    // Checks render in a browser when asked to: refuse to start without one rather than fail every such check.
+    await assertRenderReady(store, config);
     const now = new Date().toISOString();
     if (ids) for (const id of ids) await store.setNextCheck(id, now);
     const concurrency = opts.concurrency ? Number(opts.concurrency) : config.scheduler.concurrency;

@@ -2,12 +2,12 @@
  * `palimpsest doctor`: what an operator of a long-running archive wants to know at a glance. Whether the database
  * is sound (the store's consistency check: SQLite's integrity and foreign-key checks where there are such, the
  * invariants of the data), whether the search index matches the versions, how much is stored, how late the
- * scheduler is (the oldest due article and by how much it is overdue), and which hosts asked to be left alone and
- * until when. A readable report, or JSON with --json; exit code 1 when a problem is found. It changes nothing: the
+ * scheduler is (the oldest due article and by how much it is overdue), which hosts asked to be left alone and
+ * until when, and which sources' extraction looks broken (degraded). A readable report, or JSON with --json; exit code 1 when a problem is found. It changes nothing: the
  * database is not migrated, and each part that cannot be read is reported as a problem instead of ending the run.
  */
 import fs from 'node:fs';
-import { isPostgresUrl, type DeferredHost, type Store } from '../store/index.js';
+import { isPostgresUrl, type DeferredHost, type SourceHealthState, type Store } from '../store/index.js';
 import { commandConfig, withStore, type GlobalOptions } from './context.js';
 
 /** An article overdue by more than this is worth a warning: is a scheduler running? */
@@ -26,6 +26,8 @@ export interface DoctorReport {
   due: { count: number; oldest: { id: number; url: string; nextCheck: string; overdueS: number } | null } | null;
   /** Hosts deferred by Retry-After right now. */
   deferredHosts: Array<DeferredHost & { remainingS: number }> | null;
+  /** Sources whose extraction looks broken (src/health), with their captures held back. */
+  degradedSources: Array<SourceHealthState & { heldCaptures: number }> | null;
   /** Everything wrong, in words (each also shown in its section). */
   problems: string[];
   /** Worth a look, but not wrong. */
@@ -99,6 +101,14 @@ export async function diagnose(store: Store, now: Date): Promise<DoctorReport> {
     ...h, remainingS: Math.max(0, Math.round((Date.parse(h.until) - now.getTime()) / 1000)),
   })));
 
+  const degradedSources = await part('degraded sources', async () => {
+    const held = new Map((await store.countHeldCaptures()).map((c) => [c.sourceSlug, c.count] as const));
+    return (await store.listDegradedSources()).map((d) => ({ ...d, heldCaptures: held.get(d.sourceSlug) ?? 0 }));
+  });
+  for (const d of degradedSources ?? []) {
+    warnings.push(`source ${d.sourceSlug} is degraded (its extraction looks broken): fix its rules, then palimpsest reextract --source ${d.sourceSlug}`);
+  }
+
   return {
     ok: problems.length === 0,
     database: { backend: store.backend, location: store.location, schemaVersion },
@@ -107,7 +117,7 @@ export async function diagnose(store: Store, now: Date): Promise<DoctorReport> {
       problems: checked === null ? problems.filter((p) => p.startsWith('consistency check:')) : integrityProblems,
     },
     searchIndex: { ok: searchProblem === null, problem: searchProblem },
-    counts, due, deferredHosts, problems, warnings,
+    counts, due, deferredHosts, degradedSources, problems, warnings,
   };
 }
 
@@ -136,6 +146,12 @@ export function formatReport(r: DoctorReport): string {
     else {
       line('hosts deferred', String(r.deferredHosts.length));
       for (const h of r.deferredHosts) out.push(`  - ${h.host} until ${h.until} (${formatDuration(h.remainingS)} from now): ${h.reason}`);
+    }
+  }
+  if (r.degradedSources) {
+    line('degraded', r.degradedSources.length === 0 ? 'none' : String(r.degradedSources.length));
+    for (const d of r.degradedSources) {
+      out.push(`  - ${d.sourceSlug} since ${d.since}: ${d.reason}${d.heldCaptures ? `; ${d.heldCaptures} captures held back` : ''}`);
     }
   }
   for (const w of r.warnings) out.push(`warning: ${w}`);

@@ -7,6 +7,7 @@ import {
   exportCsv, exportJsonl, exportSize, exportWacz, importJsonlFile, isExportFormat, ImportError, MAX_LINE_BYTES_LIMIT, ScopeError, writeWarcFile,
   type ExportFormat, type ExportOptions, type ExportScope, type ExportSummary,
 } from '../export/index.js';
+import type { BodyEncoding } from '../export/format.js';
 import { formatBytes, progressBar } from '../export/progress.js';
 import { openStore, type Store } from '../store/index.js';
 import { commandConfig, type GlobalOptions } from './context.js';
@@ -19,6 +20,8 @@ export interface ExportCommandOptions {
   output?: string;
   /** false with --no-checks (JSON Lines only). */
   checks?: boolean;
+  /** --bodies raw|gzip (JSON Lines only). */
+  bodies?: string;
 }
 
 /** Flags of `import`. */
@@ -72,7 +75,7 @@ function summaryLine(what: string, s: ExportSummary, extra = ''): string {
 }
 
 /** JSON Lines or CSV to stdout, or to a file (gzip when it ends in .gz), written under a temporary name first. */
-async function streamExport(store: Store, format: 'jsonl' | 'csv', output: string | undefined, opts: ExportOptions & { includeChecks?: boolean }): Promise<ExportSummary> {
+async function streamExport(store: Store, format: 'jsonl' | 'csv', output: string | undefined, opts: ExportOptions & { includeChecks?: boolean; bodies?: BodyEncoding }): Promise<ExportSummary> {
   const run = (out: Writable): Promise<ExportSummary> => (format === 'jsonl' ? exportJsonl(store, out, opts) : exportCsv(store, out, opts));
   if (output === undefined || output === '-') {
     watchStdout();
@@ -103,7 +106,8 @@ async function runExport(store: Store, format: ExportFormat, opts: ExportCommand
   const common: ExportOptions = { scope, onProgress: (p) => bar.update(p.versions, formatBytes(p.bytes)) };
   try {
     if (format === 'jsonl' || format === 'csv') {
-      const s = await streamExport(store, format, opts.output, { ...common, includeChecks: opts.checks !== false });
+      if (opts.bodies !== undefined && opts.bodies !== 'raw' && opts.bodies !== 'gzip') throw new UsageError(`export: --bodies must be raw or gzip, not "${opts.bodies}"`);
+      const s = await streamExport(store, format, opts.output, { ...common, includeChecks: opts.checks !== false, bodies: opts.bodies ?? 'raw' });
       bar.stop();
       process.stderr.write(summaryLine(`exported ${format}`, s));
       return;

@@ -3,6 +3,7 @@
 import { Command, Option } from 'commander';
 import type { GlobalOptions } from './context.js';
 import type { SourceAddOptions } from './source-commands.js';
+import type { NotifyAddOptions } from './notify-commands.js';
 
 // Each command's module is imported when the command runs, not before: `palimpsest --help` or a diff of two files
 // then never loads the store drivers, the fetcher, the web app or the extractor.
@@ -16,6 +17,9 @@ const commands = {
   extract: () => import('./extract-command.js'),
   diff: () => import('./diff-command.js'),
   worker: () => import('./worker.js'),
+  notify: () => import('./notify-commands.js'),
+  health: () => import('./health-command.js'),
+  compact: () => import('./compact.js'),
 };
 
 const program = new Command();
@@ -65,10 +69,11 @@ program.command('extract')
   .action(async (files: string[], opts: { url?: string; jsonl?: boolean; explain?: boolean }) => { exitCode = (await commands.extract()).extractCommand(files, opts); });
 
 program.command('reextract')
-  .description('re-derive stored versions from their raw responses with the current extractor, merging versions that became identical')
+  .description('re-derive stored versions from their raw responses with the current extractor and source rules, merging versions that became identical; captures held back from a degraded source become versions when they now extract well')
   .argument('[article...]', 'article ids')
   .option('--all', 'every article')
-  .action(async (targets: string[], opts: { all?: boolean }) => { exitCode = await (await commands.reextract()).reextractCommand(globals(), targets, opts); });
+  .option('--source <slug>', "every article of this source (also recovers captures held back while it was degraded)")
+  .action(async (targets: string[], opts: { all?: boolean; source?: string }) => { exitCode = await (await commands.reextract()).reextractCommand(globals(), targets, opts); });
 
 program.command('diff')
   .description('diff two text files, or two versions of a tracked article with --article')
@@ -102,6 +107,36 @@ source.command('sync').description('create or update the sources of a YAML or JS
   .action(async (file: string) => { exitCode = await (await commands.sources()).sourceSyncCommand(globals(), file); });
 source.command('poll').description('poll sources now (all by default) and print what was found').argument('[slug...]')
   .action(async (slugs: string[]) => { exitCode = await (await commands.sources()).sourcePollCommand(globals(), slugs); });
+source.command('health').description('extraction health of sources: degraded since when and why, captures held back, recent events')
+  .argument('[slug]').option('--clear', 'mark the degraded source recovered (after fixing its rules; reextract recovers held captures)')
+  .option('--json', 'print JSON')
+  .action(async (slug: string | undefined, opts: { clear?: boolean; json?: boolean }) => { exitCode = await (await commands.health()).sourceHealthCommand(globals(), slug, opts); });
+
+const notify = program.command('notify').description('notifications: webhooks, emails and Save Page Now requests about new versions, article events and source health');
+notify.command('add')
+  .description('subscribe a webhook, an email address or Save Page Now to changes (of every article, one source or one article)')
+  .option('--webhook <url>', 'POST signed JSON to this URL')
+  .option('--secret <secret>', 'webhook HMAC secret, at least 16 characters (default: generated and printed once)')
+  .option('--email <address>', 'send emails to this address (needs notify.smtp.host)')
+  .option('--archive', 'ask Save Page Now to archive each new version (needs notify.savePageNow.enabled)')
+  .option('--source <slug>', 'only the articles of this source')
+  .option('--article <id>', 'only this article')
+  .option('--events <kind...>', 'version, absent, returned, redirected, degraded, recovered (default: version)')
+  .option('--kinds <kind...>', 'change kinds of versions: initial, substantive, minor (default: substantive)')
+  .option('--headline-only', 'only versions whose headline changed')
+  .option('--min-words <n>', 'only versions with at least this many words added plus removed')
+  .action(async (opts: NotifyAddOptions) => { exitCode = await (await commands.notify()).notifyAddCommand(globals(), opts); });
+notify.command('list').description('list subscriptions (secrets masked)').option('--json', 'print JSON')
+  .action(async (opts: { json?: boolean }) => { exitCode = await (await commands.notify()).notifyListCommand(globals(), opts); });
+notify.command('remove').description('remove a subscription with its queue and delivery log').argument('<id>')
+  .action(async (id: string) => { exitCode = await (await commands.notify()).notifyRemoveCommand(globals(), id); });
+notify.command('test').description('send the newest change in a subscription\'s scope to it now (exit code 1 when it fails)').argument('<id>')
+  .action(async (id: string) => { exitCode = await (await commands.notify()).notifyTestCommand(globals(), id); });
+notify.command('log').description('deliveries, newest first, with every attempt (status, error, duration)').argument('[id]', 'only this subscription')
+  .option('--limit <n>', 'deliveries shown (default 20)').option('--json', 'print JSON')
+  .action(async (id: string | undefined, opts: { limit?: string; json?: boolean }) => { exitCode = await (await commands.notify()).notifyLogCommand(globals(), id, opts); });
+notify.command('run').description('queue new events and send due deliveries now, once (serve and worker do it every round)')
+  .action(async () => { exitCode = await (await commands.notify()).notifyRunCommand(globals()); });
 
 program.command('export')
   .description('export articles with every version: jsonl (lossless, re-importable), csv (a row per version with change statistics), warc (WARC 1.1 + CDXJ index) or wacz')
@@ -110,7 +145,8 @@ program.command('export')
   .option('--source <slug>', 'only the articles of this source')
   .option('--output <file>', 'output file, or - for stdout (default for jsonl and csv; a name ending .gz is gzipped); required for warc and wacz')
   .option('--no-checks', "jsonl: leave out each article's check log")
-  .action(async (opts: { format?: string; article?: string; source?: string; output?: string; checks?: boolean }) => { exitCode = await (await commands.exports()).exportCommand(globals(), opts); });
+  .addOption(new Option('--bodies <encoding>', 'jsonl: response bodies as base64 of the document (raw, format version 1) or of its gzip (gzip, format version 2, about a fifth of the size)').choices(['raw', 'gzip']).default('raw'))
+  .action(async (opts: { format?: string; article?: string; source?: string; output?: string; checks?: boolean; bodies?: string }) => { exitCode = await (await commands.exports()).exportCommand(globals(), opts); });
 
 program.command('import')
   .description('import a JSON Lines export (plain or gzip, - for stdin) in one transaction: on any failure nothing is imported')
@@ -124,6 +160,12 @@ program.command('doctor')
   .description('examine the database: integrity, search index, counts, the oldest due article, hosts deferred; exit code 1 on a problem')
   .option('--json', 'print the report as JSON')
   .action(async (opts: { json?: boolean }) => { exitCode = await (await commands.doctor()).doctorCommand(globals(), opts); });
+
+program.command('compact')
+  .description('convert bodies and texts stored before delta storage (gzip bodies, plain texts) to delta-compressed storage; runs beside serve, resumes when interrupted; prints bytes before and after')
+  .option('--batch <n>', 'bodies per transaction (texts: ten times as many); default 50')
+  .option('--vacuum', 'afterwards give the freed space back (SQLite: VACUUM rewrites the whole file and needs as much free disk)')
+  .action(async (opts: { batch?: string; vacuum?: boolean }) => { exitCode = await (await commands.compact()).compactCommand(globals(), opts); });
 
 program.command('migrate')
   .description('apply pending database migrations')

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from '../web/app.js';
 import { createMetrics } from '../metrics/index.js';
 import { startBackgroundScheduler, type BackgroundScheduler } from '../scheduler/thread.js';
+import { assertRenderReady } from '../render/startup.js';
 import { commandConfig, makeLogger, openConfiguredStore, type GlobalOptions } from './context.js';
 
 /** Options of `serve`. */
@@ -20,6 +21,13 @@ export async function serveCommand(g: GlobalOptions, opts: ServeOptions): Promis
   const config = commandConfig(g, extra);
   const log = makeLogger(config);
   const store = await openConfiguredStore(config);
+  if (opts.scheduler !== false) {
+    // Checks render in a browser when asked to: refuse to start without one rather than fail every such check.
+    await assertRenderReady(store, config).catch(async (err: unknown) => {
+      await store.close();
+      throw err;
+    });
+  }
   const metrics = createMetrics({ store, processMetrics: true });
   let scheduler: BackgroundScheduler | null = null;
   const app = createApp({

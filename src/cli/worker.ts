@@ -6,6 +6,7 @@
 import type http from 'node:http';
 import { createMetrics } from '../metrics/index.js';
 import { createPipeline } from '../scheduler/pipeline.js';
+import { assertRenderReady } from '../render/startup.js';
 import { startWorker } from '../scheduler/worker.js';
 import { workerId } from '../scheduler/worker-id.js';
 import { openStore } from '../store/index.js';
@@ -23,6 +24,11 @@ export async function workerCommand(g: GlobalOptions, opts: WorkerCommandOptions
   const config = commandConfig(g);
   const log = makeLogger(config).child({ module: 'worker' });
   const store = await openStore(config.db);
+  // Checks render in a browser when asked to: refuse to start without one rather than fail every such check.
+  await assertRenderReady(store, config).catch(async (err: unknown) => {
+    await store.close();
+    throw err;
+  });
   const owner = workerId('worker');
   const metrics = createMetrics({ store, processMetrics: true });
   const pipeline = createPipeline(store, config, {

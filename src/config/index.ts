@@ -7,6 +7,9 @@ import fs from 'node:fs';
 import { z } from 'zod';
 import { parse as parseYaml } from 'yaml';
 import { isPostgresUrl } from '../store/index.js';
+import { notifySchema } from '../notify/config.js';
+import { healthSchema } from './health.js';
+import { operatorRegexError } from '../common/operator-regex.js';
 
 const schedulerSchema = z.object({
   /** node-cron expression of the scheduler tick. */
@@ -81,6 +84,45 @@ const webSchema = z.object({
   exportConcurrency: z.number().int().min(1).max(64).default(2),
   /** Requests that may wait for each of those two limits; beyond it (or after 30 s of waiting) 503 with Retry-After. */
   heavyQueue: z.number().int().min(0).max(10_000).default(32),
+  /** Bytes of serialised feeds kept in memory, each until a new version (or a re-extraction) changes it; 0: none. */
+  feedCacheBytes: z.number().int().min(0).default(16 * 1024 * 1024),
+  /** Bytes (estimated) of diffs between two versions kept in memory, keyed by the two texts' content hashes; 0: none. */
+  diffCacheBytes: z.number().int().min(0).default(32 * 1024 * 1024),
+  /** Bytes of rendered diff pages of two stored versions kept in memory; 0: none. */
+  pageCacheBytes: z.number().int().min(0).default(16 * 1024 * 1024),
+});
+
+/** Resource kinds a rendered page may be spared from loading (`third-party`: any host but the page's own). */
+export const RENDER_BLOCKABLE = ['image', 'font', 'media', 'stylesheet', 'third-party'] as const;
+
+const renderSchema = z.object({
+  /**
+   * How articles are loaded when their source does not say (and always for single tracked URLs): 'off', the plain
+   * HTTP fetch, or 'browser', rendered in Chromium before extraction.
+   */
+  default: z.enum(['off', 'browser']).default('off'),
+  /** The Chromium (or Chrome) executable driven by playwright-core; Debian's `apt-get install chromium` puts it here. */
+  executablePath: z.string().min(1).default('/usr/bin/chromium'),
+  /** Pages rendered at once (browser contexts of the one browser process). */
+  poolSize: z.number().int().min(1).max(16).default(2),
+  /** Longest time to load and settle one page, in ms (the main document's own fetch has fetch.totalTimeoutMs). */
+  pageTimeoutMs: z.number().int().min(1000).max(300_000).default(30_000),
+  /** After the load event, wait up to this long for the page's requests to finish (scripts writing the text), in ms. */
+  settleMs: z.number().int().min(0).max(60_000).default(2000),
+  /** Most bytes all the requests a page makes may bring in, main document excluded. */
+  maxPageBytes: z.number().int().positive().default(32 * 1024 * 1024),
+  /** Requests a rendered page is not allowed to make, to save time and bytes (images are loaded when a screenshot is taken). */
+  block: z.array(z.enum(RENDER_BLOCKABLE)).default(['media', 'font']),
+  /** Take a full-page screenshot of each new version of rendered articles whose source does not say. */
+  screenshots: z.boolean().default(false),
+  /** Screenshot encoding: JPEG (much smaller for photographs) or PNG (lossless). */
+  screenshotType: z.enum(['jpeg', 'png']).default('jpeg'),
+  /** JPEG quality, 1-100. */
+  screenshotQuality: z.number().int().min(1).max(100).default(60),
+  /** Viewport width of rendered pages and their screenshots, in CSS pixels. */
+  viewportWidth: z.number().int().min(320).max(3840).default(1280),
+  /** A screenshot is cut at this height, in CSS pixels (very long pages would otherwise make huge images). */
+  screenshotMaxHeight: z.number().int().min(200).max(32_000).default(4000),
 });
 
 /** A `db` setting fit to print: a URL's password replaced by `***` (a file path as it is). Pure. */
@@ -116,6 +158,16 @@ export function dbTargetError(db: string): string | null {
 }
 
 /** The validated configuration shape. */
+const correctionsSchema = z.object({
+  /** Flag versions whose added text carries a correction or update notice (src/versioner/corrections.ts). */
+  enabled: z.boolean().default(true),
+  /** Extra notice patterns (JavaScript syntax, run on RE2), tested on each added sentence as written and lower-cased. */
+  patterns: z.array(z.string().superRefine((s, ctx) => {
+    const problem = operatorRegexError(s, { unicode: true });
+    if (problem) ctx.addIssue({ code: 'custom', message: problem.invalid ? `not a valid regular expression: ${problem.message}` : problem.message });
+  })).default([]),
+});
+
 export const configSchema = z.object({
   /**
    * Where the data is: a SQLite file path (the embedded default, one machine), or a PostgreSQL URL
@@ -145,6 +197,14 @@ export const configSchema = z.object({
   scheduler: schedulerSchema.default(schedulerSchema.parse({})),
   fetch: fetchSchema.default(fetchSchema.parse({})),
   web: webSchema.default(webSchema.parse({})),
+  /** Notifications: retries, SMTP, Save Page Now (src/notify/config.ts). */
+  notify: notifySchema.default(notifySchema.parse({})),
+  /** Correction and update notices (issue 15.3): on by default, extra patterns optional. */
+  corrections: correctionsSchema.default(correctionsSchema.parse({})),
+  /** Rendering pages in a browser (Chromium) before extraction, and screenshots; off by default. */
+  render: renderSchema.default(renderSchema.parse({})),
+  /** Extraction health per source: degraded sources, suspect captures held back (src/health). */
+  health: healthSchema.default(healthSchema.parse({})),
 });
 
 /** The validated configuration. */
@@ -220,6 +280,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Record<stri
     allowPrivate: envBool(env, 'PALIMPSEST_ALLOW_PRIVATE'),
     adminToken: env.PALIMPSEST_ADMIN_TOKEN || undefined,
     logLevel: env.PALIMPSEST_LOG_LEVEL || undefined,
+    // A password is better kept out of the config file.
+    notify: env.PALIMPSEST_SMTP_PASS ? { smtp: { pass: env.PALIMPSEST_SMTP_PASS } } : undefined,
+    render: { default: env.PALIMPSEST_RENDER || undefined, executablePath: env.PALIMPSEST_CHROMIUM || undefined },
   };
 }
 

@@ -13,8 +13,9 @@ export function cdxTimestamp(iso: string): string {
 
 /** The index line (without newline) of a capture in the WARC file named `filename`. */
 export function cdxjLine(e: CaptureEntry, filename: string): string {
+  // A resource record (a screenshot) has no HTTP status: warcio's indexer leaves the field out.
   const json = {
-    url: e.url, mime: e.mime, status: String(e.status), digest: e.digest,
+    url: e.url, mime: e.mime, ...(e.status === null ? {} : { status: String(e.status) }), digest: e.digest,
     length: String(e.length), offset: String(e.offset), filename,
   };
   return `${getSurt(e.url)} ${cdxTimestamp(e.date)} ${JSON.stringify(json)}`;

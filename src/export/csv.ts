@@ -34,6 +34,8 @@ export const CSV_COLUMNS: readonly string[] = [
   'article_id', 'url', 'source', 'version', 'captured_at', 'published_at', 'title', 'byline', 'word_count',
   'words_added', 'words_removed', ...STAT_COLUMNS.map(([, c]) => c), 'content_hash', 'extractor_version',
   'http_status', 'body_sha256', 'change_kind', 'minor_reason',
+  // Issue 15: later sightings of the version's content (variants of an alternating article), the correction notice it added.
+  'sightings', 'correction',
 ];
 
 /**
@@ -65,7 +67,18 @@ function statCell(stats: Record<string, unknown> | null, key: string): Cell {
   return typeof v === 'number' || typeof v === 'boolean' ? v : null;
 }
 
-function versionCells(a: ArticleRow, v: VersionRow): Cell[] {
+/** Per version number of one article: its sightings count and correction notice. */
+type VersionExtras = Map<number, { sightings: number; correction: string | null }>;
+
+async function versionExtras(store: Store, articleId: number): Promise<VersionExtras> {
+  const [sightings, corrections] = await Promise.all([store.summariseVersionSightings(articleId), store.listVersionCorrections(articleId)]);
+  const out: VersionExtras = new Map();
+  for (const s of sightings) out.set(s.versionNumber, { sightings: s.count, correction: null });
+  for (const c of corrections) out.set(c.versionNumber, { sightings: out.get(c.versionNumber)?.sightings ?? 0, correction: c.notice });
+  return out;
+}
+
+function versionCells(a: ArticleRow, v: VersionRow, extras: VersionExtras): Cell[] {
   const stats = v.stats === null ? null : (JSON.parse(v.stats) as Record<string, unknown>);
   // A first version has nothing to differ from: its added/removed counts are unknown, not zero.
   const diffed = stats !== null;
@@ -73,6 +86,7 @@ function versionCells(a: ArticleRow, v: VersionRow): Cell[] {
     a.id, a.url, a.source_slug, v.number, v.captured_at, v.published_at, v.title, v.byline, countWords(v.text),
     diffed ? v.words_added : null, diffed ? v.words_removed : null, ...STAT_COLUMNS.map(([k]) => statCell(stats, k)),
     v.content_hash, v.extractor_version, v.http_status, v.body_sha256, v.change_kind, v.minor_reason,
+    extras.get(v.number)?.sightings ?? 0, extras.get(v.number)?.correction ?? null,
   ];
 }
 
@@ -85,8 +99,9 @@ export async function exportCsv(store: Store, out: Writable, opts: ExportOptions
   let articles = 0;
   let versions = 0;
   for await (const a of walkArticles(store, scope.selection)) {
+    const extras = await versionExtras(store, a.id);
     for await (const v of walkVersions(store, a.id)) {
-      await sink.write(csvRecord(versionCells(a, v)));
+      await sink.write(csvRecord(versionCells(a, v, extras)));
       versions++;
       opts.onProgress?.({ articles, versions, bytes: sink.bytes });
     }

@@ -9,7 +9,8 @@
  * Database ids are not exported (they are local to a database): an article is identified by its URL, a version by
  * its number, a response by its index in the article's `responses` array (a version's `response` is that index, so
  * two versions may share a response and a response no version uses is kept too). Response bodies are the stored
- * document bytes, base64; `bodySha256` and `bodyLength` let the importer verify them. JSON columns (stats,
+ * document bytes, base64 (`body`), or since format version 2 optionally gzip-compressed first (`bodyGzip`, a
+ * fifth of the size); `bodySha256` and `bodyLength` (of the document) let the importer verify them. JSON columns (stats,
  * metadata, source config) are exported parsed.
  *
  * The importer holds a file to what Palimpsest itself would have stored: every time is a real ISO 8601 date (points
@@ -21,8 +22,20 @@ import { urlRuleError } from '../common/urls.js';
 /** Name written in the header line. */
 export const FORMAT_NAME = 'palimpsest-jsonl';
 
-/** Version of the format this code writes and the newest it reads. */
-export const FORMAT_VERSION = 1;
+/**
+ * Version of the format this code writes with compressed bodies (`bodyGzip`, version 2) and the newest it reads.
+ * With bodies as base64 of the document (`body`, the default) it writes version 1, which every reader of version 1
+ * reads as before.
+ */
+export const FORMAT_VERSION = 2;
+
+/** The format version a file whose bodies are written as `bodies` carries. */
+export function formatVersionFor(bodies: BodyEncoding): number {
+  return bodies === 'raw' ? 1 : 2;
+}
+
+/** How an export writes response bodies: `body` (base64 of the document) or `bodyGzip` (base64 of its gzip). */
+export type BodyEncoding = 'raw' | 'gzip';
 
 const nullableString = z.string().nullable();
 const count = z.number().int().nonnegative();
@@ -105,8 +118,11 @@ export const responseSchema = z.object({
   requestHeaders: z.array(z.tuple([z.string(), z.string()])),
   bodyLength: count,
   bodySha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lower-case hex digits'),
-  body: z.base64(),
-});
+  /** The document, base64 (format version 1, and version 2 by default). */
+  body: z.base64().optional(),
+  /** The document gzip-compressed, base64 (format version 2, `export --bodies gzip`). */
+  bodyGzip: z.base64().optional(),
+}).refine((r) => (r.body === undefined) !== (r.bodyGzip === undefined), 'expected exactly one of body and bodyGzip');
 
 /** One version of an article. */
 export const versionSchema = z.object({
@@ -127,12 +143,37 @@ export const versionSchema = z.object({
   /** 'initial', 'substantive' or 'minor' (absent in exports made before version classes: derived from the number). */
   changeKind: z.enum(['initial', 'substantive', 'minor']).optional(),
   minorReason: nullableString.optional(),
+  /** When the version's content was seen again (an alternating article's variant), oldest first; absent when never. */
+  sightings: z.array(instant).optional(),
+  /** The correction or update notice the version added; absent when none. */
+  correction: z.string().optional(),
+  /** The DOM as rendered in a browser, which the text was extracted from (rendered sources only; absent otherwise). */
+  rendered: z.object({ html: z.string(), renderer: z.string(), renderedAt: instant, requests: jsonObject }).optional(),
+  /** The full-page screenshot of a rendered version (an image only: it is served as such), base64; absent when none. */
+  screenshot: z.object({
+    mime: z.enum(['image/jpeg', 'image/png']), width: z.number().int().positive(), height: z.number().int().positive(), capturedAt: instant, bytes: z.base64(),
+  }).optional(),
+});
+
+/**
+ * An article event (absent, redirected, returned), oldest first in an article line; `events` is absent when none.
+ * A redirect's `detail.location` is held to the rules of fetched URLs; a `status`, when given, is an integer.
+ */
+export const eventSchema = z.object({
+  kind: z.enum(['absent', 'returned', 'redirected']),
+  at: instant,
+  detail: jsonObject,
+}).superRefine((e, ctx) => {
+  if (e.detail.status !== undefined && !Number.isInteger(e.detail.status)) ctx.addIssue({ code: 'custom', path: ['detail', 'status'], message: 'expected an integer HTTP status' });
+  if (e.kind !== 'redirected') return;
+  const r = webUrl.safeParse(e.detail.location);
+  if (!r.success) ctx.addIssue({ code: 'custom', path: ['detail', 'location'], message: `a redirect needs its location, an http(s) URL: ${r.error.issues[0]?.message ?? 'missing'}` });
 });
 
 /** One entry of an article's check log. */
 export const checkSchema = z.object({
   checkedAt: instant,
-  outcome: z.enum(['new_version', 'unchanged', 'not_modified', 'error', 'blocked', 'flipflop', 'rejected']),
+  outcome: z.enum(['new_version', 'unchanged', 'not_modified', 'error', 'blocked', 'flipflop', 'rejected', 'held_back']),
   httpStatus: z.number().int().nullable(),
   error: nullableString,
   durationMs: z.number().int().nullable(),
@@ -163,6 +204,7 @@ export const articleSchema = z.object({
   versions: z.array(versionSchema),
   responses: z.array(responseSchema),
   checks: z.array(checkSchema),
+  events: z.array(eventSchema).optional(),
 });
 
 /** Any line after the header. */
@@ -180,3 +222,5 @@ export type ResponseEntry = z.infer<typeof responseSchema>;
 export type VersionEntry = z.infer<typeof versionSchema>;
 /** A check inside an article line. */
 export type CheckEntryLine = z.infer<typeof checkSchema>;
+/** An event inside an article line. */
+export type EventLine = z.infer<typeof eventSchema>;

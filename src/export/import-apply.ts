@@ -6,10 +6,14 @@
  * savepoint).
  */
 import net from 'node:net';
+import { gunzipSync } from 'node:zlib';
 import { urlRuleError } from '../common/urls.js';
 import { bareHostname, isPublicAddress } from '../fetcher/address-policy.js';
 import { sha256Hex, type Store } from '../store/index.js';
 import type { ArticleLine, SourceLine } from './format.js';
+import { storeArticleResults } from '../precompute/fill.js';
+import { applyExtras } from './variants-lines.js';
+import { applyRenderFields } from './render-lines.js';
 
 /** A line whose content is wrong; the importer adds the line number. */
 export class BadLine extends Error {}
@@ -83,9 +87,19 @@ export async function applySource(store: Store, s: SourceLine, counts: Inserted,
   counts.sources++;
 }
 
+/** A response's document from `body`, or from `bodyGzip` unpacked to at most its bodyLength (a gzip bomb stops early). */
+function documentOf(r: ArticleLine['responses'][number], i: number): Buffer {
+  if (r.body !== undefined) return Buffer.from(r.body, 'base64');
+  try {
+    return gunzipSync(Buffer.from(r.bodyGzip ?? '', 'base64'), { maxOutputLength: Math.max(1, r.bodyLength + 1) });
+  } catch (err) {
+    throw new BadLine(`responses.${i}: bodyGzip does not unpack to a body of ${r.bodyLength} bytes (${(err as Error).message})`);
+  }
+}
+
 function decodeBodies(a: ArticleLine): Buffer[] {
   return a.responses.map((r, i) => {
-    const body = Buffer.from(r.body, 'base64');
+    const body = documentOf(r, i);
     if (body.length !== r.bodyLength) throw new BadLine(`responses.${i}: body is ${body.length} bytes, bodyLength says ${r.bodyLength}`);
     if (sha256Hex(body) !== r.bodySha256) throw new BadLine(`responses.${i}: body does not match its bodySha256`);
     return body;
@@ -113,6 +127,9 @@ export async function applyArticle(store: Store, a: ArticleLine, counts: Inserte
   for (const [i, r] of a.responses.entries()) {
     checkAddress(r.requestedUrl, `responses.${i}.requestedUrl`, opts);
     checkAddress(r.url, `responses.${i}.url`, opts);
+  }
+  for (const [i, e] of (a.events ?? []).entries()) {
+    if (typeof e.detail.location === 'string') checkAddress(e.detail.location, `events.${i}.detail.location`, opts);
   }
   if (await store.articleUrlExists(a.url)) throw new ExistingArticle(a.url);
   let sourceId: number | null = null;
@@ -146,6 +163,10 @@ export async function applyArticle(store: Store, a: ArticleLine, counts: Inserte
       change_kind: v.changeKind ?? (v.number === 1 ? 'initial' : 'substantive'), minor_reason: v.minorReason ?? null,
     });
   }
+  // What the feeds need of each version's diff, computed now rather than on the first feed request.
+  await storeArticleResults(store, articleId);
+  await applyExtras(store, articleId, a);
+  await applyRenderFields(store, articleId, a.versions);
   for (const c of a.checks) await store.insertCheck(articleId, c.checkedAt, c.outcome, c.httpStatus, c.error, c.durationMs, c.contentHash ?? null);
   counts.articles++;
   counts.versions += a.versions.length;

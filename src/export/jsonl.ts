@@ -4,20 +4,26 @@
  * thousands of large versions never sits whole in memory.
  */
 import type { Writable } from 'node:stream';
-import { gunzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import type { ArticleRow, CheckRow, ResponseRow, SourceRow, Store, VersionRow } from '../store/index.js';
 import {
-  FORMAT_NAME, FORMAT_VERSION,
-  type CheckEntryLine, type ExportHeader, type ResponseEntry, type SourceLine, type VersionEntry,
+  FORMAT_NAME, formatVersionFor,
+  type BodyEncoding, type CheckEntryLine, type ExportHeader, type ResponseEntry, type SourceLine, type VersionEntry,
 } from './format.js';
 import { resolveScope } from './scope.js';
+import { readExtrasForExport, versionExtras } from './variants-lines.js';
+import { renderFields } from './render-lines.js';
 import { Sink } from './sink.js';
 import { GENERATOR, type ExportOptions, type ExportSummary } from './types.js';
 import { walkArticles, walkChecks, walkVersions } from './walk.js';
 
-/** JSONL options: the common ones, plus whether to include each article's check log (default true). */
+/**
+ * JSONL options: the common ones, whether to include each article's check log (default true), and how to write
+ * response bodies (default 'raw': `body`, format version 1; 'gzip': `bodyGzip`, format version 2, about a fifth).
+ */
 export interface JsonlOptions extends ExportOptions {
   includeChecks?: boolean;
+  bodies?: BodyEncoding;
 }
 
 function parseObject(json: string | null): Record<string, unknown> | null {
@@ -54,13 +60,14 @@ export function versionEntry(v: VersionRow, responseIndex: Map<number, number>):
   };
 }
 
-/** A response row as its export entry (body decompressed, base64). */
-export function responseEntry(r: ResponseRow): ResponseEntry {
+/** A response row as its export entry (the document base64, or its gzip base64). */
+export function responseEntry(r: ResponseRow, bodies: BodyEncoding = 'raw'): ResponseEntry {
   return {
     requestedUrl: r.requested_url, url: r.url, fetchedAt: r.fetched_at, status: r.status, statusText: r.status_text,
     httpVersion: r.http_version, headers: JSON.parse(r.headers) as Array<[string, string]>,
     requestHeaders: JSON.parse(r.request_headers) as Array<[string, string]>, bodyLength: r.body_length,
-    bodySha256: r.body_sha256, body: gunzipSync(r.body_gzip).toString('base64'),
+    bodySha256: r.body_sha256,
+    ...(bodies === 'gzip' ? { bodyGzip: gzipSync(r.body, { level: 6 }).toString('base64') } : { body: r.body.toString('base64') }),
   };
 }
 
@@ -80,7 +87,7 @@ export async function exportJsonl(store: Store, out: Writable, opts: JsonlOption
   const scope = await resolveScope(store, opts.scope ?? {});
   const sink = new Sink(out);
   const header: ExportHeader = {
-    format: FORMAT_NAME, formatVersion: FORMAT_VERSION, exportedAt: (opts.now ?? (() => new Date()))().toISOString(),
+    format: FORMAT_NAME, formatVersion: formatVersionFor(opts.bodies ?? 'raw'), exportedAt: (opts.now ?? (() => new Date()))().toISOString(),
     generator: GENERATOR, scope: scope.described,
   };
   await sink.write(`${JSON.stringify(header)}\n`);
@@ -92,10 +99,11 @@ export async function exportJsonl(store: Store, out: Writable, opts: JsonlOption
   for await (const a of walkArticles(store, scope.selection)) {
     const responseIds = await store.listResponseIds(a.id);
     const responseIndex = new Map(responseIds.map((id, i) => [id, i]));
+    const extras = await readExtrasForExport(store, a.id);
     await sink.write(`${JSON.stringify(articleHead(a)).slice(0, -1)},"versions":[`);
     let first = true;
     for await (const v of walkVersions(store, a.id)) {
-      await sink.write(`${first ? '' : ','}${JSON.stringify(versionEntry(v, responseIndex))}`);
+      await sink.write(`${first ? '' : ','}${JSON.stringify({ ...versionEntry(v, responseIndex), ...versionExtras(extras, v.number), ...(await renderFields(store, v.id)) })}`);
       first = false;
       versions++;
       progress();
@@ -104,7 +112,7 @@ export async function exportJsonl(store: Store, out: Writable, opts: JsonlOption
     for (const [i, id] of responseIds.entries()) {
       const r = await store.getResponseRow(id);
       if (!r) throw new Error(`export: response ${id} of article ${a.url} vanished during the export`);
-      await sink.write(`${i === 0 ? '' : ','}${JSON.stringify(responseEntry(r))}`);
+      await sink.write(`${i === 0 ? '' : ','}${JSON.stringify(responseEntry(r, opts.bodies))}`);
     }
     await sink.write('],"checks":[');
     if (opts.includeChecks !== false) {
@@ -114,7 +122,7 @@ export async function exportJsonl(store: Store, out: Writable, opts: JsonlOption
         first = false;
       }
     }
-    await sink.write(']}\n');
+    await sink.write(`]${extras.events.length > 0 ? `,"events":${JSON.stringify(extras.events)}` : ''}}\n`);
     articles++;
     progress();
   }

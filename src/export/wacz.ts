@@ -72,6 +72,8 @@ export async function exportWacz(store: Store, out: Writable, opts: WaczOptions 
       summary = await writeWarcFile(store, files.warc, {
         ...opts, indexFile: files.index, now: () => created,
         onCapture: async (e) => {
+          // Screenshots are in the index (a replay tool finds them) but are no pages of their own.
+          if (e.type === 'resource') return;
           first ??= e;
           await pages.write(`${pageLine(e)}\n`);
         },

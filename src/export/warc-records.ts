@@ -24,7 +24,10 @@ export const WARCINFO_DESCRIPTION =
   `decoded length (the original kept as ${ORIG_HEADER_PREFIX}Content-Length when it differed). A payload identical ` +
   'to an earlier record in this file is a revisit record (identical-payload-digest profile). After each capture, a ' +
   'metadata record (application/json, WARC-Refers-To the response or revisit) holds the version Palimpsest ' +
-  'extracted from it: number, title, byline, dates, text, content hash, extractor version, change statistics.';
+  'extracted from it: number, title, byline, dates, text, content hash, extractor version, change statistics. A ' +
+  'version rendered in a browser also has a conversion record (text/html, WARC-Refers-To the response) holding the ' +
+  'rendered DOM its text was extracted from, and, when screenshots are on, a resource record at ' +
+  'urn:screenshot:<page URL> (WARC-Concurrent-To the response) holding the full-page screenshot.';
 
 /** sha256 hex (as stored) to the WARC digest form warcio writes: `sha256:` + RFC 4648 base32. */
 export function warcDigestFromHex(hex: string): string {
@@ -116,7 +119,8 @@ export function targetUri(url: string): string {
   }
 }
 
-async function serialize(opts: WARCRecordOpts, headers: Record<string, string>, body?: Uint8Array): Promise<Buffer> {
+/** A record serialised (uncompressed) with its block and payload digests; `headers` hold its WARC-Record-ID and extra WARC headers. */
+export async function serialize(opts: WARCRecordOpts, headers: Record<string, string>, body?: Uint8Array): Promise<Buffer> {
   // Listing type, id, date and target first puts them first in the record (warcio sets them in place).
   const ordered: Record<string, string> = { 'WARC-Type': opts.type ?? 'resource', 'WARC-Record-ID': headers['WARC-Record-ID'] ?? randomRecordId(), 'WARC-Date': '' };
   if (opts.url !== undefined && opts.type !== 'warcinfo') ordered['WARC-Target-URI'] = '';

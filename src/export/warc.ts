@@ -5,13 +5,13 @@
  * length, once it is in the output, so callers can build a CDXJ index (warc-file.ts) or WACZ pages (wacz.ts).
  */
 import type { Writable } from 'node:stream';
-import { gunzipSync } from 'node:zlib';
 import type { ResponseRow, Store } from '../store/index.js';
 import { resolveScope } from './scope.js';
 import { Sink } from './sink.js';
 import { GENERATOR, type ExportOptions, type ExportSummary } from './types.js';
 import { walkArticles, walkVersions } from './walk.js';
 import { GzipRecordWriter } from './warc-gzip.js';
+import { writeRenderRecords } from './warc-render.js';
 import {
   requestRecord, responseRecord, revisitRecord, targetUri, versionRecord, warcDigestFromHex, warcinfoRecord,
   WARCINFO_DESCRIPTION, type SerializedRecord,
@@ -19,14 +19,16 @@ import {
 
 /** A response or revisit record just written, with what an index line or a WACZ page needs. */
 export interface CaptureEntry {
-  type: 'response' | 'revisit';
+  /** `resource`: a screenshot of a rendered version (its URL is urn:screenshot:<page URL>). */
+  type: 'response' | 'revisit' | 'resource';
   /** WARC-Target-URI as written. */
   url: string;
   /** WARC-Date (the fetch time, ISO 8601). */
   date: string;
   /** Media type without parameters ('warc/revisit' for revisits), null when the response had none. */
   mime: string | null;
-  status: number;
+  /** HTTP status; null for a resource record (no HTTP exchange). */
+  status: number | null;
   /** Payload digest without its `sha256:` prefix (as warcio's CDXJ indexer writes it). */
   digest: string;
   /** Offset of the record's gzip member in the file, and its length. */
@@ -92,7 +94,7 @@ export async function exportWarc(store: Store, out: Writable, opts: WarcOptions 
       main = await revisitRecord(r, original, info.id);
       revisits++;
     } else {
-      main = await responseRecord(r, gunzipSync(r.body_gzip), info.id);
+      main = await responseRecord(r, r.body, info.id);
       if (!found) firstWithBody.set(key(r.body_sha256), r.id);
     }
     const url = targetUri(r.url);
@@ -119,6 +121,7 @@ export async function exportWarc(store: Store, out: Writable, opts: WarcOptions 
         }
       }
       await records.push((await versionRecord(a.url, v, target, info.id)).raw);
+      await writeRenderRecords(store, records, v, a.url, target, info.id, opts.onCapture);
       versions++;
       opts.onProgress?.({ articles, versions, bytes: sink.bytes });
     }

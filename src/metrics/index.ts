@@ -10,7 +10,7 @@ import { registerStoreGauges } from './store-gauges.js';
 export { registerStoreGauges, DUE_GAUGE } from './store-gauges.js';
 
 /** Every check outcome, so that each counter series exists (at 0) from the start and rate() works at once. */
-const OUTCOMES: readonly CheckOutcome[] = ['new_version', 'unchanged', 'not_modified', 'error', 'blocked', 'rejected', 'flipflop'];
+const OUTCOMES: readonly CheckOutcome[] = ['new_version', 'unchanged', 'not_modified', 'error', 'blocked', 'rejected', 'flipflop', 'held_back'];
 
 /** Outcomes counted as errors of the article's source. */
 const ERROR_OUTCOMES: ReadonlySet<CheckOutcome> = new Set(['error', 'blocked', 'rejected']);

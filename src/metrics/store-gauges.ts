@@ -5,6 +5,7 @@
  */
 import { Gauge, type Registry } from 'prom-client';
 import type { ArticleStatus, Store } from '../store/index.js';
+import { registerHealthGauges } from './health-gauges.js';
 
 /** Name of the due-queue gauge; its presence marks a registry that already has the store gauges. */
 export const DUE_GAUGE = 'palimpsest_due_articles';
@@ -14,10 +15,11 @@ const STATUSES: readonly ArticleStatus[] = ['active', 'paused', 'blocked', 'stop
 
 /**
  * Registers the store-derived gauges on `registry` unless it already has them (the web app and the scheduler of
- * one process share a registry; whichever comes first registers them).
+ * one process share a registry; whichever comes first registers them), the extraction-health gauges included.
  */
 export function registerStoreGauges(registry: Registry, store: Store, now: () => Date = () => new Date()): void {
   if (registry.getSingleMetric(DUE_GAUGE)) return;
+  registerHealthGauges(registry, store);
   new Gauge({
     name: DUE_GAUGE,
     help: 'Articles whose next check is due now (the scheduler takes at most scheduler.maxPerTick per tick)',

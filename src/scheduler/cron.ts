@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { SchedulerMetrics } from '../metrics/index.js';
 import type { PollDeps } from '../sources/index.js';
 import type { CheckDeps } from '../tracker/check.js';
-import { logRound, runRound, type RoundContext, type TickSummary } from './round.js';
+import { logRound, runRound, stopRoundWork, type RoundContext, type TickSummary } from './round.js';
 import { initialStatus, type SchedulerStatus } from './status.js';
 import { workerId } from './worker-id.js';
 
@@ -116,6 +116,7 @@ export function startScheduler(deps: CheckDeps, log: Logger, opts: SchedulerOpti
       await task.stop();
       await task.destroy();
       if (running) await running;
+      await stopRoundWork(ctx);
       if (ctx.lock) await ctx.lock.release().catch(() => undefined);
       ctx.lock = null;
     },

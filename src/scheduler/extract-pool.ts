@@ -11,23 +11,27 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { extract, type Extracted, type SiteRule } from '../extractor/index.js';
-import { compressBody, compressBodySync } from '../store/body-codec.js';
+import { compressBody, compressBodySync, encodeBody } from '../store/body-codec.js';
+import type { DeltaBase, Encoded } from '../store/delta-codec.js';
 
 /** Work sent to a worker: a page to extract, or a body to compress as the store keeps it. */
 export type ExtractRequest =
   | { id: number; kind: 'extract'; html: string; url: string; rules?: readonly SiteRule[]; explain?: boolean }
-  | { id: number; kind: 'compress'; body: Uint8Array };
+  | { id: number; kind: 'compress'; body: Uint8Array }
+  | { id: number; kind: 'encode'; body: Uint8Array; base: DeltaBase | null };
 
 /** A worker's answer: the result, or the message of what the extractor threw. */
 export type ExtractResponse =
   | { id: number; ok: true; value: Extracted }
   | { id: number; ok: true; compressed: Uint8Array }
+  | { id: number; ok: true; encoded: Encoded }
   | { id: number; ok: false; message: string };
 
 /** Runs one request in the current thread (in a worker, or inline when the workers are unavailable). */
 export function runRequest(m: ExtractRequest): ExtractResponse {
   try {
     if (m.kind === 'compress') return { id: m.id, ok: true, compressed: compressBodySync(m.body) };
+    if (m.kind === 'encode') return { id: m.id, ok: true, encoded: encodeBody(m.body, m.base) };
     return { id: m.id, ok: true, value: extract(m.html, m.url, { rules: m.rules, ...(m.explain ? { explain: true } : {}) }) };
   } catch (err) {
     return { id: m.id, ok: false, message: err instanceof Error ? err.message : String(err) };
@@ -44,6 +48,8 @@ export interface ExtractPool {
   extract(html: string, url: string, options?: { rules?: readonly SiteRule[]; explain?: boolean }): Promise<Extracted>;
   /** Compresses a response body exactly as compressBody of src/store does. */
   compress(body: Buffer): Promise<Buffer>;
+  /** Encodes a response body as encodeBody of src/store does (a delta against `base`, the article's newest body). */
+  encode(body: Buffer, base: DeltaBase | null): Promise<Encoded>;
   /** Stops the workers; pages still queued are rejected. */
   close(): Promise<void>;
 }
@@ -99,6 +105,11 @@ function task<T>(request: ExtractRequest, pick: (r: ExtractResponse) => T): { ta
 }
 
 const pickExtracted = (r: ExtractResponse): Extracted => (r as { value: Extracted }).value;
+const pickEncoded = (r: ExtractResponse): Encoded => {
+  // Structured cloning turns the Buffer into a plain Uint8Array.
+  const e = (r as { encoded: Encoded }).encoded;
+  return { ...e, data: Buffer.from(e.data.buffer, e.data.byteOffset, e.data.byteLength) };
+};
 const pickCompressed = (r: ExtractResponse): Buffer => {
   const c = (r as { compressed: Uint8Array }).compressed;
   return Buffer.from(c.buffer, c.byteOffset, c.byteLength);
@@ -204,6 +215,9 @@ export function createExtractPool(opts: ExtractPoolOptions = {}): ExtractPool {
     compress(body) {
       return submit(task({ id: nextId++, kind: 'compress', body }, pickCompressed));
     },
+    encode(body, base) {
+      return submit(task({ id: nextId++, kind: 'encode', body, base }, pickEncoded));
+    },
     async close() {
       closed = true;
       for (const t of queue.splice(0)) t.reject(new Error('scheduler: the extraction pool is closed'));
@@ -225,6 +239,7 @@ function inlinePool(): ExtractPool {
     size: 0,
     extract: async (html, url, options) => extract(html, url, options),
     compress: (body) => compressBody(body),
+    encode: async (body, base) => encodeBody(body, base),
     close: async () => undefined,
   };
 }

@@ -9,12 +9,15 @@ import type { CheckDeps } from '../tracker/check.js';
 import { createExtractPool, type ExtractPool } from './extract-pool.js';
 import { createPoliteFetcher, type PoliteFetcher } from './polite.js';
 import { workerId } from './worker-id.js';
+import { createRenderer, type Renderer } from '../render/render.js';
 
 /** A ready pipeline; close it to stop the extraction workers. */
 export interface Pipeline {
   deps: CheckDeps;
   polite: PoliteFetcher;
   pool: ExtractPool;
+  /** The browser of rendered sources (launched on the first page that needs it). */
+  renderer: Renderer;
   close(): Promise<void>;
 }
 
@@ -41,15 +44,17 @@ export function createPipeline(store: Store, config: Config, opts: PipelineOptio
   const pool = createExtractPool({
     size: config.scheduler.extractThreads, nice: config.scheduler.backgroundNice, onFallback: opts.onFallback,
   });
+  const renderer = createRenderer(config);
   const deps: CheckDeps = {
-    store, config, fetch: polite.fetch, extract: pool.extract, compress: pool.compress,
+    store, config, fetch: polite.fetch, extract: pool.extract, compress: pool.compress, encode: pool.encode, render: renderer,
     ...(opts.now ? { now: opts.now } : {}), ...(opts.metrics ? { metrics: opts.metrics } : {}),
   };
   return {
-    deps, polite, pool,
+    deps, polite, pool, renderer,
     close: async () => {
       polite.close();
       await pool.close();
+      await renderer.close();
     },
   };
 }

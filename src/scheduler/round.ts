@@ -8,6 +8,7 @@ import type { SchedulerMetrics } from '../metrics/index.js';
 import { pollSource, type PollDeps, type PollResult } from '../sources/index.js';
 import type { SingletonLock } from '../store/index.js';
 import type { CheckDeps, CheckResult } from '../tracker/check.js';
+import { notifyRunnerFor, type NotifyRunner } from '../notify/runner.js';
 import { spreadOverdue } from './backlog.js';
 import { checkClaimed } from './claimed.js';
 import type { CheckSummary } from './run.js';
@@ -36,6 +37,22 @@ export interface RoundContext {
   lock: SingletonLock | null;
   /** When this process last spread a backlog (Date.now()); the leader spreads at most once per tickMs. */
   lastSpreadMs?: number;
+  /** Notification passes of this process (made at the first round; null when notifications are turned off). */
+  notify?: NotifyRunner | null;
+}
+
+/** Starts a notification pass beside the round (never waited for by it: checks do not wait on receivers). */
+function kickNotifications(ctx: RoundContext): void {
+  const { deps } = ctx;
+  if (ctx.notify === undefined) {
+    ctx.notify = notifyRunnerFor({ store: deps.store, config: deps.config, owner: ctx.owner, log: ctx.log, ...(deps.now ? { now: deps.now } : {}) }) ?? null;
+  }
+  ctx.notify?.kick();
+}
+
+/** Waits for a running notification pass to end (before a process stops). */
+export async function stopRoundWork(ctx: RoundContext): Promise<void> {
+  await ctx.notify?.idle();
 }
 
 /** The fleet-wide lock whose holder spreads backlogs (and does other work one process should do). */
@@ -103,6 +120,7 @@ export async function runRound(ctx: RoundContext): Promise<TickSummary> {
   const { deps, log } = ctx;
   const s = deps.config.scheduler;
   const now = deps.now ?? (() => new Date());
+  kickNotifications(ctx);
   let polled: PollResult[] = [];
   try {
     polled = await pollClaimedSources(ctx);

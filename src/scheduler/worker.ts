@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { SchedulerMetrics } from '../metrics/index.js';
 import type { PollDeps } from '../sources/index.js';
 import type { CheckDeps } from '../tracker/check.js';
-import { LEADER_LOCK, logRound, runRound, type RoundContext, type TickSummary } from './round.js';
+import { LEADER_LOCK, logRound, runRound, stopRoundWork, type RoundContext, type TickSummary } from './round.js';
 
 /** Options of startWorker. */
 export interface WorkerOptions {
@@ -101,6 +101,7 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
       stopping = true;
       (wake as (() => void) | null)?.();
       await loop;
+      await stopRoundWork(ctx);
       if (ctx.lock) await ctx.lock.release().catch(() => undefined);
       ctx.lock = null;
     },

@@ -94,6 +94,13 @@ export const sourceSchema = z.object({
   maxChildSitemaps: z.number().int().min(1).max(1000).default(10),
   /** Links published (or last modified) more than this many days ago are skipped. */
   maxAgeDays: z.number().positive().optional(),
+  /**
+   * How the source's articles are loaded: 'browser' renders them in Chromium before extraction (pages whose text is
+   * written by JavaScript), 'off' fetches them over plain HTTP; absent: the configuration's render.default.
+   */
+  render: z.enum(['off', 'browser'], { error: 'render must be off or browser' }).optional(),
+  /** Rendered articles only: keep a full-page screenshot of each new version (absent: render.screenshots). */
+  screenshot: z.boolean().optional(),
   /** Site rules for the extractor (CSS selectors for body, title, byline and elements to drop), per domain. */
   rules: z.array(siteRuleSchema).default([]),
   /**

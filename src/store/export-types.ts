@@ -67,8 +67,11 @@ export interface VersionRow {
   body_sha256: string | null;
 }
 
-/** A response row, body still gzip-compressed as stored (the responses table's row without its article id). */
-export type ResponseRow = Omit<ResponseRecord, 'article_id'>;
+/**
+ * A response row (the responses table's row without its article id): the body as stored (`body_gzip`, encoded as
+ * `body_codec` says) and decoded (`body`).
+ */
+export type ResponseRow = Omit<ResponseRecord, 'article_id'> & { body: Buffer };
 
 /** A response's identity without its body (for revisit records). */
 export type ResponseHead = Pick<ResponseRow, 'id' | 'url' | 'fetched_at' | 'body_sha256'>;

@@ -5,9 +5,13 @@
  */
 export * from './store.js';
 export * from './types.js';
+export * from './notify-types.js';
+export * from './render-types.js';
 export * from './export-types.js';
 export * from './search-terms.js';
 export * from './body-codec.js';
+export type { DeltaBase, Encoded } from './delta-codec.js';
+export type { CompactKind, CompactStep, LegacyCounts, StoredBytes } from './delta-store.js';
 export * from './hash.js';
 export * from './open.js';
 export { ForeignDatabaseError } from './foreign.js';

@@ -4,7 +4,7 @@
  * migrations/postgres/0001_init.sql), bigint ids and counts come back as numbers (pg through the type parsers of
  * postgres/db.ts), and BLOB and bytea as Buffers. This module imports neither driver.
  */
-import { gunzipSync } from 'node:zlib';
+import type { ChainLink } from './delta-chain.js';
 import type {
   Article, ArticleStatus, Change, ChangeKind, CheckEntry, CheckOutcome, RecentArticle, Source, SourceKind, SourceUrlState,
   StoredResponse, Version, VersionSummary,
@@ -77,6 +77,38 @@ export interface VersionRecord {
   metadata: string;
   change_kind: ChangeKind;
   minor_reason: string | null;
+  /** Delta storage (migration 0014): 'plain' (the text is in `text`) or 'zstd' (in `text_zstd`); when selected. */
+  text_codec?: string;
+  text_zstd?: Buffer | null;
+  text_base_id?: number | null;
+}
+
+/** A version row's text columns as stored (migration 0014), in any read that selects them. */
+export interface EncodedText {
+  id: number;
+  text?: string;
+  text_codec?: string;
+  text_zstd?: Buffer | null;
+  text_base_id?: number | null;
+}
+
+/** A version row's stored text as a link of its delta chain (delta-chain.ts). */
+export function textLink(r: EncodedText): ChainLink {
+  return { id: r.id, codec: r.text_codec ?? 'plain', data: r.text_zstd ?? null, text: r.text ?? null, baseId: r.text_base_id ?? null };
+}
+
+/** Whether a version row read with its text columns still needs its text decoded. */
+export function textEncoded(r: EncodedText): boolean {
+  return (r.text_codec ?? 'plain') !== 'plain';
+}
+
+/** A row without its stored-text columns (once its text is decoded), as exports carry it. */
+export function withoutStoredText<R extends EncodedText>(r: R): Omit<R, 'text_codec' | 'text_zstd' | 'text_base_id'> {
+  const out: Partial<R> = { ...r };
+  delete out.text_codec;
+  delete out.text_zstd;
+  delete out.text_base_id;
+  return out as Omit<R, 'text_codec' | 'text_zstd' | 'text_base_id'>;
 }
 
 /** The columns of a VersionRecord without the text, for a SELECT on `versions v` (same SQL on both backends). */
@@ -121,7 +153,7 @@ export function toChange(r: ChangeRecord): Change {
   return { ...toVersionSummary(r), articleUrl: r.article_url, articleTitle: r.article_title };
 }
 
-/** A responses row, body still gzip-compressed. */
+/** A responses row, body still in its stored form (body_codec: 'gzip', or 'zstd' with body_base_id; migration 0014). */
 export interface ResponseRecord {
   id: number;
   article_id: number;
@@ -136,10 +168,18 @@ export interface ResponseRecord {
   body_gzip: Buffer;
   body_length: number;
   body_sha256: string;
+  body_codec: string;
+  body_base_id: number | null;
+  body_depth: number;
 }
 
-/** The camelCase view of a responses row: headers parsed from their JSON, body decompressed. */
-export function toStoredResponse(r: ResponseRecord): StoredResponse {
+/** A responses row's stored body as a link of its delta chain (delta-chain.ts). */
+export function bodyLink(r: Pick<ResponseRecord, 'id' | 'body_codec' | 'body_gzip' | 'body_base_id'>): ChainLink {
+  return { id: r.id, codec: r.body_codec, data: r.body_gzip, text: null, baseId: r.body_base_id };
+}
+
+/** The camelCase view of a responses row with its decoded body: headers parsed from their JSON. */
+export function toStoredResponse(r: ResponseRecord, body: Buffer): StoredResponse {
   return {
     id: r.id,
     articleId: r.article_id,
@@ -151,7 +191,7 @@ export function toStoredResponse(r: ResponseRecord): StoredResponse {
     httpVersion: r.http_version,
     headers: JSON.parse(r.headers) as Array<[string, string]>,
     requestHeaders: JSON.parse(r.request_headers) as Array<[string, string]>,
-    body: gunzipSync(r.body_gzip),
+    body,
     bodyLength: r.body_length,
     bodySha256: r.body_sha256,
   };

@@ -92,7 +92,10 @@ export interface SearchQuery {
   snippetWords?: number;
 }
 
-/** One article found: its newest matching version, how many of its versions match, and a snippet. */
+/**
+ * One article found: the newest of its versions that brought matching text (the version where the matching passage
+ * entered the article), how many of its versions brought some, whether the latest version still has it, and a snippet.
+ */
 export interface SearchHit {
   articleId: number;
   articleUrl: string;
@@ -105,7 +108,11 @@ export interface SearchHit {
   title: Highlighted;
   /** A passage of the matching version's text around the matched words. */
   snippet: Highlighted;
+  /** How many versions brought matching text (see src/store/search-passages.ts), the first and the last of them. */
   matchingVersions: number;
   firstMatchingVersion: number;
   lastMatchingVersion: number;
+  /** The article's latest version number, and whether its headline and text still hold every word of the query. */
+  latestVersion: number;
+  stillPresent: boolean;
 }

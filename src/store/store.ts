@@ -10,11 +10,18 @@
  */
 import type { ExportSelection, ArticleRow, CheckRow, NewArticleRow, NewSourceRow, NewVersionRow, ResponseHead, ResponseRow, SourceRow, VersionRow } from './export-types.js';
 import type { SearchHit, SearchQuery } from './search-terms.js';
+import type { PreparedBody } from './body-codec.js';
+import type { DeltaBase } from './delta-codec.js';
+import type { CompactKind, CompactStep, LegacyCounts, StoredBytes } from './delta-store.js';
+import type { NotifyStore } from './notify-types.js';
+import type { NewRenderedPage, NewScreenshot, ScreenshotInfo, StoredRenderedPage } from './render-types.js';
+import type { CaptureHealthCounts, CaptureHealthKind, HeldCapture, NewCaptureHealth, SourceHealthEvent, SourceHealthState } from './health-types.js';
 import type {
   ActivityQuery, ArticleActivity, DayCount, VersionLength,
-  Article, ArticleQuery, ArticleStatus, Change, ChangeQuery, CheckEntry, CheckOutcome, FeedState, NewResponse, NewVersion, RecentArticle,
+  Article, ArticleQuery, ArticleStatus, Change, ChangeQuery, CheckEntry, CheckOutcome, FeedHead, FeedHeadQuery, FeedState, NewResponse, NewVersion, RecentArticle, StoredVersionDiff,
   Source, SourceInput, SourceSummary, SourceUrlState, StoredResponse, Validators, Version, VersionContentUpdate, VersionSummary,
 } from './types.js';
+import type { ArticleEvent, ArticleEventKind, SightingSummary, VersionCorrection, VersionSighting } from './types.js';
 
 /** Which backend a store is; for messages and diagnostics only (callers never branch on it). */
 export type Backend = 'sqlite' | 'postgres';
@@ -64,8 +71,8 @@ export interface DeferredHost {
 /** One problem found by a consistency check, in words. */
 export type ConsistencyProblem = string;
 
-/** The storage interface (see the module comment). */
-export interface Store {
+/** The storage interface (see the module comment); the notification methods are in notify-types.ts. */
+export interface Store extends NotifyStore {
   /** Which backend this is. */
   readonly backend: Backend;
   /** Where the data is, for messages: a file path, or a PostgreSQL URL without its password. */
@@ -197,12 +204,27 @@ export interface Store {
   setVersionNumber(id: number, number: number): Promise<void>;
 
   // --- responses and the check log ------------------------------------------------------------------------------
-  /** Stores a captured response and returns its id; `bodyGzip` is the body's stored form when already computed. */
-  insertResponse(r: NewResponse, bodyGzip?: Buffer): Promise<number>;
+  /**
+   * Stores a captured response and returns its id. The body is stored as a delta against the article's newest body;
+   * `prepared` is that encoding when already computed (encodeBody of body-codec.ts against bodyBase's answer).
+   */
+  insertResponse(r: NewResponse, prepared?: PreparedBody): Promise<number>;
+  /** The article's newest body, decoded, with its id and chain depth: what its next body is encoded against. */
+  bodyBase(articleId: number): Promise<DeltaBase | null>;
   /** The stored response with this id, body decompressed, or null. */
   getResponse(id: number): Promise<StoredResponse | null>;
   /** Deletes a stored response. */
   deleteResponse(id: number): Promise<void>;
+  /** Stores the rendered HTML of a version (a page rendered in a browser), replacing any earlier one. */
+  insertRenderedPage(r: NewRenderedPage): Promise<void>;
+  /** The rendered page of a version, HTML decompressed, or null when it was fetched without a browser. */
+  getRenderedPage(versionId: number): Promise<StoredRenderedPage | null>;
+  /** Stores the screenshot of a version, replacing any earlier one. */
+  insertScreenshot(s: NewScreenshot): Promise<void>;
+  /** The screenshot of a version with its bytes, or null. */
+  getScreenshot(versionId: number): Promise<NewScreenshot | null>;
+  /** What is known of a version's screenshot without its bytes, or null when it has none. */
+  getScreenshotInfo(versionId: number): Promise<ScreenshotInfo | null>;
   /** Appends one check to the log. */
   insertCheck(articleId: number, checkedAt: string, outcome: CheckOutcome, httpStatus: number | null, error: string | null,
     durationMs: number | null, contentHash?: string | null): Promise<void>;
@@ -214,12 +236,32 @@ export interface Store {
   getFeedState(q: { articleId?: number; sourceId?: number; changesOnly: boolean; includeMinor?: boolean }): Promise<FeedState>;
   /** Tracked articles, most recently changed (or, if never captured, added) first. */
   listRecentArticles(limit: number): Promise<RecentArticle[]>;
+  /**
+   * The newest version id and capture time of the versions of all articles (or of one source's) that pass the
+   * filters: a few index steps at any size, where getFeedState's count reads every matching version.
+   */
+  getFeedHead(q: FeedHeadQuery): Promise<FeedHead>;
+  /** The stored diff results of these versions (any format version; versions without one are left out). */
+  getVersionDiffs(versionIds: readonly number[]): Promise<StoredVersionDiff[]>;
+  /**
+   * Writes (or replaces) a version's stored diff result. `signal`: move the sequence number of getVersionDiffsSeq,
+   * for a result that replaces what readers may have cached (re-extraction); false for one computed for content that
+   * did not change or is new (a first fill, a capture, an import), so that caches and validators stay.
+   */
+  putVersionDiff(d: StoredVersionDiff, signal?: boolean): Promise<void>;
+  /**
+   * A number that grows whenever stored diff results are made stale (updateVersionContent and deleteVersion make
+   * stale those of the version and of the one after it) or replaced with `signal`: caches built from them compare it.
+   */
+  getVersionDiffsSeq(): Promise<number>;
   /** Full-text search over every version: one hit per article, newest matching version first. */
   searchVersions(q: SearchQuery): Promise<SearchHit[]>;
-  /** Checks that the search index matches the versions; throws when it does not. */
+  /** Checks that the search index matches the versions (reads every text: for doctor); throws when it does not. */
   checkSearchIndex(): Promise<void>;
-  /** Rebuilds the search index from the versions. */
+  /** Rebuilds the search index from the versions' texts. */
   rebuildSearchIndex(): Promise<void>;
+  /** The search index's size: its rows (versions that brought text) and the words (positions) it indexes. */
+  searchIndexSize(): Promise<{ rows: number; words: number }>;
   /** One row per article with the figures of its changes that pass the filters, in the asked order (offset paging). */
   listArticleActivity(q: ActivityQuery): Promise<ArticleActivity[]>;
   /** Changes (versions after the first) per UTC day captured in [from, to), days without any left out, oldest first. */
@@ -261,6 +303,34 @@ export interface Store {
   /** One source's summary by slug, or null. */
   getSourceSummary(slug: string, now: Date, days?: number): Promise<SourceSummary | null>;
 
+  // --- extraction health per source (src/health) ------------------------------------------------------------------
+  /** Records one capture as the health monitor judged it (returns its id), and prunes the source's unheld judgements before `pruneBefore`. */
+  insertCaptureHealth(c: NewCaptureHealth, pruneBefore: string): Promise<number>;
+  /** Marks a judged capture held back, its raw response kept as `responseId`. */
+  holdCapture(id: number, responseId: number): Promise<void>;
+  /** The source's judged captures with `from` <= time < `to`, counted by kind. */
+  countCaptureHealth(sourceId: number, from: string, to: string): Promise<CaptureHealthCounts>;
+  /** The kinds of the source's newest `limit` judged captures at or after `since`, newest first. */
+  listRecentCaptureKinds(sourceId: number, since: string, limit: number): Promise<CaptureHealthKind[]>;
+  /** An article's held-back captures that still have their raw response, oldest first. */
+  listHeldCaptures(articleId: number): Promise<HeldCapture[]>;
+  /** Marks a held-back capture as dealt with and judged anew as `kind` (a re-extraction made it a version, or found nothing new). */
+  releaseHeldCapture(id: number, kind: CaptureHealthKind): Promise<void>;
+  /** Held-back captures waiting for a re-extraction, per source slug. */
+  countHeldCaptures(): Promise<Array<{ sourceSlug: string; count: number }>>;
+  /** Marks a source degraded and records a 'degraded' event; null (nothing written) when it already was. */
+  setSourceDegraded(sourceId: number, at: string, reason: string): Promise<SourceHealthEvent | null>;
+  /** Clears a source's degraded state and records a 'recovered' event; null (nothing written) when it was not degraded. */
+  clearSourceDegraded(sourceId: number, at: string, reason: string): Promise<SourceHealthEvent | null>;
+  /** The source's degraded state, or null when it is healthy. */
+  getSourceHealthState(sourceId: number): Promise<SourceHealthState | null>;
+  /** Every degraded source, by slug. */
+  listDegradedSources(): Promise<SourceHealthState[]>;
+  /** The source's newest `limit` health events, newest first. */
+  listSourceHealthEvents(sourceId: number, limit: number): Promise<SourceHealthEvent[]>;
+  /** Health events of all sources with id above `afterId`, ascending id, at most `limit` (notifications read these). */
+  listSourceHealthEventsAfter(afterId: number, limit: number): Promise<SourceHealthEvent[]>;
+
   // --- export and import ----------------------------------------------------------------------------------------
   /** Number of articles and versions an export covers. */
   countExport(s: ExportSelection): Promise<{ articles: number; versions: number }>;
@@ -288,4 +358,45 @@ export interface Store {
   articleUrlExists(url: string): Promise<boolean>;
   /** Inserts a version with an explicit number. */
   insertVersionRow(v: NewVersionRow): Promise<void>;
+
+  // --- storage format (delta-compressed bodies and texts; `palimpsest compact`) -------------------------------------
+  /** How many bodies and texts are still in the form written before delta storage (gzip bodies, plain texts). */
+  countLegacyRows(): Promise<LegacyCounts>;
+  /**
+   * Converts up to `limit` such rows of one kind (lowest ids first) to delta storage in one transaction, so that it
+   * can run beside other processes; readers see every row readable before, during and after.
+   */
+  compactBatch(kind: CompactKind, limit: number): Promise<CompactStep>;
+  /** Stored bytes of bodies and texts. */
+  storedBytes(): Promise<StoredBytes>;
+  /** Gives the space of deleted or rewritten rows back (SQLite: VACUUM, which rewrites the file; PostgreSQL: VACUUM). */
+  reclaimSpace(): Promise<void>;
+
+  // --- article events, variants, corrections (issue 15.2, 15.3) ----------------------------------------------
+  /** Appends an event (absent, redirected, returned) of an article and returns it. */
+  insertArticleEvent(articleId: number, kind: ArticleEventKind, at: string, detail: Record<string, unknown>): Promise<ArticleEvent>;
+  /** The newest event of an article, or null (none: it has always answered normally). */
+  getLastArticleEvent(articleId: number): Promise<ArticleEvent | null>;
+  /** Every event of an article, oldest first. */
+  listArticleEvents(articleId: number): Promise<ArticleEvent[]>;
+  /** Up to `limit` events of any article with id above `afterId`, ascending id (notifications read them in turn). */
+  listArticleEventsAfter(afterId: number, limit: number): Promise<ArticleEvent[]>;
+  /** Records that a version's content was seen again (a variant of an alternating article) at `seenAt`. */
+  insertVersionSighting(articleId: number, versionId: number, seenAt: string): Promise<void>;
+  /** True when the article has any sighting, that is, it alternates between variants. */
+  hasVersionSightings(articleId: number): Promise<boolean>;
+  /** Every sighting of an article's versions, in id order (exports). */
+  listVersionSightings(articleId: number): Promise<VersionSighting[]>;
+  /** Per sighted version of an article: the number of sightings, the first and the last; by version number. */
+  summariseVersionSightings(articleId: number): Promise<SightingSummary[]>;
+  /** Per source (null: no source), the number of articles with variants. */
+  countVariantArticlesBySource(): Promise<Array<{ sourceId: number | null; articles: number }>>;
+  /** Flags a version as carrying a correction notice (replaces an earlier flag). */
+  setVersionCorrection(versionId: number, articleId: number, notice: string): Promise<void>;
+  /** Removes a version's correction flag. */
+  clearVersionCorrection(versionId: number): Promise<void>;
+  /** The flagged versions of an article, by number. */
+  listVersionCorrections(articleId: number): Promise<VersionCorrection[]>;
+  /** The flags of the given versions; versions without one are left out. */
+  listCorrectionsOf(versionIds: readonly number[]): Promise<VersionCorrection[]>;
 }

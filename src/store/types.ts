@@ -74,7 +74,9 @@ export interface StoredResponse {
 }
 
 /** Outcome of one check of an article. */
-export type CheckOutcome = 'new_version' | 'unchanged' | 'not_modified' | 'error' | 'blocked' | 'flipflop' | 'rejected';
+export type CheckOutcome = 'new_version' | 'unchanged' | 'not_modified' | 'error' | 'blocked' | 'flipflop' | 'rejected'
+  /** A suspect capture of a degraded source: its raw response is kept, no version was made (src/health). */
+  | 'held_back';
 
 /** One entry of the check log. */
 export interface CheckEntry {
@@ -170,6 +172,25 @@ export interface VersionContentUpdate {
 
 /** A response to store; the body is the document bytes (content-encoding undone). */
 export type NewResponse = Omit<StoredResponse, 'id' | 'bodyLength' | 'bodySha256'>;
+
+/**
+ * A version's stored diff result (table version_diffs): what the feeds need of its diff to its predecessor, as an
+ * opaque compressed payload whose layout `formatVersion` names (src/precompute/version-result.ts reads it).
+ */
+export interface StoredVersionDiff {
+  versionId: number;
+  formatVersion: number;
+  payload: Buffer;
+}
+
+/** The filters of a site-wide or source feed's head (see Store.getFeedHead). */
+export interface FeedHeadQuery { sourceId?: number; changesOnly: boolean; includeMinor?: boolean }
+
+/** The newest entry of a feed: its newest version id and newest capture time (null when the feed is empty). */
+export interface FeedHead {
+  maxVersionId: number | null;
+  newestCapturedAt: string | null;
+}
 
 /** What a feed is built from, cheaply: the newest version id, how many versions, the newest capture time. */
 export interface FeedState {
@@ -299,3 +320,46 @@ export interface VersionLength {
   number: number;
   chars: number;
 }
+
+/** What happened to an article that was live: it answers 404/410, redirects elsewhere, or answers normally again. */
+export type ArticleEventKind = 'absent' | 'returned' | 'redirected';
+
+/**
+ * One transition of an article (table article_events): `detail` is `{status}` for 'absent', `{location}` for
+ * 'redirected', `{status}` for 'returned'. `at` is the check's ISO time.
+ */
+export interface ArticleEvent {
+  id: number;
+  articleId: number;
+  kind: ArticleEventKind;
+  at: string;
+  detail: Record<string, unknown>;
+}
+
+/** One later sighting of an existing version's content (an alternating article: A/B test, CDN variant). */
+export interface VersionSighting {
+  id: number;
+  articleId: number;
+  versionId: number;
+  /** The sighted version's number. */
+  versionNumber: number;
+  seenAt: string;
+}
+
+/** The sightings of one version taken together: how many and when the first and last were. */
+export interface SightingSummary {
+  versionId: number;
+  versionNumber: number;
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
+}
+
+/** A version flagged as carrying a correction or update notice in its added text, with the notice found. */
+export interface VersionCorrection {
+  versionId: number;
+  versionNumber: number;
+  notice: string;
+}
+
+export type { CaptureHealthCounts, CaptureHealthKind, HeldCapture, NewCaptureHealth, SourceHealthEvent, SourceHealthState } from './health-types.js';

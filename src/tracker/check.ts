@@ -4,6 +4,8 @@
  * A check whose host asked to be left alone (HostDeferredError) sends nothing and ends at once as `deferred`: the
  * article is due again when the host may be asked, and the deferral is no failure of the article (it never counts
  * towards pausing it). A robots.txt that cannot be read is an ordinary failure with backoff, not `blocked`.
+ * An article with versions that answers 404/410 or starts redirecting elsewhere gets an article event
+ * (src/tracker/note-presence.ts); a 404/410 is then no failure either: the article keeps its normal schedule.
  */
 import type { Config } from '../config/index.js';
 import { extract as defaultExtract, EXTRACTOR_VERSION, type SiteRule } from '../extractor/index.js';
@@ -11,11 +13,14 @@ import { canonicalMergeTarget } from '../discovery/index.js';
 import type { Extracted } from '../extractor/types.js';
 import { fetchPage, parseRetryAfter } from '../fetcher/index.js';
 import { FetchError, HostDeferredError, type FetchResult } from '../fetcher/types.js';
-import { sha256Hex, type CheckOutcome, type Store } from '../store/index.js';
+import { sha256Hex, type CheckOutcome, type DeltaBase, type Encoded, type Store } from '../store/index.js';
 import { addSeconds, intervalAfterError, intervalAfterUnchanged } from '../scheduler/intervals.js';
 import type { CheckMetrics } from '../metrics/index.js';
 import { storeCapture, type CaptureValidators } from './capture.js';
+import { watchCapture } from '../health/monitor.js';
 import { dropIgnored, plainContext, sourceContext, type SourceContext } from './source-context.js';
+import type { RenderedPage, Renderer } from '../render/render.js';
+import { notePresence } from './note-presence.js';
 
 /**
  * How a check ended: a stored outcome, or `deferred` when the host asked to be left alone and nothing was sent (it
@@ -52,12 +57,16 @@ export interface CheckDeps {
   extract?: AsyncExtractFn;
   /** Compresses a response body to its stored form (compressBody of src/store unless the pipeline offloads it). */
   compress?: (body: Buffer) => Promise<Buffer>;
+  /** Encodes a response body as the store keeps it (encodeBody of src/store unless the pipeline offloads it). */
+  encode?: (body: Buffer, base: DeltaBase | null) => Promise<Encoded>;
   /** Recorded with each version; must change whenever `extract` would give a different result. */
   extractorVersion?: string;
   now?: () => Date;
   random?: () => number;
   /** Where fetch sizes, durations and outcomes are counted (none by default). */
   metrics?: CheckMetrics;
+  /** The browser that renders articles of sources with `render: browser` (createPipeline gives one; none: such checks fail). */
+  render?: Renderer;
 }
 
 /** A check failure with the reason to record on the article. */
@@ -100,6 +109,17 @@ export function configuredFetch(config: Config) {
 
 /** Checks one article now and records the outcome. */
 export async function checkArticle(deps: CheckDeps, articleId: number): Promise<CheckResult> {
+  const open: { page?: RenderedPage } = {};
+  try {
+    return await checkOnce(deps, articleId, open);
+  } finally {
+    // A rendered page stays open through extraction and storing (for the screenshot of a new version).
+    await open.page?.release();
+  }
+}
+
+/** checkArticle's work; a page it renders is left in `open` for the caller to release. */
+async function checkOnce(deps: CheckDeps, articleId: number, open: { page?: RenderedPage }): Promise<CheckResult> {
   const { store, config } = deps;
   const now = deps.now ?? (() => new Date());
   const random = deps.random ?? Math.random;
@@ -163,8 +183,9 @@ export async function checkArticle(deps: CheckDeps, articleId: number): Promise<
   let res: FetchResult;
   try {
     const conditional: Record<string, string> = {};
-    if (article.versionCount > 0 && article.etag) conditional['If-None-Match'] = article.etag;
-    if (article.versionCount > 0 && article.lastModified) conditional['If-Modified-Since'] = article.lastModified;
+    // A rendered page can change while its HTML does not (its text comes from scripts): it is always fetched whole.
+    if (article.versionCount > 0 && article.etag && !ctx.render.browser) conditional['If-None-Match'] = article.etag;
+    if (article.versionCount > 0 && article.lastModified && !ctx.render.browser) conditional['If-Modified-Since'] = article.lastModified;
     const tf = performance.now();
     try {
       res = await fetch(article.url, conditional);
@@ -173,6 +194,11 @@ export async function checkArticle(deps: CheckDeps, articleId: number): Promise<
       throw err;
     }
     deps.metrics?.fetched(res.body.length, (performance.now() - tf) / 1000);
+    // A live article that answers 404/410 is absent, not failing: an event marks the change, and it stays on its
+    // normal schedule (no error count, never paused for it) in case it comes back.
+    if ((await notePresence(store, article, res, started))?.state === 'absent') {
+      return await unchanged({}, 'error', { httpStatus: res.status, error: `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}: absent, checked again on schedule` });
+    }
     if (res.status === 304 && article.versionCount > 0) {
       return await unchanged({}, 'not_modified', { httpStatus: 304 });
     }
@@ -182,27 +208,41 @@ export async function checkArticle(deps: CheckDeps, articleId: number): Promise<
       throw new CheckFailure(`HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}${retryAfter !== null ? ` (Retry-After ${Math.round(retryAfter / 1000)} s)` : ''}`, res.status, retryAfter);
     }
     if (!isHtml(res)) throw new CheckFailure(`not an HTML page (Content-Type: ${res.contentType || 'none'})`, res.status);
+    if (ctx.render.browser) {
+      if (!deps.render) throw new CheckFailure('render: this process has no browser to render the page with', res.status);
+      open.page = await deps.render.render(res).catch((err: unknown) => {
+        throw new CheckFailure((err as Error).message, res.status);
+      });
+    }
   } catch (err) {
     return fail(err);
   }
+  // What the extractor reads: the rendered DOM when the page was rendered, else the document as fetched.
+  const page: FetchResult = open.page ? { ...res, text: open.page.html } : res;
 
   const validators: CaptureValidators = { etag: header(res, 'etag'), lastModified: header(res, 'last-modified'), bodySha256: sha256Hex(res.body) };
-  if (article.lastBodySha256 === validators.bodySha256 && article.versionCount > 0) {
+  if (article.lastBodySha256 === validators.bodySha256 && article.versionCount > 0 && !open.page) {
     return unchanged(validators, 'unchanged', { httpStatus: res.status });
   }
 
   let extracted: Extracted;
+  let rawCount = 0;
   try {
     const te = performance.now();
-    const raw = await (deps.extract ?? defaultExtract)(res.text, res.url, { rules: ctx.rules });
+    const raw = await (deps.extract ?? defaultExtract)(page.text, res.url, { rules: ctx.rules });
     deps.metrics?.extracted((performance.now() - te) / 1000);
     const paragraphs = dropIgnored(raw.paragraphs, ctx.ignore);
     extracted = { ...raw, paragraphs, text: paragraphs.join('\n\n') };
-    if (extracted.paragraphs.length === 0) {
-      throw new CheckFailure(await emptyBodyReason(deps.extract ?? defaultExtract, res, ctx.rules, raw.paragraphs.length), res.status);
-    }
+    rawCount = raw.paragraphs.length;
   } catch (err) {
     return fail(err instanceof CheckFailure ? err : new CheckFailure(`extractor: ${(err as Error).message}`, res.status));
+  }
+  // Extraction health (src/health): a suspect capture (empty, much shorter, nearly all rewritten) of a degraded
+  // source keeps its raw response but makes no version, until `palimpsest reextract` recovers it.
+  const held = await watchCapture({ store, config, ...(deps.encode ? { encode: deps.encode } : {}) }, article, res, extracted.paragraphs, started);
+  if (held) return unchanged(validators, 'held_back', { httpStatus: res.status, error: held });
+  if (extracted.paragraphs.length === 0) {
+    return fail(new CheckFailure(await emptyBodyReason(deps.extract ?? defaultExtract, page, ctx.rules, rawCount), res.status));
   }
 
   if (article.versionCount === 0) {
@@ -219,6 +259,8 @@ export async function checkArticle(deps: CheckDeps, articleId: number): Promise<
   const r = await storeCapture({
     store, config: s === config.scheduler ? config : { ...config, scheduler: s }, article, res, extracted, extractorVersion: deps.extractorVersion ?? EXTRACTOR_VERSION, started, random, validators,
     ...(deps.compress ? { compress: deps.compress } : {}),
+    ...(deps.encode ? { encode: deps.encode } : {}),
+    ...(open.page ? { rendered: { page: open.page, screenshot: ctx.render.screenshot } } : {}),
   }, async (o, tx) => {
     // The check record of a new version is written in the version's own transaction.
     if (o.outcome === 'new_version') stored = await done('new_version', { httpStatus: res.status, versionNumber: o.versionNumber }, o.hash, tx);

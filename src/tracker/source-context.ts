@@ -15,11 +15,13 @@ export interface SourceContext {
   ignore: OperatorRegex[];
   scheduler: Config['scheduler'];
   stripParams: string[];
+  /** Render the article in a browser before extraction (source `render`, else render.default), and keep screenshots of new versions. */
+  render: { browser: boolean; screenshot: boolean };
 }
 
 /** The global settings: the context of an article without a source. */
 export function plainContext(config: Config): SourceContext {
-  return { rules: [], ignore: [], scheduler: config.scheduler, stripParams: [] };
+  return { rules: [], ignore: [], scheduler: config.scheduler, stripParams: [], render: renderChoice(config, {}) };
 }
 
 /** The context given by an article's source (null: none, or a manual one); throws when its settings do not validate. Pure. */
@@ -31,7 +33,14 @@ export function contextOfSource(config: Config, source: Source | null): SourceCo
     ignore: def.ignore.map((p) => compileOperatorRegex(p, { unicode: true })),
     scheduler: checkScheduleFor(config.scheduler, def),
     stripParams: def.stripParams,
+    render: renderChoice(config, def),
   };
+}
+
+/** Whether to render (the source's `render`, else render.default) and to keep screenshots (likewise). Pure. */
+export function renderChoice(config: Config, def: { render?: 'off' | 'browser' | undefined; screenshot?: boolean | undefined }): SourceContext['render'] {
+  const browser = (def.render ?? config.render.default) === 'browser';
+  return { browser, screenshot: browser && (def.screenshot ?? config.render.screenshots) };
 }
 
 /** The context for `article`: its source's settings, or the global ones for an article without a source. */

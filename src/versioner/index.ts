@@ -48,3 +48,27 @@ export function decideVersion(previous: { contentHash: string; title: string } |
     titleChanged: normaliseForComparison(previous.title) !== normaliseForComparison(capture.title),
   };
 }
+
+/** What variantDecision looks at: a capture whose content equals a stored version's. */
+export interface VariantFacts {
+  /** The capture equals the latest version. */
+  isLatest: boolean;
+  latestNumber: number;
+  /** The lowest version number with the latest version's content (less than latestNumber: the latest is a return). */
+  latestFirstSeen: number;
+  /** The article already has sightings (its alternation was recognised before). */
+  alternating: boolean;
+}
+
+/**
+ * True when a capture that repeats a stored version is a sighting of that variant rather than a new version (or,
+ * for the latest, a plain "unchanged"). A first return to an older text is a revert and becomes a version of its
+ * own (A, B, A: three versions, the third a revert). The next return while the latest version is itself such a
+ * return (A, B, A, B: the second alternation) proves the page alternates: from then on every capture of a known
+ * text, the latest's included, is a sighting of the first version with that text, and never a duplicate version.
+ */
+export function variantDecision(f: VariantFacts): boolean {
+  if (f.alternating) return true;
+  if (f.isLatest) return false;
+  return f.latestFirstSeen < f.latestNumber;
+}

@@ -27,6 +27,8 @@ import { searchRouter } from './routes/search.js';
 import { sourcesRouter } from './routes/sources.js';
 import { statsRouter } from './routes/stats.js';
 import { trackRouter } from './routes/track.js';
+import { subscriptionsRouter } from './routes/subscriptions.js';
+import { screenshotsRouter } from './routes/screenshots.js';
 
 /** What the web app needs: the store, the configuration, and optionally a clock and a logger. */
 export interface AppDeps {
@@ -90,8 +92,10 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(metricsRouter(registry));
 
   app.use(trackRouter(ctx));
+  app.use(subscriptionsRouter(ctx));
   app.use(feedPagesRouter(ctx));
   app.use(pagesRouter(ctx));
+  app.use(screenshotsRouter(ctx));
   app.use(diffRouter(ctx));
   app.use(feedsRouter(ctx));
   app.use(sourcesRouter(ctx));

@@ -1,11 +1,11 @@
 /** Computing the diff of two stored versions with the differ, and shaping it for the diff page. */
-import { diffArticles, splitParagraphs } from '../differ/index.js';
+import { diffVersions } from '../precompute/version-result.js';
 import type { ArticleDiff, DiffRow } from '../differ/types.js';
 import type { Version } from '../store/types.js';
 
 /** The differ's ArticleDiff from version `a` to version `b` (either order). */
 export function computeDiff(a: Pick<Version, 'title' | 'text'>, b: Pick<Version, 'title' | 'text'>): ArticleDiff {
-  return diffArticles({ title: a.title, paragraphs: splitParagraphs(a.text) }, { title: b.title, paragraphs: splitParagraphs(b.text) });
+  return diffVersions(a, b);
 }
 
 /** Where a change sits among the page's changes: its number (1-based), how many there are, and its neighbours. */

@@ -11,22 +11,19 @@
 import crypto from 'node:crypto';
 import type { FeedOptions, Item } from 'feed';
 import { timeSlicer, yieldToEventLoop } from '../common/yield.js';
-import { splitParagraphs, toFeedHtml, type DiffStats } from '../differ/index.js';
-import { trimRows } from '../differ/render/trim.js';
-import type { Article, Change, ChangeQuery, Source, Version } from '../store/index.js';
+import { readResults } from '../precompute/fill.js';
+import { FEED_MAX_PARAGRAPHS, itemStats, resultStats, type VersionResult } from '../precompute/version-result.js';
+import type { Article, Change, ChangeQuery, Source } from '../store/index.js';
 import type { WebContext } from './context.js';
-import { computeDiff } from './diff-view.js';
 import { serializeFeed } from './feed-serialize.js';
+import { CORRECTION_CATEGORY, eventItems, withEventItems } from './feed-events.js';
 import { articlePath, diffPath, feedPath, sourceFeedPath, sourcePath, versionPath, type FeedFormat } from './paths.js';
 
 /** Most items in one feed. */
 export const FEED_ITEMS = 100;
 
-/** Items whose versions are read at once while a feed is built. */
-const ITEM_BATCH = 10;
-
-/** Paragraphs of a diff shown in a feed item before it is cut short (with a link to the full diff). */
-export const FEED_MAX_PARAGRAPHS = 30;
+// Defined with the stored results they shape (src/precompute), exported here for the pages about feeds.
+export { FEED_MAX_PARAGRAPHS, itemStats };
 
 /** What a feed covers: the whole site, one article, or the articles of one source. */
 export type FeedScope =
@@ -70,15 +67,33 @@ export interface FeedValidators {
   lastModified: string | null;
 }
 
+/**
+ * What a feed's validators are made of. An article's: its newest version, how many it has, the newest capture (a
+ * count over one article's versions is cheap). The site's and a source's: their newest version and capture, read in
+ * a few index steps, and for the count (which catches versions merged or reclassified by a re-extraction) the
+ * sequence number of the stored diff results, which every capture and every re-extraction moves: a count over every
+ * version would read them all, on each request and each 304.
+ */
+async function feedState(ctx: WebContext, scope: FeedScope, includeMinor: boolean): Promise<{ maxVersionId: number | null; count: string | number; newestCapturedAt: string | null }> {
+  if (scope.kind === 'article') return ctx.store.getFeedState(changeFilter(scope, includeMinor));
+  const [head, seq] = await Promise.all([
+    ctx.store.getFeedHead({ ...(scope.kind === 'source' ? { sourceId: scope.source.id } : {}), changesOnly: true, includeMinor }),
+    ctx.store.getVersionDiffsSeq(),
+  ]);
+  return { ...head, count: `s${seq}` };
+}
+
 /** Validators of the feed of `scope` in `format` at `base`. */
 export async function feedValidators(ctx: WebContext, scope: FeedScope, format: FeedFormat, base: string, includeMinor = false): Promise<FeedValidators> {
-  const state = await ctx.store.getFeedState(changeFilter(scope, includeMinor));
+  const state = await feedState(ctx, scope, includeMinor);
+  // An article's feed carries its events (absent, redirected, returned) too: the newest one is part of its validators.
+  const event = scope.kind === 'article' ? await ctx.store.getLastArticleEvent(scope.article.id) : null;
   const key = scope.kind === 'article' ? `a${scope.article.id}` : scope.kind === 'source' ? `s${scope.source.id}` : 'all';
   const tag = `${key}${includeMinor ? '-minor' : ''}`;
   const h = crypto.createHash('sha1').update(`${tag}|${base}`).digest('hex').slice(0, 8);
-  const etag = `W/"${format}-${tag}-${state.maxVersionId ?? 0}-${state.count}-${h}"`;
+  const etag = `W/"${format}-${tag}-${state.maxVersionId ?? 0}-${state.count}${event ? `-e${event.id}` : ''}-${h}"`;
   const fallback = scope.kind === 'article' ? scope.article.firstSeen : scope.kind === 'source' ? scope.source.createdAt : null;
-  const newest = state.newestCapturedAt ?? fallback;
+  const newest = event && (state.newestCapturedAt === null || event.at > state.newestCapturedAt) ? event.at : state.newestCapturedAt ?? fallback;
   const t = newest ? new Date(newest) : null;
   return { etag, lastModified: t && !Number.isNaN(t.getTime()) ? t.toUTCString() : null };
 }
@@ -130,7 +145,7 @@ function cdataSafe(html: string): string {
 }
 
 /** One item before it is written in a format: `title` is plain text, `html` the content. */
-interface ItemModel {
+export interface ItemModel {
   guid: string;
   title: string;
   link: string;
@@ -138,6 +153,8 @@ interface ItemModel {
   html: string;
   /** The version's headline differs from the previous one's (the item gets the category "headline-changed"). */
   headlineChanged?: boolean;
+  /** More categories: "correction" (a correction notice added), "absent", "redirected", "returned" (events). */
+  categories?: string[];
 }
 
 /** The category of the items whose headline changed, for readers that filter on categories. */
@@ -152,50 +169,24 @@ export function changeTitle(number: number, previous: string, current: string): 
   return previous === current ? `Version ${number}: ${current}` : `Version ${number}: Headline changed: “${previous}” → “${current}”`;
 }
 
-const STAT_FIELDS: ReadonlyArray<keyof DiffStats> = [
-  'wordsAdded', 'wordsRemoved', 'paragraphsAdded', 'paragraphsRemoved', 'paragraphsChanged', 'paragraphsMoved',
-  'sentencesAdded', 'sentencesDeleted', 'sentencesEdited', 'sentencesMoved', 'changedShare', 'titleChanged',
-];
-
-/** The statistics stored with a version (as the versioner computed them), completed from a fresh diff where missing. */
-export function itemStats(stored: Record<string, unknown> | null, computed: DiffStats): DiffStats {
-  const out: Record<string, unknown> = { ...computed };
-  for (const f of STAT_FIELDS) {
-    const v = stored?.[f];
-    if (typeof v === typeof computed[f]) out[f] = v;
-  }
-  return out as unknown as DiffStats;
-}
-
-/** The versions an item is made of: the change's own, and the one before it (none for a first version). */
-function itemVersions(ctx: WebContext, c: Change): Promise<[Version | null, Version | null]> {
-  return Promise.all([
-    ctx.store.getVersion(c.articleId, c.number),
-    c.number === 1 ? null : ctx.store.getVersion(c.articleId, c.number - 1),
-  ]);
-}
-
-/** The item of one version: a first capture, or the diff from the previous version (null when a version is gone). */
-function itemFor(ctx: WebContext, c: Change, base: string, cur: Version | null, prev: Version | null): ItemModel | null {
-  if (!cur) return null;
+/**
+ * The item of one version from its stored result (src/precompute): a first capture, or the diff from the previous
+ * version. Only templates are rendered here; no diff is computed.
+ */
+function itemFor(ctx: WebContext, c: Change, base: string, r: VersionResult): ItemModel {
   const date = new Date(c.capturedAt);
-  if (c.number === 1) {
-    const link = base + versionPath(c.articleId, 1);
-    const paragraphs = splitParagraphs(cur.text);
+  if (r.kind === 'first') {
+    const link = base + versionPath(c.articleId, c.number);
     return {
-      guid: itemGuid(c.articleId, 1), title: `Now tracking: ${cur.title}`, link, date,
-      html: ctx.render('feed-first.njk', { version: cur, paragraphs: paragraphs.slice(0, 3), more: paragraphs.length > 3, link, articleUrl: c.articleUrl }),
+      guid: itemGuid(c.articleId, c.number), title: `Now tracking: ${c.title}`, link, date,
+      html: ctx.render('feed-first.njk', { version: c, paragraphs: r.paragraphs, more: r.more, link, articleUrl: c.articleUrl }),
     };
   }
-  if (!prev) return null;
   const link = base + diffPath(c.articleId, c.number - 1, c.number);
-  const diff = computeDiff(prev, cur);
-  const diffHtml = toFeedHtml(diff, { contextParagraphs: 1, maxParagraphs: FEED_MAX_PARAGRAPHS });
-  const trimmed = trimRows(diff.rows, 1, FEED_MAX_PARAGRAPHS).some((i) => i.type === 'more');
   return {
-    guid: itemGuid(c.articleId, c.number), title: changeTitle(c.number, prev.title, cur.title), link, date,
-    headlineChanged: prev.title !== cur.title,
-    html: ctx.render('feed-item.njk', { diffHtml, stats: itemStats(cur.stats, diff.stats), version: cur, link, trimmed, articleUrl: c.articleUrl }),
+    guid: itemGuid(c.articleId, c.number), title: changeTitle(c.number, r.prevTitle, c.title), link, date,
+    headlineChanged: r.prevTitle !== c.title,
+    html: ctx.render('feed-item.njk', { diffHtml: r.html, stats: resultStats(c.stats, r), version: c, link, trimmed: r.trimmed, articleUrl: c.articleUrl }),
   };
 }
 
@@ -224,22 +215,18 @@ function feedMeta(scope: FeedScope): { id: string; title: string; description: s
 /** Builds the feed of `scope` and serialises it in `format`. */
 export async function renderFeed(ctx: WebContext, scope: FeedScope, format: FeedFormat, base: string, includeMinor = false): Promise<string> {
   const changes = await ctx.store.listChanges({ ...changeFilter(scope, includeMinor), limit: FEED_ITEMS });
-  // Each item is a diff (milliseconds each, a hundred of them): the web thread is given back between them (and
-  // between batches of reads, and around the serialisation), so that pages and /healthz are served while a feed is
-  // built. Versions are read in batches, in parallel within a batch (PostgreSQL answers them concurrently).
+  // Items are made of the versions' stored results; the few missing (versions stored before them) are computed
+  // once and stored, the web thread given back between them, and around the serialisation.
   const breathe = timeSlicer();
-  const items: ItemModel[] = [];
-  for (let at = 0; at < changes.length; at += ITEM_BATCH) {
-    const batch = changes.slice(at, at + ITEM_BATCH);
-    const versions = await Promise.all(batch.map((c) => itemVersions(ctx, c)));
-    await breathe();
-    for (const [i, c] of batch.entries()) {
-      const [cur, prev] = versions[i]!;
-      const item = itemFor(ctx, c, base, cur, prev);
-      if (item) items.push(item);
-      await breathe();
-    }
+  const results = await readResults(ctx.store, changes, { breathe });
+  const corrected = new Set((await ctx.store.listCorrectionsOf(changes.map((c) => c.id))).map((k) => k.versionId));
+  let items: ItemModel[] = [];
+  for (const c of changes) {
+    const r = results.get(c.id);
+    // A version gone meanwhile (re-extraction merged it) is left out, as it was when its text could not be read.
+    if (r) items.push({ ...itemFor(ctx, c, base, r), ...(corrected.has(c.id) ? { categories: [CORRECTION_CATEGORY] } : {}) });
   }
+  if (scope.kind === 'article') items = withEventItems(items, await eventItems(ctx, scope.article, base), FEED_ITEMS);
   const meta = feedMeta(scope);
   const xml = format !== 'json';
   // RSS channel titles/descriptions are often read as HTML: escape there; Atom's are type="text", JSON Feed's plain.
@@ -269,7 +256,8 @@ export async function renderFeed(ctx: WebContext, scope: FeedScope, format: Feed
       title: xml ? escapeHtmlText(xmlSafe(i.title)) : i.title,
       link: i.link,
       date: i.date,
-      ...(i.headlineChanged ? { category: [{ name: HEADLINE_CATEGORY, term: HEADLINE_CATEGORY }] } : {}),
+      ...(i.headlineChanged || i.categories?.length
+        ? { category: [...(i.headlineChanged ? [HEADLINE_CATEGORY] : []), ...(i.categories ?? [])].map((name) => ({ name, term: name })) } : {}),
     };
     if (format === 'rss') item.description = cdataSafe(i.html);
     else item.content = xml ? cdataSafe(i.html) : i.html;

@@ -4,6 +4,8 @@
  * is described here; test/openapi.test.ts validates the document and calls every operation in it.
  */
 
+import { NOTIFY_PATHS, NOTIFY_SCHEMAS } from './openapi-notify.js';
+
 /** A JSON value. */
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
@@ -22,6 +24,14 @@ const uri = (description?: string): JsonObject => str(description, { format: 'ur
 function obj(properties: Record<string, JsonObject>, description?: string): JsonObject {
   return { type: 'object', ...(description ? { description } : {}), required: Object.keys(properties), properties };
 }
+
+/** `schema` (an obj()) with more properties that are not required (fields some answers carry). */
+function withOptional(schema: JsonObject, more: Record<string, JsonObject>): JsonObject {
+  return { ...schema, properties: { ...(schema.properties as JsonObject), ...more } };
+}
+
+/** The correction notice field of versions (README "Corrections"). */
+const CORRECTION_FIELD = { correction: nullable('string', { description: 'The correction or update notice this version added, or null.' }) };
 
 const jsonContent = (schema: JsonObject): JsonObject => ({ 'application/json': { schema } });
 
@@ -188,7 +198,16 @@ const SCHEMAS: Record<string, JsonObject> = {
       text: str('The article text, paragraphs separated by blank lines.'),
       paragraphs: { type: 'array', items: { type: 'string' } },
       metadata: { type: 'object', description: 'Extracted metadata (description, language, tags, ...).' },
-    })],
+    }), {
+      type: 'object',
+      properties: {
+        ...CORRECTION_FIELD,
+        screenshot: {
+          description: 'The full-page screenshot of a rendered version (sources with render: browser and screenshots on), or null.',
+          oneOf: [{ type: 'null' }, obj({ url: uri(), mime: str(), width: int(), height: int(), bytes: int(), captured_at: time() })],
+        },
+      },
+    }],
   },
   DiffStats: DIFF_STATS,
   SentencePosition: obj({ paragraph: int('Paragraph index in its version (0-based).'), sentence: int('Sentence index in that paragraph (0-based).') }),
@@ -219,12 +238,31 @@ const SCHEMAS: Record<string, JsonObject> = {
     },
   }),
   ArticleList: obj({ articles: { type: 'array', items: ref('Article') }, next_cursor: nullable('string', { description: 'Pass as `cursor` for the next page; null on the last page.' }) }),
-  ArticleDetail: obj({ article: ref('Article'), stats: ref('ArticleStats'), versions: { type: 'array', items: ref('VersionSummary') } }),
+  ArticleDetail: obj({
+    article: ref('Article'), stats: ref('ArticleStats'),
+    versions: { type: 'array', items: { allOf: [ref('VersionSummary'), { type: 'object', properties: CORRECTION_FIELD }] } },
+    variants: {
+      type: 'array', description: 'An alternating article\'s variants (headline A/B tests, CDN variants); empty when it never alternated.',
+      items: obj({
+        version: int('The first version with this content.'), title: str(), text_excerpt: str(),
+        same_text_as: nullable('integer', { description: 'An earlier variant with the same text (a headline-only variant).' }),
+        versions: { type: 'array', items: int() }, times_seen: int('Captures that showed it: its versions and later sightings.'),
+        first_seen: time(), last_seen: time(), links: obj({ html: uri() }),
+      }),
+    },
+    events: {
+      type: 'array', description: 'Absent (404/410), redirected and returned transitions, oldest first.',
+      items: obj({
+        id: int(), kind: str(undefined, { enum: ['absent', 'redirected', 'returned'] }), at: time(),
+        detail: { type: 'object', description: '{"status": 404} for absent and returned, {"location": "https://..."} for redirected.' },
+      }),
+    },
+  }),
   VersionDetail: obj({ article: ref('Article'), version: ref('Version') }),
   DiffDetail: obj({ article: ref('Article'), from: ref('VersionSummary'), to: ref('VersionSummary'), diff: ref('Diff') }),
   TrackResult: obj({ article: ref('Article'), created: { type: 'boolean', description: 'false when the URL was already tracked.' } }),
   TrackRequest: { type: 'object', required: ['url'], properties: { url: uri('An absolute http(s) URL (the fragment is dropped).') } },
-  Source: obj({
+  Source: withOptional(obj({
     id: int(), slug: str(undefined, { pattern: '^[a-z0-9]+(?:-[a-z0-9]+)*$' }), name: str(),
     kind: str(undefined, { enum: ['manual', 'feed', 'sitemap', 'page'] }),
     urls: { type: 'array', items: { type: 'string' } },
@@ -236,6 +274,13 @@ const SCHEMAS: Record<string, JsonObject> = {
       self: uri(), html: uri(), articles: uri(), feed_rss: uri(), feed_atom: uri(), feed_json: uri(),
       export_jsonl: uri(), export_csv: uri(), export_wacz: uri(),
     }),
+  }), {
+    articles_with_variants: int('Articles of the source seen alternating between variants (headline A/B tests).'),
+    health: obj({
+      degraded: { type: 'boolean', description: 'The source\'s extraction looks broken (README "Extraction health").' },
+      degraded_since: nullableTime('When it was marked degraded.'), degraded_reason: nullable('string', { description: 'Why, in words.' }),
+      held_captures: int('Captures held back (raw response kept, no version) until `palimpsest reextract`.'),
+    }, 'Extraction health of the source.'),
   }),
   SourceList: obj({ sources: { type: 'array', items: ref('Source') }, next_cursor: nullable('string') }),
   SourceDetail: obj({ source: ref('Source') }),
@@ -262,16 +307,22 @@ const SCHEMAS: Record<string, JsonObject> = {
       maxChildSitemaps: int(undefined, { minimum: 1, maximum: 1000, default: 10 }),
       maxAgeDays: { type: 'number' },
       rules: { description: 'Site rules for the extractor.' },
+      render: str('browser: render the articles in Chromium before extraction; off: plain HTTP (default: render.default).', { enum: ['off', 'browser'] }),
+      screenshot: { type: 'boolean', description: 'Rendered sources: keep a full-page screenshot of each new version.' },
     },
   },
   SearchHit: obj({
     article_id: int(), article_url: uri(), article_title: nullable('string'),
-    version: int('The newest version of the article that matches.'), captured_at: time(),
+    version: int('The newest version of the article that brought matching text (its headline, when changed, or paragraphs new in it): where the matched passage entered the article.'), captured_at: time(),
     title: str('That version\'s headline.'),
     title_highlights: ref('Highlights'),
     snippet: str('Plain text around the matched words ("…" where cut).'),
     snippet_highlights: ref('Highlights'),
-    matching_versions: int(), first_matching_version: int(), last_matching_version: int(),
+    matching_versions: int('How many versions brought matching text.'),
+    first_matching_version: int('The first version that brought matching text.'),
+    last_matching_version: int('The last version that brought matching text (the same as version).'),
+    latest_version: int('The article\'s latest version.'),
+    still_present: { type: 'boolean', description: 'Whether the latest version\'s headline and text still hold every word of the query.' },
     links: obj({ article: uri(), article_html: uri(), version: uri(), version_html: uri(), diff_from_previous_html: nullable('string', { format: 'uri' }) }),
   }),
   Highlights: {
@@ -327,6 +378,7 @@ export function openApiDocument(base: string): JsonObject {
     servers: [{ url: base }],
     tags: [
       { name: 'articles' }, { name: 'sources' }, { name: 'search' }, { name: 'feeds' }, { name: 'exports' }, { name: 'meta' },
+      { name: 'notifications' },
     ],
     paths: {
       '/api': { get: { tags: ['meta'], summary: 'Index of the API', operationId: 'apiIndex', responses: { 200: ok('Route templates.', 'ApiIndex', CORS_HEADER) } } },
@@ -437,9 +489,10 @@ export function openApiDocument(base: string): JsonObject {
       '/sources/{slug}/feed.{format}': feedOperation('Feed of the changes to a source\'s articles', 'sourceFeed', [param('slug')]),
       '/articles/{id}/export.{format}': exportOperation('Download an article', 'exportArticle', [param('id')], [400, 404]),
       '/sources/{slug}/export.{format}': exportOperation('Download a source\'s articles', 'exportSource', [param('slug')], [404]),
+      ...NOTIFY_PATHS,
     },
     components: {
-      schemas: SCHEMAS,
+      schemas: { ...SCHEMAS, ...NOTIFY_SCHEMAS },
       parameters: PARAMETERS,
       responses: RESPONSES,
       securitySchemes: { adminToken: { type: 'http', scheme: 'bearer', description: 'The admin token (PALIMPSEST_ADMIN_TOKEN).' } },

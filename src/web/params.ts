@@ -1,5 +1,5 @@
 /** Parsing and checking of route and query parameters; every failure is a 400 or 404 HttpError. */
-import type { Article, Source, Store, Version } from '../store/index.js';
+import type { Article, Source, Store, Version, VersionSummary } from '../store/index.js';
 import { HttpError } from './errors.js';
 
 const MAX_INT = 2 ** 31 - 1;
@@ -42,17 +42,41 @@ export async function requireVersion(store: Store, article: Article, rawN: unkno
   return v;
 }
 
+/** A diff range's version number, or the 400 "invalid diff range" it is. */
+function diffRangeNumber(raw: unknown): number {
+  const n = parsePositiveInt(raw);
+  if (n === null) throw new HttpError(400, `invalid diff range: ${JSON.stringify(String(raw))} is not a version number`);
+  return n;
+}
+
+/** The 400 of a diff range naming a version the article does not have. */
+function noSuchVersion(article: Article, n: number): HttpError {
+  return new HttpError(400, `invalid diff range: article ${article.id} has no version ${n} (it has ${article.versionCount})`);
+}
+
 /** Versions a and b of a diff range; any malformed or missing version is a 400 "invalid diff range" (a checked first). */
 export async function requireDiffRange(store: Store, article: Article, rawA: unknown, rawB: unknown): Promise<{ a: Version; b: Version }> {
   const load = async (raw: unknown): Promise<Version> => {
-    const n = parsePositiveInt(raw);
-    if (n === null) throw new HttpError(400, `invalid diff range: ${JSON.stringify(String(raw))} is not a version number`);
+    const n = diffRangeNumber(raw);
     const v = await store.getVersion(article.id, n);
-    if (!v) throw new HttpError(400, `invalid diff range: article ${article.id} has no version ${n} (it has ${article.versionCount})`);
+    if (!v) throw noSuchVersion(article, n);
     return v;
   };
   const a = await load(rawA);
   const b = await load(rawB);
+  return { a, b };
+}
+
+/** requireDiffRange among an article's version summaries (`versions`): no text read, the same errors. */
+export function requireDiffSummaries(article: Article, versions: readonly VersionSummary[], rawA: unknown, rawB: unknown): { a: VersionSummary; b: VersionSummary } {
+  const find = (raw: unknown): VersionSummary => {
+    const n = diffRangeNumber(raw);
+    const v = versions.find((s) => s.number === n);
+    if (!v) throw noSuchVersion(article, n);
+    return v;
+  };
+  const a = find(rawA);
+  const b = find(rawB);
   return { a, b };
 }
 

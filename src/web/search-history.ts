@@ -1,8 +1,8 @@
 /**
  * For the search page: in which version a found passage first appeared and, when the latest version no longer has
- * it, in which version it was removed. Worked out from the stored texts of the hits shown only, within a budget of
- * versions and characters; past it, the full-text index's first and last matching versions stand in (marked as
- * approximate: they match the words, not the exact passage).
+ * it, in which version it was removed. The search index tells the first (it indexes what each version brought) and
+ * whether the latest version still has it; the removing version is read from the texts of the hits shown only,
+ * within a budget of versions and characters.
  */
 import type { SearchHit, Store, Version } from '../store/index.js';
 import { diffPath, versionPath } from './paths.js';
@@ -17,9 +17,11 @@ export interface PassageHistory {
   passage: string;
   firstNumber: number;
   firstHref: string;
-  /** The version without the passage after the last one with it, when the latest version lacks it. */
+  /** The version without the passage after the last one that brought it, when the latest version lacks it. */
   removedNumber: number | null;
   removedHref: string | null;
+  /** True when the latest version no longer has the matched words (also when the removing version was not placed). */
+  gone: boolean;
   /** True when placed by the index's matching versions rather than by the texts. */
   approximate: boolean;
 }
@@ -58,36 +60,43 @@ export function placePassage(passage: string, versions: ReadonlyArray<Pick<Versi
 /** The diff that brought version `n` (version 1's page for the first). */
 const changeHref = (articleId: number, n: number): string => (n > 1 ? diffPath(articleId, n - 1, n) : versionPath(articleId, 1));
 
-/** The histories of the hits of a page, in order (null for a hit whose passage cannot be told). */
+/**
+ * The histories of the hits of a page, in order (null for a hit whose passage cannot be told). The index says where
+ * the matching text first entered (the first version that brought it) and whether the latest version still has the
+ * words; when it does not, the versions after the last one that brought the text are read, oldest first, up to the
+ * first without the passage: usually the very next one, within a budget of versions and characters.
+ */
 export async function passageHistories(store: Store, hits: readonly SearchHit[]): Promise<Array<PassageHistory | null>> {
   let budget = HISTORY_MAX_CHARS;
   const out: Array<PassageHistory | null> = [];
   for (const hit of hits) {
     const passage = hitPassage(hit);
-    const article = await store.getArticle(hit.articleId);
-    if (!passage || !article) {
+    if (!passage) {
       out.push(null);
       continue;
     }
-    let placed: { first: number; removed: number | null } | null = null;
-    let approximate = true;
-    if (article.versionCount <= HISTORY_MAX_VERSIONS && budget > 0) {
-      const versions = await store.listVersions(hit.articleId);
-      budget -= versions.reduce((s, v) => s + v.text.length, 0);
-      placed = placePassage(passage, versions);
-      approximate = placed === null;
+    let removed: number | null = null;
+    if (!hit.stillPresent) {
+      const key = norm(passage);
+      const last = Math.min(hit.latestVersion, hit.lastMatchingVersion + HISTORY_MAX_VERSIONS);
+      for (let n = hit.lastMatchingVersion + 1; n <= last && budget > 0; n++) {
+        const v = await store.getVersion(hit.articleId, n);
+        if (!v) continue;
+        budget -= v.text.length;
+        if (!norm(`${v.title}\n${v.text}`).includes(key)) {
+          removed = n;
+          break;
+        }
+      }
     }
-    placed ??= {
-      first: hit.firstMatchingVersion,
-      removed: hit.lastMatchingVersion < article.versionCount ? hit.lastMatchingVersion + 1 : null,
-    };
     out.push({
       passage,
-      firstNumber: placed.first,
-      firstHref: changeHref(hit.articleId, placed.first),
-      removedNumber: placed.removed,
-      removedHref: placed.removed === null ? null : diffPath(hit.articleId, placed.removed - 1, placed.removed),
-      approximate,
+      firstNumber: hit.firstMatchingVersion,
+      firstHref: changeHref(hit.articleId, hit.firstMatchingVersion),
+      removedNumber: removed,
+      removedHref: removed === null ? null : diffPath(hit.articleId, removed - 1, removed),
+      gone: !hit.stillPresent,
+      approximate: false,
     });
   }
   return out;

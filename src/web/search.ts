@@ -76,7 +76,7 @@ export async function withSearchErrors<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Runs a search: one hit per article, newest matching version first, keyset-paginated by version id. */
+/** Runs a search: one hit per article, the newest version that brought matching text first, keyset-paginated by version id. */
 export async function runSearch(store: Store, text: SearchText, opts: { source?: Source; cursor?: string; limit: number }): Promise<SearchPage> {
   const before = opts.cursor === undefined ? undefined : decodeIdCursor('v', opts.cursor);
   const rows = await withSearchErrors(() => store.searchVersions({
@@ -123,6 +123,9 @@ export interface SearchHitJson {
   matching_versions: number;
   first_matching_version: number;
   last_matching_version: number;
+  latest_version: number;
+  /** Whether the latest version still holds every word of the query. */
+  still_present: boolean;
   links: { article: string; article_html: string; version: string; version_html: string; diff_from_previous_html: string | null };
 }
 
@@ -141,6 +144,8 @@ export function searchHitJson(h: SearchHit, base: string): SearchHitJson {
     matching_versions: h.matchingVersions,
     first_matching_version: h.firstMatchingVersion,
     last_matching_version: h.lastMatchingVersion,
+    latest_version: h.latestVersion,
+    still_present: h.stillPresent,
     links: {
       article: `${base}/api/articles/${h.articleId}`,
       article_html: base + articlePath(h.articleId),

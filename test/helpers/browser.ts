@@ -28,3 +28,26 @@ export async function serveApp(app: express.Express): Promise<{ server: Server; 
   });
   return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
+
+/** An app served on loopback with Chromium launched for it. */
+export interface BrowserApp {
+  base: string;
+  browser: Browser;
+  /** Closes the browser and the server. */
+  close(): Promise<void>;
+}
+
+/** Serves `app` on 127.0.0.1 and launches Chromium, making sure `shots` (the screenshot folder) exists. */
+export async function startBrowserApp(app: express.Express, shots: string): Promise<BrowserApp> {
+  const { server, base } = await serveApp(app);
+  const browser = await launchChromium();
+  fs.mkdirSync(shots, { recursive: true });
+  return {
+    base,
+    browser,
+    close: async () => {
+      await browser.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

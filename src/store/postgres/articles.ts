@@ -52,8 +52,8 @@ export async function listAllArticles(db: Db): Promise<Article[]> {
 const HEADLINE_CHANGED = `EXISTS (SELECT 1 FROM versions v WHERE v.article_id = articles.id
   AND palimpsest_jsonb(v.stats) -> 'titleChanged' IN ('true'::jsonb, '1'::jsonb))`;
 
-/** Articles matching the filters, newest id first (stable keyset order). */
-export async function queryArticles(db: Db, q: ArticleQuery): Promise<Article[]> {
+/** The statement and parameters of queryArticles for these filters. */
+export function articleQuery(q: ArticleQuery): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
   const p = (v: unknown): string => {
     params.push(v);
@@ -74,12 +74,21 @@ export async function queryArticles(db: Db, q: ArticleQuery): Promise<Article[]>
     either.push(`url ILIKE ${like} ESCAPE '\\'`, `title ILIKE ${like} ESCAPE '\\'`);
   }
   if (q.textSearch !== undefined) {
-    either.push(`id IN (SELECT article_id FROM versions WHERE search_vector @@ (${tsQuerySql(q.textSearch, p)}))`);
+    either.push(`id IN (SELECT v.article_id FROM search_index s JOIN versions v ON v.id = s.version_id WHERE s.vector @@ (${tsQuerySql(q.textSearch, p)}))`);
   }
   if (either.length > 0) where.push(`(${either.join(' OR ')})`);
   if (q.headlineChanged !== undefined) where.push(q.headlineChanged ? HEADLINE_CHANGED : `NOT ${HEADLINE_CHANGED}`);
   if (q.beforeId !== undefined) where.push(`id < ${p(q.beforeId)}`);
   const sql = `SELECT ${ARTICLE_COLS} FROM articles WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ${p(q.limit)}`;
+  return { sql, params };
+}
+
+/**
+ * Articles matching the filters, newest id first (stable keyset order). A part of the URL or title is found through
+ * the trigram indexes of migration 0010, any version's words through search_index.
+ */
+export async function queryArticles(db: Db, q: ArticleQuery): Promise<Article[]> {
+  const { sql, params } = articleQuery(q);
   return (await rows<ArticleRecord>(db, sql, params)).map(toArticle);
 }
 

@@ -3,7 +3,7 @@
  * index. PostgreSQL enforces foreign keys itself and has no integrity_check pragma (amcheck is an optional extension).
  */
 import { rows, type Db } from './db.js';
-import { checkSearchIndex } from './search.js';
+import { checkSearchIndexShape } from './search.js';
 import { INVARIANTS } from '../invariants.js';
 
 /** Problems found, in words (empty when the database is consistent). A check that fails outright is a problem too. */
@@ -18,7 +18,7 @@ export async function checkConsistency(db: Db): Promise<string[]> {
     }
   }
   try {
-    await checkSearchIndex(db);
+    await checkSearchIndexShape(db);
   } catch (err) {
     problems.push(`search index: ${(err as Error).message}`);
   }

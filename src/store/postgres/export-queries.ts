@@ -4,6 +4,9 @@
  * search vector).
  */
 import { row, rows, run, type Db } from './db.js';
+import { decode } from './delta.js';
+import { encodedTextParams, withTexts } from './versions.js';
+import { bodyLink, withoutStoredText, type EncodedText } from '../rows.js';
 import type {
   ArticleRow, CheckRow, ExportSelection, NewArticleRow, NewSourceRow, NewVersionRow, ResponseHead, ResponseRow, SourceRow, VersionRow,
 } from '../export-types.js';
@@ -50,11 +53,12 @@ export async function findSourceId(db: Db, slug: string): Promise<number | null>
 
 /** Up to `limit` versions of an article with number above `afterNumber`, texts included, oldest first. */
 export async function listVersionsPage(db: Db, articleId: number, afterNumber: number, limit: number): Promise<VersionRow[]> {
-  return rows<VersionRow>(db, `SELECT v.id, v.number, v.title, v.byline, v.published_at, v.text, v.content_hash, v.captured_at,
+  const rs = await rows<VersionRow & EncodedText>(db, `SELECT v.id, v.number, v.title, v.byline, v.published_at, v.text, v.content_hash, v.captured_at,
       v.response_id, v.extractor_version, v.words_added, v.words_removed, v.stats, v.metadata, v.change_kind, v.minor_reason,
-      r.status AS http_status, r.body_sha256
+      r.status AS http_status, r.body_sha256, v.text_codec, v.text_zstd, v.text_base_id
     FROM versions v LEFT JOIN responses r ON r.id = v.response_id
     WHERE v.article_id = $1 AND v.number > $2 ORDER BY v.number LIMIT $3`, [articleId, afterNumber, limit]);
+  return (await withTexts(db, rs)).map(withoutStoredText);
 }
 
 /** Ids of every response of an article, in id order (an article has few; bodies are read one at a time). */
@@ -62,10 +66,11 @@ export async function listResponseIds(db: Db, articleId: number): Promise<number
   return (await rows<{ id: number }>(db, 'SELECT id FROM responses WHERE article_id = $1 ORDER BY id', [articleId])).map((r) => r.id);
 }
 
-/** One response row with its compressed body, or null. */
+/** One response row with its stored and its decoded body, or null. */
 export async function getResponseRow(db: Db, id: number): Promise<ResponseRow | null> {
-  return (await row<ResponseRow>(db, `SELECT id, requested_url, url, fetched_at, status, status_text, http_version, headers,
-      request_headers, body_gzip, body_length, body_sha256 FROM responses WHERE id = $1`, [id])) ?? null;
+  const r = await row<Omit<ResponseRow, 'body'>>(db, `SELECT id, requested_url, url, fetched_at, status, status_text, http_version, headers,
+      request_headers, body_gzip, body_length, body_sha256, body_codec, body_base_id, body_depth FROM responses WHERE id = $1`, [id]);
+  return r ? { ...r, body: await decode(db, 'body', bodyLink(r)) } : null;
 }
 
 /** A response's URL, time and body hash, or null. */
@@ -112,9 +117,11 @@ export async function articleUrlExists(db: Db, url: string): Promise<boolean> {
 /** Inserts a version with an explicit number (the store's insertVersion numbers them itself). */
 export async function insertVersionRow(db: Db, v: NewVersionRow): Promise<void> {
   await run(db, `INSERT INTO versions (article_id, number, title, byline, published_at, text, content_hash, captured_at, response_id,
-      extractor_version, words_added, words_removed, stats, metadata, change_kind, minor_reason)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`, [
-    v.article_id, v.number, v.title, v.byline, v.published_at, v.text, v.content_hash, v.captured_at, v.response_id,
+      extractor_version, words_added, words_removed, stats, metadata, change_kind, minor_reason,
+      text_codec, text_zstd, text_base_id, text_depth, text_length)
+    VALUES ($1, $2, $3, $4, $5, '', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'zstd', $16, $17, $18, $19)`, [
+    v.article_id, v.number, v.title, v.byline, v.published_at, v.content_hash, v.captured_at, v.response_id,
     v.extractor_version, v.words_added, v.words_removed, v.stats, v.metadata, v.change_kind, v.minor_reason,
+    ...await encodedTextParams(db, v.article_id, v.text),
   ]);
 }

@@ -1,19 +1,19 @@
 /**
- * Full-text search over version titles and texts on PostgreSQL: the generated column `versions.search_vector` and
- * the functions of migrations/postgres/0002_search.sql. Search terms reach the database only as bound parameters
- * and become tsqueries through phraseto_tsquery (palimpsest_term_query), which reads any text as words: no user
- * input is ever parsed as tsquery syntax.
- *
- * Snippets: ts_headline marks the matched words, but it must read the text the way the index did (punctuation as
- * spaces, see the migration), and would show it that way. That mapping is one character for one, so the database
- * also returns where the headline sits in the mapped text, and the original characters are put back around the
- * marks here (snippets.ts).
+ * Full-text search on PostgreSQL: the table `search_index` of migrations/postgres/0010 (one tsvector per version
+ * that brought text: what a version brought is ../search-passages.ts), written here from the texts the store reads
+ * through its own version-reading functions, with the text search functions of 0002. Search terms reach the
+ * database only as bound parameters and become tsqueries through phraseto_tsquery (palimpsest_term_query), which
+ * reads any text as words: no user input is ever parsed as tsquery syntax. Snippets are cut in JavaScript from the
+ * texts of the page's hits (../search-snippet.ts), as on SQLite.
  */
-import {
-  SNIPPET_CLOSE as CLOSE, SNIPPET_OPEN as OPEN, unmarkSnippet, type SearchHit, type SearchQuery, type SearchTerm, type SearchTerms,
-} from '../search-terms.js';
-import { rows, run, type Db } from './db.js';
-import { joinPhrases, passage, restore } from './snippets.js';
+import type { SearchHit, SearchQuery, SearchTerm, SearchTerms } from '../search-terms.js';
+import type { Version } from '../types.js';
+import { addedPassages, type IndexedPassages } from '../search-passages.js';
+import { buildHit, HitCollector, SEARCH_BATCH, type ArticleMatchStats, type SearchCandidate } from '../search-collect.js';
+import type pg from 'pg';
+import { row, rows, run, type Db } from './db.js';
+import { getArticle } from './articles.js';
+import { getLatestVersion, getVersion, listVersions } from './versions.js';
 
 /** Binds a value as the next query parameter and returns its placeholder ($n). */
 export type Bind = (value: unknown) => string;
@@ -34,100 +34,209 @@ export function tsQuerySql(terms: SearchTerms, bind: Bind): string {
   return terms.groups.map((g) => `(${g.map((t) => termSql(t, bind)).join(' || ')})`).join(' && ');
 }
 
-interface HitRecord {
-  article_id: number;
-  version_id: number;
-  n: number;
-  first_n: number;
-  last_n: number;
-  number: number;
-  captured_at: string;
-  url: string;
-  article_title: string | null;
-  version_title: string;
-  title_marked: string;
-  snippet_marked: string;
-  /** The original text under the headline (same length as the headline without its marks), when it was found. */
-  snippet_original: string | null;
-  /** Whether the headline starts at the text's start and ends at its end (no "…" on that side). */
-  at_start: boolean;
-  at_end: boolean;
+/** A tsquery of parsed terms with its parameters, ready to be placed in a statement after `offset` other parameters. */
+function tsQueryOf(terms: SearchTerms, first: number): { sql: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const sql = tsQuerySql(terms, (v) => {
+    params.push(v);
+    return `$${first + params.length}`;
+  });
+  return { sql, params };
 }
 
 /**
- * Articles with at least one version matching the query, one hit per article (its newest matching version),
+ * One batch of matching rows below `before`, newest version first: the planner reads search_index's primary key
+ * backwards, filtering by the vector (a common word), or the GIN index and sorts the few matches (a rare one).
+ */
+export function candidateSql(tsq: string, withSource: boolean): string {
+  return `SELECT s.version_id, v.article_id, v.number FROM search_index s
+    JOIN versions v ON v.id = s.version_id
+    ${withSource ? 'JOIN articles a ON a.id = v.article_id AND a.source_id = $3' : ''}
+    WHERE s.vector @@ (${tsq}) AND s.version_id < $1
+    ORDER BY s.version_id DESC LIMIT $2`;
+}
+
+/** The figures of some articles' matching rows: their versions read by article, each looked up in search_index by key. */
+export function statsSql(tsq: string): string {
+  return `SELECT v.article_id, count(*)::int AS n, min(v.number) AS first_n, max(v.number) AS last_n, max(v.id) AS newest
+    FROM versions v JOIN search_index s ON s.version_id = v.id
+    WHERE v.article_id = ANY($1::bigint[]) AND s.vector @@ (${tsq})
+    GROUP BY v.article_id`;
+}
+
+/** Larger than any version id: "no cursor". */
+const NO_BOUND = Number.MAX_SAFE_INTEGER;
+
+async function candidates(db: Db, q: SearchQuery, before: number): Promise<SearchCandidate[]> {
+  const fixed: unknown[] = [before, SEARCH_BATCH];
+  if (q.sourceId !== undefined) fixed.push(q.sourceId);
+  const t = tsQueryOf(q.terms, fixed.length);
+  const r = await rows<{ version_id: number; article_id: number; number: number }>(db, candidateSql(t.sql, q.sourceId !== undefined), [...fixed, ...t.params]);
+  return r.map((x) => ({ versionId: Number(x.version_id), articleId: Number(x.article_id), number: x.number }));
+}
+
+async function matchStats(db: Db, q: SearchQuery, ids: readonly number[]): Promise<ArticleMatchStats[]> {
+  if (ids.length === 0) return [];
+  const t = tsQueryOf(q.terms, 1);
+  const r = await rows<{ article_id: number; n: number; first_n: number; last_n: number; newest: number }>(db, statsSql(t.sql), [ids, ...t.params]);
+  return r.map((x) => ({ articleId: Number(x.article_id), count: x.n, first: x.first_n, last: x.last_n, newestId: Number(x.newest) }));
+}
+
+/**
+ * Articles with a version that brought text matching the query, one hit per article (the newest such version),
  * ordered by that version's id, newest first: a stable keyset order for cursor pagination.
  */
 export async function searchVersions(db: Db, q: SearchQuery): Promise<SearchHit[]> {
-  const params: unknown[] = [];
-  const bind: Bind = (v) => {
-    params.push(v);
-    return `$${params.length}`;
-  };
-  const tsq = tsQuerySql(q.terms, bind);
-  const words = Math.min(64, Math.max(4, q.snippetWords ?? 24));
-  const open = bind(OPEN);
-  const close = bind(CLOSE);
-  // MinWords just below MaxWords: FTS5 shows as many words as asked whenever the text has them.
-  const snippetOpts = bind(`StartSel="${OPEN}", StopSel="${CLOSE}", MaxWords=${words}, MinWords=${words - 1}, ShortWord=0`);
-  const titleOpts = bind(`StartSel="${OPEN}", StopSel="${CLOSE}", HighlightAll=true`);
-  const sourceId = bind(q.sourceId ?? null);
-  const before = bind(q.beforeVersionId ?? null);
-  const sql = `WITH hits AS (
-      SELECT v.article_id, max(v.id) AS version_id, count(*)::int AS n, min(v.number) AS first_n, max(v.number) AS last_n
-        FROM versions v JOIN articles a ON a.id = v.article_id
-       WHERE v.search_vector @@ (${tsq}) AND (${sourceId}::bigint IS NULL OR a.source_id = ${sourceId})
-       GROUP BY v.article_id
-      HAVING (${before}::bigint IS NULL OR max(v.id) < ${before})
-       ORDER BY version_id DESC
-       LIMIT ${bind(q.limit)})
-    SELECT h.*, v.number, v.captured_at, a.url, a.title AS article_title, v.title AS version_title,
-           ts_headline('palimpsest', palimpsest_search_text(v.title), (${tsq}), ${titleOpts}) AS title_marked,
-           s.marked AS snippet_marked,
-           CASE WHEN m.pos > 0 THEN substr(v.text, m.pos, m.len) END AS snippet_original,
-           m.pos = 1 AS at_start,
-           m.pos > 0 AND m.pos + m.len > char_length(v.text) AS at_end
-      FROM hits h
-      JOIN versions v ON v.id = h.version_id
-      JOIN articles a ON a.id = h.article_id
-     CROSS JOIN LATERAL (SELECT palimpsest_search_text(v.text) AS doc) d
-     CROSS JOIN LATERAL (SELECT ts_headline('palimpsest', d.doc, (${tsq}), ${snippetOpts}) AS marked) s
-     CROSS JOIN LATERAL (SELECT replace(replace(s.marked, ${open}, ''), ${close}, '') AS plain) p
-     CROSS JOIN LATERAL (SELECT strpos(d.doc, p.plain) AS pos, char_length(p.plain) AS len) m
-     ORDER BY h.version_id DESC`;
-  const hits = await rows<HitRecord>(db, sql, params);
-  return hits.map((h) => ({
-    articleId: h.article_id,
-    articleUrl: h.url,
-    articleTitle: h.article_title,
-    versionId: h.version_id,
-    versionNumber: h.number,
-    capturedAt: h.captured_at,
-    // The whole title is highlighted, so it lines up with the original from its first character.
-    title: joinPhrases(unmarkSnippet(restore(h.title_marked, h.version_title)), q.terms),
-    snippet: joinPhrases(unmarkSnippet(passage(restore(h.snippet_marked, h.snippet_original), h.at_start, h.at_end)), q.terms),
-    matchingVersions: h.n,
-    firstMatchingVersion: h.first_n,
-    lastMatchingVersion: h.last_n,
-  }));
+  const collector = new HitCollector(q);
+  let before = q.beforeVersionId ?? NO_BOUND;
+  while (!collector.full) {
+    const batch = await candidates(db, q, before);
+    collector.offer(batch);
+    while (collector.waiting) collector.accept(await matchStats(db, q, collector.next()));
+    if (batch.length < SEARCH_BATCH) break;
+    before = batch[batch.length - 1]!.versionId;
+  }
+  const hits: SearchHit[] = [];
+  for (const { candidate: c, stats } of collector.picked) {
+    const [article, version, latest] = await Promise.all([getArticle(db, c.articleId), getVersion(db, c.articleId, c.number), getLatestVersion(db, c.articleId)]);
+    if (!article || !version || !latest) continue;
+    hits.push(buildHit(q, c, stats, { url: article.url, articleTitle: article.title, capturedAt: version.capturedAt, title: version.title, text: version.text, latest }));
+  }
+  return hits;
 }
 
-/** Checks that every version's search vector is what its title and text give now; throws naming those that differ. */
-export async function checkSearchIndex(db: Db): Promise<void> {
-  const stale = await rows<{ id: number }>(db, `SELECT id FROM versions
-    WHERE search_vector IS DISTINCT FROM palimpsest_version_tsvector(title, text) ORDER BY id LIMIT 11`);
-  if (stale.length > 0) {
-    const ids = stale.slice(0, 10).map((r) => r.id).join(', ');
-    throw new Error(`store: the search index of version${stale.length > 1 ? 's' : ''} ${ids}${stale.length > 10 ? ', …' : ''} `
-      + 'differs from their titles and texts (the text search configuration changed?); rebuild the search index');
+async function writeRow(db: Db, versionId: number, p: IndexedPassages | null): Promise<void> {
+  if (p === null) {
+    await run(db, 'DELETE FROM search_index WHERE version_id = $1', [versionId]);
+    return;
+  }
+  await run(db, `INSERT INTO search_index (version_id, vector) VALUES ($1, palimpsest_version_tsvector($2, $3))
+    ON CONFLICT (version_id) DO UPDATE SET vector = excluded.vector`, [versionId, p.title, p.text]);
+}
+
+/** The number of the version of `articleId` just before (`dir` -1) or after (+1) `number`, if any. */
+async function neighbour(db: Db, articleId: number, number: number, dir: -1 | 1): Promise<number | null> {
+  const r = await row<{ n: number | null }>(db, dir < 0
+    ? 'SELECT max(number) AS n FROM versions WHERE article_id = $1 AND number < $2'
+    : 'SELECT min(number) AS n FROM versions WHERE article_id = $1 AND number > $2', [articleId, number]);
+  return r?.n ?? null;
+}
+
+/** (Re)writes the index row of version `number` of `articleId` from its text (`inHand` when the caller has it) and its predecessor's. */
+export async function indexVersion(db: Db, articleId: number, number: number, inHand?: Version): Promise<void> {
+  const cur = inHand ?? await getVersion(db, articleId, number);
+  if (!cur) return;
+  const p = await neighbour(db, articleId, number, -1);
+  const prev = p === null ? null : await getVersion(db, articleId, p);
+  await writeRow(db, cur.id, addedPassages(prev, cur));
+}
+
+/** After a version was inserted (the article's newest, with its text in hand): its row. Call inside the insert's transaction. */
+export async function indexInserted(db: Db, v: Version): Promise<Version> {
+  await indexVersion(db, v.articleId, v.number, v);
+  return v;
+}
+
+/** After version `number` of `articleId` was written: its row and its successor's. Call inside the write's transaction. */
+export async function indexVersionAt(db: Db, articleId: number, number: number): Promise<void> {
+  await indexVersion(db, articleId, number);
+  const next = await neighbour(db, articleId, number, 1);
+  if (next !== null) await indexVersion(db, articleId, next);
+}
+
+async function placeOf(db: Db, versionId: number): Promise<{ article_id: number; number: number } | null> {
+  return await row<{ article_id: number; number: number }>(db, 'SELECT article_id, number FROM versions WHERE id = $1', [versionId]) ?? null;
+}
+
+/** indexVersionAt for a version known by id. */
+export async function indexAround(db: Db, versionId: number): Promise<void> {
+  const at = await placeOf(db, versionId);
+  if (at) await indexVersionAt(db, Number(at.article_id), at.number);
+}
+
+/** Deletes a version through `remove` (its row goes with it, ON DELETE CASCADE), then re-indexes its successor. */
+export async function deleteIndexed(db: Db, versionId: number, remove: () => Promise<void>): Promise<void> {
+  const at = await placeOf(db, versionId);
+  await remove();
+  if (!at) return;
+  const next = await neighbour(db, Number(at.article_id), at.number, 1);
+  if (next !== null) await indexVersion(db, Number(at.article_id), next);
+}
+
+async function articleIds(db: Db): Promise<number[]> {
+  return (await rows<{ id: number }>(db, 'SELECT DISTINCT article_id AS id FROM versions ORDER BY article_id')).map((r) => Number(r.id));
+}
+
+async function articleRows(db: Db, articleId: number): Promise<Array<{ id: number; passages: IndexedPassages | null }>> {
+  const versions = await listVersions(db, articleId);
+  return versions.map((v, i) => ({ id: v.id, passages: addedPassages(i > 0 ? versions[i - 1]! : null, v) }));
+}
+
+/** The part of checkSearchIndex that reads no text (for the consistency check): the index built. */
+export async function checkSearchIndexShape(db: Db): Promise<void> {
+  if (await row(db, 'SELECT 1 FROM search_index_pending')) {
+    throw new Error('store: the search index is still being built; open the database with this Palimpsest or rebuild the search index');
   }
 }
 
 /**
- * Recomputes the search vectors that differ from what their titles and texts give now (after the text search
- * configuration or the unaccent rules changed). Assigning the title to itself makes PostgreSQL recompute the
- * generated column; the others are left alone, so a rebuild of a sound index writes nothing.
+ * Checks that every version's row is what its text and its predecessor's give now (also after the text search
+ * configuration or the unaccent rules changed); throws naming those that differ. Reads every text: for doctor.
  */
+export async function checkSearchIndex(db: Db): Promise<void> {
+  await checkSearchIndexShape(db);
+  const wrong: number[] = [];
+  for (const a of await articleIds(db)) {
+    const expected = await articleRows(db, a);
+    const ids = expected.map((r) => r.id);
+    const stored = new Map((await rows<{ id: number; same: boolean }>(db, `SELECT s.version_id AS id,
+        s.vector = palimpsest_version_tsvector(e.title, e.text) AS same
+      FROM search_index s JOIN unnest($1::bigint[], $2::text[], $3::text[]) AS e (id, title, text) ON e.id = s.version_id`,
+    [ids, expected.map((r) => r.passages?.title ?? ''), expected.map((r) => r.passages?.text ?? '')])).map((r) => [Number(r.id), r.same]));
+    for (const r of expected) if ((r.passages !== null) !== stored.has(r.id) || stored.get(r.id) === false) wrong.push(r.id);
+  }
+  if (wrong.length > 0) {
+    throw new Error(`store: the search index of version${wrong.length > 1 ? 's' : ''} ${wrong.slice(0, 10).join(', ')}${wrong.length > 10 ? ', …' : ''} `
+      + 'differs from their texts (the text search configuration changed?); rebuild the search index');
+  }
+}
+
+/** Rewrites every row of the search index from the texts (after a restore, a configuration change, or migration 0010). */
 export async function rebuildSearchIndex(db: Db): Promise<void> {
-  await run(db, 'UPDATE versions SET title = title WHERE search_vector IS DISTINCT FROM palimpsest_version_tsvector(title, text)');
+  await run(db, 'DELETE FROM search_index');
+  for (const a of await articleIds(db)) for (const r of await articleRows(db, a)) await writeRow(db, r.id, r.passages);
+  await run(db, 'DELETE FROM search_index_pending');
+}
+
+/**
+ * Builds the index of a database migrated to 0010 with versions in it (see that migration), in one transaction
+ * holding the marker's row: a second process opening the database meanwhile waits, then finds nothing to do.
+ */
+export async function finishPendingIndex(pool: pg.Pool): Promise<void> {
+  if (!(await row(pool, 'SELECT 1 FROM search_index_pending'))) return;
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  const onError = (err: Error): void => { broken = err; }; // a cut connection fails the next query, not the process
+  client.on('error', onError);
+  try {
+    await client.query('BEGIN');
+    try {
+      if (await row(client, 'SELECT 1 FROM search_index_pending FOR UPDATE')) await rebuildSearchIndex(client);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+  } finally {
+    client.off('error', onError);
+    client.release(broken);
+  }
+}
+
+/** The index's rows and the word positions their vectors hold. */
+export async function searchIndexSize(db: Db): Promise<{ rows: number; words: number }> {
+  const r = await row<{ rows: string; words: string | null }>(db, `SELECT count(*) AS rows,
+      (SELECT sum(coalesce(array_length(u.positions, 1), 1)) FROM search_index s2, unnest(s2.vector) u) AS words
+    FROM search_index`);
+  return { rows: Number(r?.rows ?? 0), words: Number(r?.words ?? 0) };
 }

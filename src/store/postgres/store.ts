@@ -12,6 +12,10 @@ import { clientConfig, createPool, describeConnectError, parseTarget, type PgTar
 import * as articles from './articles.js';
 import * as versions from './versions.js';
 import * as responses from './responses.js';
+import * as delta from './delta.js';
+import type { PreparedBody } from '../body-codec.js';
+import type { CompactKind } from '../delta-store.js';
+import * as renders from './renders.js';
 import * as checks from './checks.js';
 import * as web from './web-queries.js';
 import * as sources from './sources.js';
@@ -21,12 +25,21 @@ import * as search from './search.js';
 import * as claims from './claims.js';
 import * as fleet from './fleet.js';
 import * as listings from './listings.js';
+import * as notify from './notify.js';
+import * as health from './health.js';
+import * as ev from './article-events.js';
+import * as vdiffs from './version-diffs.js';
+import * as feedHead from './feed-head.js';
 import { checkConsistency } from './consistency.js';
 import type { Backend, ClaimRequest, HostSlot, HostSlotRequest, SingletonLock, Store } from '../store.js';
 import type { OpenStoreOptions } from '../open.js';
-import type { ActivityQuery, ArticleQuery, ArticleStatus, ChangeQuery, CheckOutcome, NewResponse, NewVersion, SourceInput, SourceUrlState, Validators, VersionContentUpdate } from '../types.js';
+import type { ActivityQuery, ArticleQuery, ArticleStatus, ChangeQuery, CheckOutcome, NewResponse, NewVersion, SourceInput, SourceUrlState, StoredVersionDiff, FeedHeadQuery, Validators, VersionContentUpdate } from '../types.js';
+import type { ArticleEventKind } from '../types.js';
 import type { ExportSelection, NewArticleRow, NewSourceRow, NewVersionRow } from '../export-types.js';
 import type { SearchQuery } from '../search-terms.js';
+import type { AttemptResult, DeliveryClaim, NewDelivery, NewSubscription, NotifyStream } from '../notify-types.js';
+import type { NewRenderedPage, NewScreenshot } from '../render-types.js';
+import type { CaptureHealthKind, NewCaptureHealth } from '../health-types.js';
 
 /** What a store and the stores of its transactions share. */
 interface Shared {
@@ -92,6 +105,10 @@ export class PostgresStore implements Store {
     if (this.depth > 0) return this.savepoint(fn);
     const client = await this.shared.pool.connect();
     let broken: Error | undefined;
+    // A lent client has no listener of the pool's: a connection cut while the transaction waits on other work (a
+    // webhook, a decode) would emit 'error' with no one listening and end the process. The next query fails instead.
+    const onError = (err: Error): void => { broken = err; };
+    client.on('error', onError);
     const scope: Scope = { open: true };
     try {
       await client.query('BEGIN');
@@ -105,7 +122,9 @@ export class PostgresStore implements Store {
       }
     } finally {
       scope.open = false;
-      // A client whose ROLLBACK failed is in an unknown state: the pool discards it instead of lending it again.
+      client.off('error', onError);
+      // A client whose ROLLBACK failed (or whose connection was cut) is in an unknown state: the pool discards it
+      // instead of lending it again.
       client.release(broken);
     }
   }
@@ -198,7 +217,9 @@ export class PostgresStore implements Store {
   listOverdueArticleIds(now: string) { return sched.listOverdueArticleIds(this.db, now); }
   rescheduleArticles(moves: ReadonlyArray<{ id: number; nextCheck: string }>, ifDueBy?: string) { return sched.rescheduleArticles(this.db, moves, ifDueBy ?? null); }
 
-  insertVersion(v: NewVersion) { return this.inTransaction((db) => versions.insertVersion(db, v)); }
+  insertVersion(v: NewVersion) {
+    return this.inTransaction(async (db) => search.indexInserted(db, await versions.insertVersion(db, v)));
+  }
   getVersion(articleId: number, number: number) { return versions.getVersion(this.db, articleId, number); }
   getLatestVersion(articleId: number) { return versions.getLatestVersion(this.db, articleId); }
   listVersionSummaries(articleId: number) { return versions.listVersionSummaries(this.db, articleId); }
@@ -206,13 +227,23 @@ export class PostgresStore implements Store {
   listChanges(q: ChangeQuery) { return versions.listChanges(this.db, q); }
   countVersions() { return versions.countVersions(this.db); }
   firstVersionWithHash(articleId: number, hash: string) { return versions.firstVersionWithHash(this.db, articleId, hash); }
-  updateVersionContent(id: number, u: VersionContentUpdate) { return versions.updateVersionContent(this.db, id, u); }
-  deleteVersion(id: number) { return versions.deleteVersion(this.db, id); }
+  updateVersionContent(id: number, u: VersionContentUpdate) {
+    return this.inTransaction(async (db) => { await vdiffs.invalidateVersionDiffs(db, id); await versions.updateVersionContent(db, id, u); await search.indexAround(db, id); });
+  }
+  deleteVersion(id: number) {
+    return this.inTransaction(async (db) => { await vdiffs.invalidateVersionDiffs(db, id); await search.deleteIndexed(db, id, () => versions.deleteVersion(db, id)); });
+  }
   setVersionNumber(id: number, number: number) { return versions.setVersionNumber(this.db, id, number); }
 
-  insertResponse(r: NewResponse, bodyGzip?: Buffer) { return responses.insertResponse(this.db, r, bodyGzip); }
+  insertResponse(r: NewResponse, prepared?: PreparedBody) { return responses.insertResponse(this.db, r, prepared); }
+  bodyBase(articleId: number) { return responses.bodyBase(this.db, articleId); }
   getResponse(id: number) { return responses.getResponse(this.db, id); }
-  deleteResponse(id: number) { return responses.deleteResponse(this.db, id); }
+  deleteResponse(id: number) { return this.inTransaction((db) => responses.deleteResponse(db, id)); }
+  insertRenderedPage(r: NewRenderedPage) { return renders.insertRenderedPage(this.db, r); }
+  getRenderedPage(versionId: number) { return renders.getRenderedPage(this.db, versionId); }
+  insertScreenshot(s: NewScreenshot) { return renders.insertScreenshot(this.db, s); }
+  getScreenshot(versionId: number) { return renders.getScreenshot(this.db, versionId); }
+  getScreenshotInfo(versionId: number) { return renders.getScreenshotInfo(this.db, versionId); }
   insertCheck(articleId: number, checkedAt: string, outcome: CheckOutcome, httpStatus: number | null, error: string | null,
     durationMs: number | null, contentHash: string | null = null) {
     return checks.insertCheck(this.db, articleId, checkedAt, outcome, httpStatus, error, durationMs, contentHash);
@@ -221,9 +252,14 @@ export class PostgresStore implements Store {
 
   getFeedState(q: { articleId?: number; sourceId?: number; changesOnly: boolean; includeMinor?: boolean }) { return web.getFeedState(this.db, q); }
   listRecentArticles(limit: number) { return web.listRecentArticles(this.db, limit); }
+  getFeedHead(q: FeedHeadQuery) { return feedHead.getFeedHead(this.db, q); }
+  getVersionDiffs(versionIds: readonly number[]) { return vdiffs.getVersionDiffs(this.db, versionIds); }
+  putVersionDiff(d: StoredVersionDiff, signal = false) { return vdiffs.putVersionDiff(this.db, d, signal); }
+  getVersionDiffsSeq() { return vdiffs.getVersionDiffsSeq(this.db); }
   searchVersions(q: SearchQuery) { return search.searchVersions(this.db, q); }
   checkSearchIndex() { return search.checkSearchIndex(this.db); }
-  rebuildSearchIndex() { return search.rebuildSearchIndex(this.db); }
+  rebuildSearchIndex() { return this.inTransaction((db) => search.rebuildSearchIndex(db)); }
+  searchIndexSize() { return search.searchIndexSize(this.db); }
   listArticleActivity(q: ActivityQuery) { return listings.listArticleActivity(this.db, q); }
   countChangesPerDay(q: { sourceId?: number; from: string; to: string; includeMinor?: boolean }) { return listings.countChangesPerDay(this.db, q); }
   listVersionLengths(articleId: number) { return listings.listVersionLengths(this.db, articleId); }
@@ -247,6 +283,26 @@ export class PostgresStore implements Store {
   }
   getSourceSummary(slug: string, now: Date, days?: number) { return sources.getSourceSummary(this.db, slug, now, days); }
 
+  insertCaptureHealth(c: NewCaptureHealth, pruneBefore: string) {
+    return this.inTransaction(async (db) => {
+      const id = await health.insertCaptureHealth(db, c);
+      await health.pruneCaptureHealth(db, c.sourceId, pruneBefore);
+      return id;
+    });
+  }
+  holdCapture(id: number, responseId: number) { return health.holdCapture(this.db, id, responseId); }
+  countCaptureHealth(sourceId: number, from: string, to: string) { return health.countCaptureHealth(this.db, sourceId, from, to); }
+  listRecentCaptureKinds(sourceId: number, since: string, limit: number) { return health.listRecentCaptureKinds(this.db, sourceId, since, limit); }
+  listHeldCaptures(articleId: number) { return health.listHeldCaptures(this.db, articleId); }
+  releaseHeldCapture(id: number, kind: CaptureHealthKind) { return health.releaseHeldCapture(this.db, id, kind); }
+  countHeldCaptures() { return health.countHeldCaptures(this.db); }
+  setSourceDegraded(sourceId: number, at: string, reason: string) { return health.setSourceDegraded(this.db, sourceId, at, reason); }
+  clearSourceDegraded(sourceId: number, at: string, reason: string) { return health.clearSourceDegraded(this.db, sourceId, at, reason); }
+  getSourceHealthState(sourceId: number) { return health.getSourceHealthState(this.db, sourceId); }
+  listDegradedSources() { return health.listDegradedSources(this.db); }
+  listSourceHealthEvents(sourceId: number, limit: number) { return health.listSourceHealthEvents(this.db, sourceId, limit); }
+  listSourceHealthEventsAfter(afterId: number, limit: number) { return health.listSourceHealthEventsAfter(this.db, afterId, limit); }
+
   countExport(s: ExportSelection) { return exp.countExport(this.db, s); }
   listArticlesPage(s: ExportSelection, afterId: number, limit: number) { return exp.listArticlesPage(this.db, s, afterId, limit); }
   listSourcesForExport(s: ExportSelection) { return exp.listSourcesForExport(this.db, s); }
@@ -259,7 +315,54 @@ export class PostgresStore implements Store {
   insertSourceRow(s: NewSourceRow) { return exp.insertSourceRow(this.db, s); }
   insertArticleRow(a: NewArticleRow) { return exp.insertArticleRow(this.db, a); }
   articleUrlExists(url: string) { return exp.articleUrlExists(this.db, url); }
-  insertVersionRow(v: NewVersionRow) { return exp.insertVersionRow(this.db, v); }
+  async countLegacyRows() { return { bodies: await delta.countLegacy(this.db, 'body'), texts: await delta.countLegacy(this.db, 'text') }; }
+  compactBatch(kind: CompactKind, limit: number) { return this.inTransaction((db) => delta.compactBatch(db, kind, limit)); }
+  storedBytes() { return delta.storedBytes(this.db); }
+  // VACUUM cannot run inside a transaction: outside one, this.db is the pool (autocommit).
+  async reclaimSpace() { await this.db.query('VACUUM (ANALYZE) responses, versions'); }
+  insertVersionRow(v: NewVersionRow) {
+    return this.inTransaction(async (db) => {
+      await exp.insertVersionRow(db, v);
+      await search.indexVersionAt(db, v.article_id, v.number);
+    });
+  }
+
+  insertSubscription(sub: NewSubscription) { return notify.insertSubscription(this.db, sub); }
+  getSubscription(id: number) { return notify.getSubscription(this.db, id); }
+  listSubscriptions() { return notify.listSubscriptions(this.db); }
+  deleteSubscription(id: number) { return notify.deleteSubscription(this.db, id); }
+  async notifyHighWater(stream: NotifyStream): Promise<number | null> {
+    try {
+      // Its own transaction even inside a caller's: the SHARE lock must end at once, and a timeout must not abort the caller.
+      return await new PostgresStore(this.shared, this.shared.pool, 0).transaction((tx) => notify.notifyHighWater((tx as PostgresStore).db, stream));
+    } catch (err) {
+      if (notify.isLockTimeout(err)) return null;
+      throw err;
+    }
+  }
+  getNotifyCursor(stream: NotifyStream) { return notify.getNotifyCursor(this.db, stream); }
+  advanceNotifyCursor(stream: NotifyStream, lastId: number) { return notify.advanceNotifyCursor(this.db, stream, lastId); }
+  listVersionEvents(afterId: number, upToId: number, limit: number) { return notify.listVersionEvents(this.db, afterId, upToId, limit); }
+  enqueueDeliveries(ds: readonly NewDelivery[]) { return notify.enqueueDeliveries(this.db, ds); }
+  claimDeliveries(c: DeliveryClaim) { return notify.claimDeliveries(this.db, c); }
+  recordDeliveryAttempt(r: AttemptResult) { return notify.recordDeliveryAttempt(this.db, r); }
+  getDelivery(id: number) { return notify.getDelivery(this.db, id); }
+  listDeliveries(q: { subscriptionId?: number; limit: number }) { return notify.listDeliveries(this.db, q); }
+  listDeliveryAttempts(ids: readonly number[]) { return notify.listDeliveryAttempts(this.db, ids); }
+
+  insertArticleEvent(articleId: number, kind: ArticleEventKind, at: string, detail: Record<string, unknown>) { return ev.insertArticleEvent(this.db, articleId, kind, at, detail); }
+  getLastArticleEvent(articleId: number) { return ev.getLastArticleEvent(this.db, articleId); }
+  listArticleEvents(articleId: number) { return ev.listArticleEvents(this.db, articleId); }
+  listArticleEventsAfter(afterId: number, limit: number) { return ev.listArticleEventsAfter(this.db, afterId, limit); }
+  insertVersionSighting(articleId: number, versionId: number, seenAt: string) { return ev.insertVersionSighting(this.db, articleId, versionId, seenAt); }
+  hasVersionSightings(articleId: number) { return ev.hasVersionSightings(this.db, articleId); }
+  listVersionSightings(articleId: number) { return ev.listVersionSightings(this.db, articleId); }
+  summariseVersionSightings(articleId: number) { return ev.summariseVersionSightings(this.db, articleId); }
+  countVariantArticlesBySource() { return ev.countVariantArticlesBySource(this.db); }
+  setVersionCorrection(versionId: number, articleId: number, notice: string) { return ev.setVersionCorrection(this.db, versionId, articleId, notice); }
+  clearVersionCorrection(versionId: number) { return ev.clearVersionCorrection(this.db, versionId); }
+  listVersionCorrections(articleId: number) { return ev.listVersionCorrections(this.db, articleId); }
+  listCorrectionsOf(versionIds: readonly number[]) { return ev.listCorrectionsOf(this.db, versionIds); }
 }
 
 /** The name of the first PostgreSQL migration: what a Palimpsest database records as version 1. */
@@ -284,7 +387,10 @@ export async function openPostgresStore(url: string, opts: OpenStoreOptions = {}
   }
   try {
     await assertPalimpsestDatabase(pool, target.location, firstMigrationName());
-    if (opts.migrate !== false && !opts.readonly) await migrate(pool);
+    if (opts.migrate !== false && !opts.readonly) {
+      await migrate(pool);
+      await search.finishPendingIndex(pool);
+    }
   } catch (err) {
     await pool.end().catch(() => undefined);
     throw err;

@@ -2,10 +2,32 @@
 import { row, rows, run, type Db } from './db.js';
 import { lockArticle } from './articles.js';
 import type { Change, ChangeQuery, NewVersion, Version, VersionContentUpdate, VersionSummary } from '../types.js';
-import { toChange, toVersion, toVersionSummary, VERSION_SUMMARY_COLS, type ChangeRecord, type VersionRecord } from '../rows.js';
+import { textEncoded, textLink, toChange, toVersion, toVersionSummary, VERSION_SUMMARY_COLS, type ChangeRecord, type EncodedText, type VersionRecord } from '../rows.js';
+import type { ChainLink } from '../delta-chain.js';
+import { codePoints } from '../delta-store.js';
+import { decode, deleteKeepingDependants, encodeNew, rewriteContent } from './delta.js';
 
 // Named columns rather than *: a version row also holds its search vector, as large as its text.
-const VERSION_COLS = `${VERSION_SUMMARY_COLS}, v.text`;
+const VERSION_COLS = `${VERSION_SUMMARY_COLS}, v.text, v.text_codec, v.text_zstd, v.text_base_id`;
+
+/** The text columns of a new version ($-parameters in this order): the text delta-encoded against the article's newest. */
+export async function encodedTextParams(db: Db, articleId: number, text: string): Promise<unknown[]> {
+  const e = await encodeNew(db, 'text', articleId, Buffer.from(text, 'utf8'));
+  return [e.data, e.baseId, e.depth, codePoints(text)];
+}
+
+/** A versions row with its text decoded; `inHand`: rows of the same read, to find bases in. */
+export async function withText<R extends EncodedText>(db: Db, r: R, inHand?: ReadonlyMap<number, ChainLink>): Promise<R> {
+  return textEncoded(r) ? { ...r, text: (await decode(db, 'text', textLink(r), inHand)).toString('utf8') } : r;
+}
+
+/** Rows of one read with their texts decoded, each finding its base among the others where it can. */
+export async function withTexts<R extends EncodedText>(db: Db, rs: R[]): Promise<R[]> {
+  const inHand = new Map(rs.map((r) => [r.id, textLink(r)]));
+  const out: R[] = [];
+  for (const r of rs) out.push(await withText(db, r, inHand));
+  return out;
+}
 
 /**
  * Inserts the next version of an article (number = last + 1) and returns it; run it in a transaction. The
@@ -15,30 +37,32 @@ const VERSION_COLS = `${VERSION_SUMMARY_COLS}, v.text`;
 export async function insertVersion(db: Db, v: NewVersion): Promise<Version> {
   await lockArticle(db, v.articleId);
   const r = await row<VersionRecord>(db, `INSERT INTO versions AS v (article_id, number, title, byline, published_at, text, content_hash,
-      captured_at, response_id, extractor_version, words_added, words_removed, stats, metadata, change_kind, minor_reason)
-    VALUES ($1, (SELECT coalesce(max(number), 0) + 1 FROM versions WHERE article_id = $1), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
-      $12, $13,
-      coalesce($14, CASE WHEN EXISTS (SELECT 1 FROM versions WHERE article_id = $1) THEN 'substantive' ELSE 'initial' END), $15)
+      captured_at, response_id, extractor_version, words_added, words_removed, stats, metadata, change_kind, minor_reason,
+      text_codec, text_zstd, text_base_id, text_depth, text_length)
+    VALUES ($1, (SELECT coalesce(max(number), 0) + 1 FROM versions WHERE article_id = $1), $2, $3, $4, '', $5, $6, $7, $8, $9, $10,
+      $11, $12,
+      coalesce($13, CASE WHEN EXISTS (SELECT 1 FROM versions WHERE article_id = $1) THEN 'substantive' ELSE 'initial' END), $14,
+      'zstd', $15, $16, $17, $18)
     RETURNING ${VERSION_COLS}`, [
-    v.articleId, v.title, v.byline, v.publishedAt, v.text, v.contentHash, v.capturedAt, v.responseId, v.extractorVersion,
+    v.articleId, v.title, v.byline, v.publishedAt, v.contentHash, v.capturedAt, v.responseId, v.extractorVersion,
     v.wordsAdded, v.wordsRemoved, v.stats ? JSON.stringify(v.stats) : null, JSON.stringify(v.metadata), v.changeKind ?? null,
-    v.minorReason ?? null,
+    v.minorReason ?? null, ...await encodedTextParams(db, v.articleId, v.text),
   ]);
   if (!r) throw new Error(`store: version of article ${v.articleId} vanished after insert`);
-  return toVersion(r);
+  return { ...toVersion(r), text: v.text };
 }
 
 /** Version `number` of an article, with its text, or null. */
 export async function getVersion(db: Db, articleId: number, number: number): Promise<Version | null> {
   const r = await row<VersionRecord>(db, `SELECT ${VERSION_COLS} FROM versions v WHERE v.article_id = $1 AND v.number = $2`, [articleId, number]);
-  return r ? toVersion(r) : null;
+  return r ? toVersion(await withText(db, r)) : null;
 }
 
 /** The newest version of an article, with its text, or null. */
 export async function getLatestVersion(db: Db, articleId: number): Promise<Version | null> {
   const r = await row<VersionRecord>(db, `SELECT ${VERSION_COLS} FROM versions v WHERE v.article_id = $1
     ORDER BY v.number DESC LIMIT 1`, [articleId]);
-  return r ? toVersion(r) : null;
+  return r ? toVersion(await withText(db, r)) : null;
 }
 
 /** All versions of an article without their texts, oldest first. */
@@ -49,8 +73,8 @@ export async function listVersionSummaries(db: Db, articleId: number): Promise<V
 
 /** All versions of an article with their texts, oldest first. */
 export async function listVersions(db: Db, articleId: number): Promise<Version[]> {
-  return (await rows<VersionRecord>(db, `SELECT ${VERSION_COLS} FROM versions v WHERE v.article_id = $1 ORDER BY v.number`, [articleId]))
-    .map(toVersion);
+  return (await withTexts(db, await rows<VersionRecord>(db, `SELECT ${VERSION_COLS} FROM versions v WHERE v.article_id = $1 ORDER BY v.number`,
+    [articleId]))).map(toVersion);
 }
 
 /**
@@ -84,18 +108,22 @@ export async function firstVersionWithHash(db: Db, articleId: number, contentHas
   return r?.n ?? null;
 }
 
-/** Replaces a version's derived content (everything but its capture and its response). */
+/**
+ * Replaces a version's derived content (everything but its capture and its response); its text is re-encoded, and
+ * so are the texts encoded against it. Run it in a transaction.
+ */
 export async function updateVersionContent(db: Db, id: number, u: VersionContentUpdate): Promise<void> {
-  await run(db, `UPDATE versions SET title = $1, byline = $2, published_at = $3, text = $4, content_hash = $5, extractor_version = $6,
+  await rewriteContent(db, 'text', id, Buffer.from(u.text, 'utf8'));
+  await run(db, `UPDATE versions SET title = $1, byline = $2, published_at = $3, text_length = $4, content_hash = $5, extractor_version = $6,
       words_added = $7, words_removed = $8, stats = $9, metadata = $10, change_kind = $11, minor_reason = $12 WHERE id = $13`, [
-    u.title, u.byline, u.publishedAt, u.text, u.contentHash, u.extractorVersion, u.wordsAdded, u.wordsRemoved,
+    u.title, u.byline, u.publishedAt, codePoints(u.text), u.contentHash, u.extractorVersion, u.wordsAdded, u.wordsRemoved,
     u.stats ? JSON.stringify(u.stats) : null, JSON.stringify(u.metadata), u.changeKind, u.minorReason, id,
   ]);
 }
 
-/** Deletes one version (its response is deleted separately). */
+/** Deletes one version (its response is deleted separately); texts encoded against it are re-encoded first. */
 export async function deleteVersion(db: Db, id: number): Promise<void> {
-  await run(db, 'DELETE FROM versions WHERE id = $1', [id]);
+  await deleteKeepingDependants(db, 'text', id, async () => { await run(db, 'DELETE FROM versions WHERE id = $1', [id]); });
 }
 
 /** Sets a version's number (callers renumber in two passes to respect UNIQUE(article_id, number)). */

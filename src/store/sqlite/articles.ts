@@ -2,7 +2,7 @@
 import { stmt, type Db } from './db.js';
 import type { Article, ArticleQuery, ArticleStatus, Validators } from '../types.js';
 import { toArticle, type ArticleRecord } from '../rows.js';
-import { ftsQuery } from './search.js';
+import { checkedArticles, needsPhraseCheck, prepareQ, qConditionSql, type QShape } from './article-search.js';
 
 /** Inserts an article if its URL is new. Returns the article and whether it was created. */
 export function insertArticle(db: Db, url: string, now: string, sourceId: number | null = null): { article: Article; created: boolean } {
@@ -50,17 +50,16 @@ const HEADLINE_CHANGED = `EXISTS (SELECT 1 FROM versions v WHERE v.article_id = 
 /**
  * The statement of queryArticles for this combination of filters, from fixed fragments (no user text in it), so that
  * each shape's plan can use an index (articles_source for a source, the rowid range for a `beforeId` page) where
- * `(@p IS NULL OR ...)` tests would read every article. `search` and `textSearch` widen each other: either matches.
+ * `(@p IS NULL OR ...)` tests would read every article. `search` and `textSearch` widen each other: either matches
+ * (their condition: ./article-search.ts).
  */
-export function articleQuerySql(q: Omit<ArticleQuery, 'limit'>): string {
+export function articleQuerySql(q: Omit<ArticleQuery, 'limit'>, qShape: QShape = q.search || q.textSearch !== undefined ? 'lists' : 'none'): string {
   const where: string[] = [];
   if (q.sourceId !== undefined) where.push('source_id = @sourceId');
   if (q.changedSince !== undefined) where.push('last_changed >= @changedSince');
   if ((q.minVersions ?? 0) > 0) where.push('version_count >= @minVersions');
-  const either: string[] = [];
-  if (q.search) either.push(`url LIKE @search ESCAPE '\\'`, `title LIKE @search ESCAPE '\\'`);
-  if (q.textSearch !== undefined) either.push('id IN (SELECT article_id FROM versions WHERE id IN (SELECT rowid FROM versions_fts WHERE versions_fts MATCH @fts))');
-  if (either.length > 0) where.push(`(${either.join(' OR ')})`);
+  const matchQ = qConditionSql(q, qShape);
+  if (matchQ !== null) where.push(matchQ);
   if (q.headlineChanged !== undefined) where.push(q.headlineChanged ? HEADLINE_CHANGED : `NOT ${HEADLINE_CHANGED}`);
   if (q.beforeId !== undefined) where.push('id < @beforeId');
   return `SELECT * FROM articles ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT @limit`;
@@ -72,10 +71,10 @@ export function queryArticles(db: Db, q: ArticleQuery): Article[] {
   if (q.sourceId !== undefined) params.sourceId = q.sourceId;
   if (q.changedSince !== undefined) params.changedSince = q.changedSince;
   if ((q.minVersions ?? 0) > 0) params.minVersions = q.minVersions;
-  if (q.search) params.search = `%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  if (q.textSearch !== undefined) params.fts = ftsQuery(q.textSearch);
-  if (q.beforeId !== undefined) params.beforeId = q.beforeId;
-  const rows = stmt(db, articleQuerySql(q)).all(params) as ArticleRecord[];
+  const shape = prepareQ(db, q, params);
+  const page = (beforeId: number | undefined): ArticleRecord[] =>
+    stmt(db, articleQuerySql({ ...q, beforeId }, shape)).all(beforeId === undefined ? params : { ...params, beforeId }) as ArticleRecord[];
+  const rows = shape !== 'none' && needsPhraseCheck(q) ? checkedArticles(db, q, q.limit, page) : page(q.beforeId);
   return rows.map(toArticle);
 }
 

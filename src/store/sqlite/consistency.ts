@@ -1,6 +1,6 @@
 /** Consistency checks of a SQLite database: SQLite's own, then Palimpsest's invariants. */
 import { stmt, type Db } from './db.js';
-import { checkSearchIndex } from './search.js';
+import { checkSearchIndexShape } from './search.js';
 import { INVARIANTS } from '../invariants.js';
 
 /**
@@ -31,6 +31,6 @@ export function checkConsistency(db: Db): string[] {
       if (ids.length > 0) problems.push(`${inv.problem}: article${ids.length > 1 ? 's' : ''} ${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ', …' : ''}`);
     });
   }
-  attempt('search index', () => checkSearchIndex(db));
+  attempt('search index', () => checkSearchIndexShape(db));
   return problems;
 }

@@ -5,6 +5,9 @@
  * Pages keep memory bounded all the same.
  */
 import { stmt, type Db } from './db.js';
+import { decode } from './delta.js';
+import { encodedTextColumns, withTexts } from './versions.js';
+import { bodyLink, withoutStoredText, type EncodedText } from '../rows.js';
 import type {
   ArticleRow, CheckRow, ExportSelection, NewArticleRow, NewSourceRow, NewVersionRow, ResponseHead, ResponseRow, SourceRow, VersionRow,
 } from '../export-types.js';
@@ -54,11 +57,12 @@ export function findSourceId(db: Db, slug: string): number | null {
 
 /** Up to `limit` versions of an article with number above `afterNumber`, texts included, oldest first. */
 export function listVersionsPage(db: Db, articleId: number, afterNumber: number, limit: number): VersionRow[] {
-  return stmt(db, `SELECT v.id, v.number, v.title, v.byline, v.published_at, v.text, v.content_hash, v.captured_at, v.response_id,
+  const rows = stmt(db, `SELECT v.id, v.number, v.title, v.byline, v.published_at, v.text, v.content_hash, v.captured_at, v.response_id,
       v.extractor_version, v.words_added, v.words_removed, v.stats, v.metadata, v.change_kind, v.minor_reason,
-      r.status AS http_status, r.body_sha256
+      r.status AS http_status, r.body_sha256, v.text_codec, v.text_zstd, v.text_base_id
     FROM versions v LEFT JOIN responses r ON r.id = v.response_id
-    WHERE v.article_id = ? AND v.number > ? ORDER BY v.number LIMIT ?`).all(articleId, afterNumber, limit) as VersionRow[];
+    WHERE v.article_id = ? AND v.number > ? ORDER BY v.number LIMIT ?`).all(articleId, afterNumber, limit) as Array<VersionRow & EncodedText>;
+  return withTexts(db, rows).map(withoutStoredText);
 }
 
 /** Ids of every response of an article, in id order (an article has few; bodies are read one at a time). */
@@ -66,9 +70,11 @@ export function listResponseIds(db: Db, articleId: number): number[] {
   return (stmt(db, 'SELECT id FROM responses WHERE article_id = ? ORDER BY id').pluck().all(articleId) as number[]);
 }
 
-/** One response row with its compressed body, or null. */
+/** One response row with its stored and its decoded body, or null. */
 export function getResponseRow(db: Db, id: number): ResponseRow | null {
-  return (stmt(db, 'SELECT * FROM responses WHERE id = ?').get(id) as ResponseRow | undefined) ?? null;
+  const r = stmt(db, `SELECT id, requested_url, url, fetched_at, status, status_text, http_version, headers, request_headers, body_gzip,
+    body_length, body_sha256, body_codec, body_base_id, body_depth FROM responses WHERE id = ?`).get(id) as Omit<ResponseRow, 'body'> | undefined;
+  return r ? { ...r, body: decode(db, 'body', bodyLink(r)) } : null;
 }
 
 /** A response's URL, time and body hash, or null. */
@@ -109,8 +115,10 @@ export function articleUrlExists(db: Db, url: string): boolean {
 /** Inserts a version with an explicit number (the store's insertVersion numbers them itself). */
 export function insertVersionRow(db: Db, v: NewVersionRow): void {
   stmt(db, `INSERT INTO versions (article_id, number, title, byline, published_at, text, content_hash, captured_at, response_id,
-      extractor_version, words_added, words_removed, stats, metadata, change_kind, minor_reason)
-    VALUES (@article_id, @number, @title, @byline, @published_at, @text, @content_hash, @captured_at, @response_id,
-      @extractor_version, @words_added, @words_removed, @stats, @metadata, @change_kind, @minor_reason)`).run(v);
+      extractor_version, words_added, words_removed, stats, metadata, change_kind, minor_reason,
+      text_codec, text_zstd, text_base_id, text_depth, text_length)
+    VALUES (@article_id, @number, @title, @byline, @published_at, '', @content_hash, @captured_at, @response_id,
+      @extractor_version, @words_added, @words_removed, @stats, @metadata, @change_kind, @minor_reason,
+      'zstd', @textZstd, @textBaseId, @textDepth, @textLength)`).run({ ...v, ...encodedTextColumns(db, v.article_id, v.text) });
 }
 

@@ -6,6 +6,7 @@
 import { stmt, type Db } from './db.js';
 import type { ActivityQuery, ArticleActivity, DayCount, VersionLength } from '../types.js';
 import { ACTIVITY_ORDER, hasChangeFilter, toArticleActivity, type ActivityRecord } from '../activity-rows.js';
+import { ActivityWalk, WALK_BATCH, walkable } from '../activity-walk.js';
 
 const SIZE = '(v.words_added + v.words_removed)';
 
@@ -16,14 +17,14 @@ const SIZE = '(v.words_added + v.words_removed)';
  * The biggest change is found in the same aggregation as max(size * 2^20 + number): the largest size, and on a tie
  * the newest version (numbers stay far below 2^20 = 1,048,576).
  */
-function activitySql(q: ActivityQuery): string {
-  const where = ['v.number > 1'];
-  if (!q.includeMinor) where.push(`v.change_kind <> 'minor'`);
-  if (q.sourceId !== undefined) where.push('v.article_id IN (SELECT id FROM articles WHERE source_id = @sourceId)');
-  if (q.from !== undefined) where.push('v.captured_at >= @from');
-  if (q.to !== undefined) where.push('v.captured_at < @to');
-  if (q.headlineChanged) where.push('v.title <> p.title');
-  if ((q.minWords ?? 0) > 0) where.push(`${SIZE} >= @minWords`);
+export function activitySql(q: ActivityQuery, restricted = false): string {
+  const where = changeWhere(q);
+  // The page's articles already known (the walk): only their changes are aggregated.
+  if (restricted) where.push('v.article_id IN (SELECT value FROM json_each(@ids))');
+  const outer = [
+    ...(q.sourceId !== undefined ? ['a.source_id = @sourceId'] : []),
+    ...(restricted ? ['a.id IN (SELECT value FROM json_each(@ids))'] : []),
+  ];
   const join = q.changedOnly || hasChangeFilter(q) ? 'JOIN' : 'LEFT JOIN';
   return `SELECT pg.*, lv.words_added AS latest_added, lv.words_removed AS latest_removed, lv.title AS latest_title,
       lp.title AS latest_prev_title, lv.change_kind AS latest_kind, lv.minor_reason AS latest_minor_reason,
@@ -43,7 +44,7 @@ function activitySql(q: ActivityQuery): string {
         WHERE ${where.join(' AND ')}
         GROUP BY v.article_id
       ) g ON g.article_id = a.id
-      ${q.sourceId !== undefined ? 'WHERE a.source_id = @sourceId' : ''}
+      ${outer.length > 0 ? `WHERE ${outer.join(' AND ')}` : ''}
       ORDER BY ${ACTIVITY_ORDER[q.sort]('')} LIMIT @limit OFFSET @offset
     ) pg
     LEFT JOIN versions lv ON lv.article_id = pg.id AND lv.number = pg.latest_number
@@ -53,14 +54,59 @@ function activitySql(q: ActivityQuery): string {
     ORDER BY ${ACTIVITY_ORDER[q.sort]('pg.')}`;
 }
 
-/** One row per article with the figures of its matching changes, in the asked order. */
+/** The conditions on a change `v` (and its predecessor `p`) of the listing's filters. */
+function changeWhere(q: ActivityQuery): string[] {
+  const where = ['v.number > 1'];
+  if (!q.includeMinor) where.push(`v.change_kind <> 'minor'`);
+  if (q.sourceId !== undefined) where.push('v.article_id IN (SELECT id FROM articles WHERE source_id = @sourceId)');
+  if (q.from !== undefined) where.push('v.captured_at >= @from');
+  if (q.to !== undefined) where.push('v.captured_at < @to');
+  if (q.headlineChanged) where.push('v.title <> p.title');
+  if ((q.minWords ?? 0) > 0) where.push(`${SIZE} >= @minWords`);
+  return where;
+}
+
+/**
+ * The statement of one batch of the walk (../activity-walk.ts): the matching changes before (@at, @id), newest
+ * first, read backwards through versions_captured (whose entries end with the rowid: no sort).
+ */
+export function walkSql(q: ActivityQuery): string {
+  const where = [...changeWhere(q), 'v.captured_at <= @at', '(v.captured_at < @at OR v.id < @id)'];
+  return `SELECT v.id, v.article_id, v.captured_at FROM versions v
+    ${q.headlineChanged ? 'JOIN versions p ON p.article_id = v.article_id AND p.number = v.number - 1' : ''}
+    WHERE ${where.join(' AND ')} ORDER BY v.captured_at DESC, v.id DESC LIMIT @batch`;
+}
+
+/** The ids of the page's articles, by the walk. */
+function walkPage(db: Db, q: ActivityQuery, params: Record<string, unknown>): number[] {
+  const walk = new ActivityWalk(q.offset + q.limit);
+  let at = { at: '\uffff', id: Number.MAX_SAFE_INTEGER };
+  for (;;) {
+    const rows = stmt(db, walkSql(q)).all({ ...params, ...at, batch: WALK_BATCH }) as Array<{ id: number; article_id: number; captured_at: string }>;
+    if (!walk.offer(rows.map((r) => ({ id: r.id, articleId: r.article_id, capturedAt: r.captured_at })))) break;
+    const last = rows[rows.length - 1]!;
+    at = { at: last.captured_at, id: last.id };
+  }
+  return walk.page(q.offset, q.limit);
+}
+
+/**
+ * One row per article with the figures of its matching changes, in the asked order. Newest first (the home page),
+ * the page's articles come from the walk and only theirs are aggregated; the other orders aggregate every change.
+ */
 export function listArticleActivity(db: Db, q: ActivityQuery): ArticleActivity[] {
-  const params: Record<string, unknown> = { today: q.todayFrom, limit: q.limit, offset: q.offset };
+  const params: Record<string, unknown> = {};
   if (q.sourceId !== undefined) params.sourceId = q.sourceId;
   if (q.from !== undefined) params.from = q.from;
   if (q.to !== undefined) params.to = q.to;
   if ((q.minWords ?? 0) > 0) params.minWords = q.minWords;
-  const rows = stmt(db, activitySql(q)).all(params) as ActivityRecord[];
+  if (walkable(q)) {
+    const ids = walkPage(db, q, params);
+    if (ids.length === 0) return [];
+    const rows = stmt(db, activitySql(q, true)).all({ ...params, today: q.todayFrom, ids: JSON.stringify(ids), limit: ids.length, offset: 0 }) as ActivityRecord[];
+    return rows.map(toArticleActivity);
+  }
+  const rows = stmt(db, activitySql(q)).all({ ...params, today: q.todayFrom, limit: q.limit, offset: q.offset }) as ActivityRecord[];
   return rows.map(toArticleActivity);
 }
 
@@ -77,5 +123,5 @@ export function countChangesPerDay(db: Db, q: { sourceId?: number; from: string;
 
 /** The text length (characters) of every version of an article, oldest first. */
 export function listVersionLengths(db: Db, articleId: number): VersionLength[] {
-  return stmt(db, 'SELECT number, length(text) AS chars FROM versions WHERE article_id = ? ORDER BY number').all(articleId) as VersionLength[];
+  return stmt(db, 'SELECT number, coalesce(text_length, length(text)) AS chars FROM versions WHERE article_id = ? ORDER BY number').all(articleId) as VersionLength[];
 }

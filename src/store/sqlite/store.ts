@@ -12,20 +12,34 @@ import { migrate, openDb, schemaVersion, type OpenOptions } from './db.js';
 import * as articles from './articles.js';
 import * as versions from './versions.js';
 import * as responses from './responses.js';
+import * as delta from './delta.js';
+import type { PreparedBody } from '../body-codec.js';
+import type { CompactKind } from '../delta-store.js';
+import * as renders from './renders.js';
 import * as checks from './checks.js';
 import * as web from './web-queries.js';
 import * as sources from './sources.js';
 import * as exp from './export-queries.js';
 import * as sched from './scheduler-queries.js';
 import * as search from './search.js';
+import * as searchQuery from './search-query.js';
 import * as claims from './claims.js';
 import * as hosts from './hosts.js';
 import * as listings from './listings.js';
+import * as notify from './notify.js';
+import * as health from './health.js';
+import * as ev from './article-events.js';
+import * as vdiffs from './version-diffs.js';
+import * as feedHead from './feed-head.js';
 import { checkConsistency } from './consistency.js';
 import type { Backend, ClaimRequest, HostSlot, HostSlotRequest, SingletonLock, Store } from '../store.js';
-import type { ActivityQuery, ArticleQuery, ArticleStatus, ChangeQuery, CheckOutcome, NewResponse, NewVersion, SourceInput, SourceUrlState, Validators, VersionContentUpdate } from '../types.js';
+import type { ActivityQuery, ArticleQuery, ArticleStatus, ChangeQuery, CheckOutcome, NewResponse, NewVersion, SourceInput, SourceUrlState, StoredVersionDiff, FeedHeadQuery, Validators, VersionContentUpdate } from '../types.js';
+import type { ArticleEventKind } from '../types.js';
 import type { ExportSelection, NewArticleRow, NewSourceRow, NewVersionRow } from '../export-types.js';
 import type { SearchQuery } from '../search-terms.js';
+import type { AttemptResult, DeliveryClaim, NewDelivery, NewSubscription, NotifyStream } from '../notify-types.js';
+import type { NewRenderedPage, NewScreenshot } from '../render-types.js';
+import type { CaptureHealthKind, NewCaptureHealth } from '../health-types.js';
 
 /** An async mutex: one transaction at a time; everyone else queues. */
 class Gate {
@@ -158,7 +172,9 @@ export class SqliteStore implements Store {
     return this.run((db) => sched.rescheduleArticles(db, moves, ifDueBy ?? null));
   }
 
-  insertVersion(v: NewVersion) { return this.run((db) => versions.insertVersion(db, v)); }
+  insertVersion(v: NewVersion) {
+    return this.run((db) => db.transaction(() => search.indexInserted(db, versions.insertVersion(db, v)))());
+  }
   getVersion(articleId: number, number: number) { return this.run((db) => versions.getVersion(db, articleId, number)); }
   getLatestVersion(articleId: number) { return this.run((db) => versions.getLatestVersion(db, articleId)); }
   listVersionSummaries(articleId: number) { return this.run((db) => versions.listVersionSummaries(db, articleId)); }
@@ -166,13 +182,21 @@ export class SqliteStore implements Store {
   listChanges(q: ChangeQuery) { return this.run((db) => versions.listChanges(db, q)); }
   countVersions() { return this.run((db) => versions.countVersions(db)); }
   firstVersionWithHash(articleId: number, hash: string) { return this.run((db) => versions.firstVersionWithHash(db, articleId, hash)); }
-  updateVersionContent(id: number, u: VersionContentUpdate) { return this.run((db) => versions.updateVersionContent(db, id, u)); }
-  deleteVersion(id: number) { return this.run((db) => versions.deleteVersion(db, id)); }
+  updateVersionContent(id: number, u: VersionContentUpdate) {
+    return this.run((db) => db.transaction(() => { vdiffs.invalidateVersionDiffs(db, id); versions.updateVersionContent(db, id, u); search.indexAround(db, id); })());
+  }
+  deleteVersion(id: number) { return this.run((db) => db.transaction(() => { vdiffs.invalidateVersionDiffs(db, id); search.deleteIndexed(db, id, () => versions.deleteVersion(db, id)); })()); }
   setVersionNumber(id: number, number: number) { return this.run((db) => versions.setVersionNumber(db, id, number)); }
 
-  insertResponse(r: NewResponse, bodyGzip?: Buffer) { return this.run((db) => responses.insertResponse(db, r, bodyGzip)); }
+  insertResponse(r: NewResponse, prepared?: PreparedBody) { return this.run((db) => responses.insertResponse(db, r, prepared)); }
+  bodyBase(articleId: number) { return this.run((db) => responses.bodyBase(db, articleId)); }
   getResponse(id: number) { return this.run((db) => responses.getResponse(db, id)); }
-  deleteResponse(id: number) { return this.run((db) => responses.deleteResponse(db, id)); }
+  deleteResponse(id: number) { return this.run((db) => db.transaction(() => responses.deleteResponse(db, id))()); }
+  insertRenderedPage(r: NewRenderedPage) { return this.run((db) => renders.insertRenderedPage(db, r)); }
+  getRenderedPage(versionId: number) { return this.run((db) => renders.getRenderedPage(db, versionId)); }
+  insertScreenshot(s: NewScreenshot) { return this.run((db) => renders.insertScreenshot(db, s)); }
+  getScreenshot(versionId: number) { return this.run((db) => renders.getScreenshot(db, versionId)); }
+  getScreenshotInfo(versionId: number) { return this.run((db) => renders.getScreenshotInfo(db, versionId)); }
   insertCheck(articleId: number, checkedAt: string, outcome: CheckOutcome, httpStatus: number | null, error: string | null,
     durationMs: number | null, contentHash: string | null = null) {
     return this.run((db) => checks.insertCheck(db, articleId, checkedAt, outcome, httpStatus, error, durationMs, contentHash));
@@ -181,9 +205,14 @@ export class SqliteStore implements Store {
 
   getFeedState(q: { articleId?: number; sourceId?: number; changesOnly: boolean; includeMinor?: boolean }) { return this.run((db) => web.getFeedState(db, q)); }
   listRecentArticles(limit: number) { return this.run((db) => web.listRecentArticles(db, limit)); }
-  searchVersions(q: SearchQuery) { return this.run((db) => search.searchVersions(db, q)); }
+  getFeedHead(q: FeedHeadQuery) { return this.run((db) => feedHead.getFeedHead(db, q)); }
+  getVersionDiffs(versionIds: readonly number[]) { return this.run((db) => vdiffs.getVersionDiffs(db, versionIds)); }
+  putVersionDiff(d: StoredVersionDiff, signal = false) { return this.run((db) => vdiffs.putVersionDiff(db, d, signal)); }
+  getVersionDiffsSeq() { return this.run((db) => vdiffs.getVersionDiffsSeq(db)); }
+  searchVersions(q: SearchQuery) { return this.run((db) => searchQuery.searchVersions(db, q)); }
   checkSearchIndex() { return this.run((db) => search.checkSearchIndex(db)); }
   rebuildSearchIndex() { return this.run((db) => search.rebuildSearchIndex(db)); }
+  searchIndexSize() { return this.run((db) => search.searchIndexSize(db)); }
   listArticleActivity(q: ActivityQuery) { return this.run((db) => listings.listArticleActivity(db, q)); }
   countChangesPerDay(q: { sourceId?: number; from: string; to: string; includeMinor?: boolean }) { return this.run((db) => listings.countChangesPerDay(db, q)); }
   listVersionLengths(articleId: number) { return this.run((db) => listings.listVersionLengths(db, articleId)); }
@@ -207,6 +236,26 @@ export class SqliteStore implements Store {
   }
   getSourceSummary(slug: string, now: Date, days?: number) { return this.run((db) => sources.getSourceSummary(db, slug, now, days)); }
 
+  insertCaptureHealth(c: NewCaptureHealth, pruneBefore: string) {
+    return this.run((db) => {
+      const id = health.insertCaptureHealth(db, c);
+      health.pruneCaptureHealth(db, c.sourceId, pruneBefore);
+      return id;
+    });
+  }
+  holdCapture(id: number, responseId: number) { return this.run((db) => health.holdCapture(db, id, responseId)); }
+  countCaptureHealth(sourceId: number, from: string, to: string) { return this.run((db) => health.countCaptureHealth(db, sourceId, from, to)); }
+  listRecentCaptureKinds(sourceId: number, since: string, limit: number) { return this.run((db) => health.listRecentCaptureKinds(db, sourceId, since, limit)); }
+  listHeldCaptures(articleId: number) { return this.run((db) => health.listHeldCaptures(db, articleId)); }
+  releaseHeldCapture(id: number, kind: CaptureHealthKind) { return this.run((db) => health.releaseHeldCapture(db, id, kind)); }
+  countHeldCaptures() { return this.run((db) => health.countHeldCaptures(db)); }
+  setSourceDegraded(sourceId: number, at: string, reason: string) { return this.run((db) => health.setSourceDegraded(db, sourceId, at, reason)); }
+  clearSourceDegraded(sourceId: number, at: string, reason: string) { return this.run((db) => health.clearSourceDegraded(db, sourceId, at, reason)); }
+  getSourceHealthState(sourceId: number) { return this.run((db) => health.getSourceHealthState(db, sourceId)); }
+  listDegradedSources() { return this.run((db) => health.listDegradedSources(db)); }
+  listSourceHealthEvents(sourceId: number, limit: number) { return this.run((db) => health.listSourceHealthEvents(db, sourceId, limit)); }
+  listSourceHealthEventsAfter(afterId: number, limit: number) { return this.run((db) => health.listSourceHealthEventsAfter(db, afterId, limit)); }
+
   countExport(s: ExportSelection) { return this.run((db) => exp.countExport(db, s)); }
   listArticlesPage(s: ExportSelection, afterId: number, limit: number) { return this.run((db) => exp.listArticlesPage(db, s, afterId, limit)); }
   listSourcesForExport(s: ExportSelection) { return this.run((db) => exp.listSourcesForExport(db, s)); }
@@ -219,10 +268,53 @@ export class SqliteStore implements Store {
   insertSourceRow(s: NewSourceRow) { return this.run((db) => exp.insertSourceRow(db, s)); }
   insertArticleRow(a: NewArticleRow) { return this.run((db) => exp.insertArticleRow(db, a)); }
   articleUrlExists(url: string) { return this.run((db) => exp.articleUrlExists(db, url)); }
-  insertVersionRow(v: NewVersionRow) { return this.run((db) => exp.insertVersionRow(db, v)); }
+  countLegacyRows() { return this.run((db) => ({ bodies: delta.countLegacy(db, 'body'), texts: delta.countLegacy(db, 'text') })); }
+  compactBatch(kind: CompactKind, limit: number) {
+    return this.transaction((tx) => (tx as SqliteStore).run((db) => delta.compactBatch(db, kind, limit)));
+  }
+  storedBytes() { return this.run((db) => delta.storedBytes(db)); }
+  // In WAL mode the rewritten file sits in the WAL until a checkpoint: TRUNCATE moves it back and empties the WAL.
+  reclaimSpace() { return this.run((db) => { db.exec('VACUUM'); db.pragma('wal_checkpoint(TRUNCATE)'); }); }
+  insertVersionRow(v: NewVersionRow) {
+    return this.run((db) => db.transaction(() => {
+      exp.insertVersionRow(db, v);
+      search.indexVersionAt(db, v.article_id, v.number);
+    })());
+  }
+
+  insertSubscription(sub: NewSubscription) { return this.run((db) => notify.insertSubscription(db, sub)); }
+  getSubscription(id: number) { return this.run((db) => notify.getSubscription(db, id)); }
+  listSubscriptions() { return this.run((db) => notify.listSubscriptions(db)); }
+  deleteSubscription(id: number) { return this.run((db) => notify.deleteSubscription(db, id)); }
+  notifyHighWater(stream: NotifyStream): Promise<number | null> { return this.run((db) => notify.notifyHighWater(db, stream)); }
+  getNotifyCursor(stream: NotifyStream) { return this.run((db) => notify.getNotifyCursor(db, stream)); }
+  advanceNotifyCursor(stream: NotifyStream, lastId: number) { return this.run((db) => notify.advanceNotifyCursor(db, stream, lastId)); }
+  listVersionEvents(afterId: number, upToId: number, limit: number) { return this.run((db) => notify.listVersionEvents(db, afterId, upToId, limit)); }
+  enqueueDeliveries(ds: readonly NewDelivery[]) { return this.transaction((tx) => (tx as SqliteStore).run((db) => notify.enqueueDeliveries(db, ds))); }
+  claimDeliveries(c: DeliveryClaim) { return this.transaction((tx) => (tx as SqliteStore).run((db) => notify.claimDeliveries(db, c))); }
+  recordDeliveryAttempt(r: AttemptResult) { return this.transaction((tx) => (tx as SqliteStore).run((db) => notify.recordDeliveryAttempt(db, r))); }
+  getDelivery(id: number) { return this.run((db) => notify.getDelivery(db, id)); }
+  listDeliveries(q: { subscriptionId?: number; limit: number }) { return this.run((db) => notify.listDeliveries(db, q)); }
+  listDeliveryAttempts(ids: readonly number[]) { return this.run((db) => notify.listDeliveryAttempts(db, ids)); }
+
+  insertArticleEvent(articleId: number, kind: ArticleEventKind, at: string, detail: Record<string, unknown>) { return this.run((db) => ev.insertArticleEvent(db, articleId, kind, at, detail)); }
+  getLastArticleEvent(articleId: number) { return this.run((db) => ev.getLastArticleEvent(db, articleId)); }
+  listArticleEvents(articleId: number) { return this.run((db) => ev.listArticleEvents(db, articleId)); }
+  listArticleEventsAfter(afterId: number, limit: number) { return this.run((db) => ev.listArticleEventsAfter(db, afterId, limit)); }
+  insertVersionSighting(articleId: number, versionId: number, seenAt: string) { return this.run((db) => ev.insertVersionSighting(db, articleId, versionId, seenAt)); }
+  hasVersionSightings(articleId: number) { return this.run((db) => ev.hasVersionSightings(db, articleId)); }
+  listVersionSightings(articleId: number) { return this.run((db) => ev.listVersionSightings(db, articleId)); }
+  summariseVersionSightings(articleId: number) { return this.run((db) => ev.summariseVersionSightings(db, articleId)); }
+  countVariantArticlesBySource() { return this.run((db) => ev.countVariantArticlesBySource(db)); }
+  setVersionCorrection(versionId: number, articleId: number, notice: string) { return this.run((db) => ev.setVersionCorrection(db, versionId, articleId, notice)); }
+  clearVersionCorrection(versionId: number) { return this.run((db) => ev.clearVersionCorrection(db, versionId)); }
+  listVersionCorrections(articleId: number) { return this.run((db) => ev.listVersionCorrections(db, articleId)); }
+  listCorrectionsOf(versionIds: readonly number[]) { return this.run((db) => ev.listCorrectionsOf(db, versionIds)); }
 }
 
 /** Opens (creating and migrating as needed) the SQLite database at `file` as a Store. */
 export function openSqliteStore(file: string, opts: OpenOptions = {}): SqliteStore {
-  return new SqliteStore(openDb(file, opts), file);
+  const db = openDb(file, opts);
+  if (opts.migrate !== false && !opts.readonly) search.finishPendingIndex(db);
+  return new SqliteStore(db, file);
 }

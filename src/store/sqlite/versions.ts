@@ -1,31 +1,55 @@
 /** Queries on the versions table. */
 import { stmt, type Db } from './db.js';
 import type { Change, ChangeQuery, NewVersion, Version, VersionContentUpdate, VersionSummary } from '../types.js';
-import { toChange, toVersion, toVersionSummary, VERSION_SUMMARY_COLS, type ChangeRecord, type VersionRecord } from '../rows.js';
+import { textEncoded, textLink, type EncodedText, toChange, toVersion, toVersionSummary, VERSION_SUMMARY_COLS, type ChangeRecord, type VersionRecord } from '../rows.js';
+import type { ChainLink } from '../delta-chain.js';
+import { codePoints } from '../delta-store.js';
+import { decode, deleteKeepingDependants, encodeNew, rewriteContent } from './delta.js';
+
+/** The text columns of a new version: the text delta-encoded against the article's newest text (delta.ts). */
+export function encodedTextColumns(db: Db, articleId: number, text: string): Record<string, unknown> {
+  const e = encodeNew(db, 'text', articleId, Buffer.from(text, 'utf8'));
+  return { textZstd: e.data, textBaseId: e.baseId, textDepth: e.depth, textLength: codePoints(text) };
+}
+
+/** A versions row (read with `*`) with its text decoded; `inHand`: rows of the same read, to find bases in. */
+export function withText<R extends EncodedText>(db: Db, r: R, inHand?: ReadonlyMap<number, ChainLink>): R {
+  return textEncoded(r) ? { ...r, text: decode(db, 'text', textLink(r), inHand).toString('utf8') } : r;
+}
+
+/** Rows of one read with their texts decoded, each finding its base among the others where it can. */
+export function withTexts<R extends EncodedText>(db: Db, rows: R[]): R[] {
+  const inHand = new Map(rows.map((r) => [r.id, textLink(r)]));
+  return rows.map((r) => withText(db, r, inHand));
+}
 
 /** Inserts the next version of an article (number = last + 1) and returns it. */
 export function insertVersion(db: Db, v: NewVersion): Version {
   const info = stmt(db, `INSERT INTO versions (article_id, number, title, byline, published_at, text, content_hash, captured_at,
-      response_id, extractor_version, words_added, words_removed, stats, metadata, change_kind, minor_reason)
+      response_id, extractor_version, words_added, words_removed, stats, metadata, change_kind, minor_reason,
+      text_codec, text_zstd, text_base_id, text_depth, text_length)
     VALUES (@articleId, (SELECT coalesce(max(number), 0) + 1 FROM versions WHERE article_id = @articleId), @title, @byline,
-      @publishedAt, @text, @contentHash, @capturedAt, @responseId, @extractorVersion, @wordsAdded, @wordsRemoved, @stats, @metadata,
+      @publishedAt, '', @contentHash, @capturedAt, @responseId, @extractorVersion, @wordsAdded, @wordsRemoved, @stats, @metadata,
       coalesce(@changeKind, CASE WHEN EXISTS (SELECT 1 FROM versions WHERE article_id = @articleId) THEN 'substantive' ELSE 'initial' END),
-      @minorReason)`)
-    .run({ ...v, stats: v.stats ? JSON.stringify(v.stats) : null, metadata: JSON.stringify(v.metadata), changeKind: v.changeKind ?? null, minorReason: v.minorReason ?? null });
+      @minorReason, 'zstd', @textZstd, @textBaseId, @textDepth, @textLength)`)
+    .run({
+      ...v, ...encodedTextColumns(db, v.articleId, v.text), stats: v.stats ? JSON.stringify(v.stats) : null, metadata: JSON.stringify(v.metadata),
+      changeKind: v.changeKind ?? null, minorReason: v.minorReason ?? null,
+    });
   const row = stmt(db, 'SELECT * FROM versions WHERE id = ?').get(info.lastInsertRowid) as VersionRecord;
-  return toVersion(row);
+  return { ...toVersion(row), text: v.text };
 }
 
 /** Version `number` of an article, with its text, or null. */
 export function getVersion(db: Db, articleId: number, number: number): Version | null {
   const r = stmt(db, 'SELECT * FROM versions WHERE article_id = ? AND number = ?').get(articleId, number) as VersionRecord | undefined;
-  return r ? toVersion(r) : null;
+  return r ? toVersion(withText(db, r)) : null;
 }
 
 /** The newest version of an article, with its text, or null. */
 export function getLatestVersion(db: Db, articleId: number): Version | null {
   const r = stmt(db, 'SELECT * FROM versions WHERE article_id = ? ORDER BY number DESC LIMIT 1').get(articleId) as VersionRecord | undefined;
-  return r ? toVersion(r) : null;
+  return r ? toVersion(withText(db, r)) : null;
 }
 
 /** All versions of an article without their texts, oldest first. */
@@ -36,7 +60,7 @@ export function listVersionSummaries(db: Db, articleId: number): VersionSummary[
 
 /** All versions of an article with their texts, oldest first. */
 export function listVersions(db: Db, articleId: number): Version[] {
-  return (stmt(db, 'SELECT * FROM versions WHERE article_id = ? ORDER BY number').all(articleId) as VersionRecord[]).map(toVersion);
+  return withTexts(db, stmt(db, 'SELECT * FROM versions WHERE article_id = ? ORDER BY number').all(articleId) as VersionRecord[]).map(toVersion);
 }
 
 
@@ -83,17 +107,22 @@ export function firstVersionWithHash(db: Db, articleId: number, contentHash: str
 }
 
 
-/** Replaces a version's derived content (everything but its capture and its response). */
+/**
+ * Replaces a version's derived content (everything but its capture and its response); its text is re-encoded, and
+ * so are the texts encoded against it. Run it in a transaction.
+ */
 export function updateVersionContent(db: Db, id: number, u: VersionContentUpdate): void {
-  stmt(db, `UPDATE versions SET title = @title, byline = @byline, published_at = @publishedAt, text = @text,
+  rewriteContent(db, 'text', id, Buffer.from(u.text, 'utf8'));
+  stmt(db, 'UPDATE versions SET text_length = ? WHERE id = ?').run(codePoints(u.text), id);
+  stmt(db, `UPDATE versions SET title = @title, byline = @byline, published_at = @publishedAt,
       content_hash = @contentHash, extractor_version = @extractorVersion, words_added = @wordsAdded, words_removed = @wordsRemoved,
       stats = @stats, metadata = @metadata, change_kind = @changeKind, minor_reason = @minorReason WHERE id = @id`)
     .run({ ...u, id, stats: u.stats ? JSON.stringify(u.stats) : null, metadata: JSON.stringify(u.metadata) });
 }
 
-/** Deletes one version (its response is deleted separately). */
+/** Deletes one version (its response is deleted separately); texts encoded against it are re-encoded first. */
 export function deleteVersion(db: Db, id: number): void {
-  stmt(db, 'DELETE FROM versions WHERE id = ?').run(id);
+  deleteKeepingDependants(db, 'text', id, () => stmt(db, 'DELETE FROM versions WHERE id = ?').run(id));
 }
 
 /** Sets a version's number (callers renumber in two passes to respect UNIQUE(article_id, number)). */

@@ -9,6 +9,7 @@ import { HttpError } from '../errors.js';
 import { queryString, requireSource } from '../params.js';
 import { parseLimit } from '../search.js';
 import { sourceJson } from '../source-json.js';
+import { healthIndex, healthJson } from '../source-health.js';
 
 /** Default and largest page sizes of GET /api/sources. */
 export const SOURCES_PAGE = { default: 50, max: 200 } as const;
@@ -17,6 +18,12 @@ export const SOURCES_PAGE = { default: 50, max: 200 } as const;
 export const SOURCE_DAYS = 7;
 
 /** Routes of /api/sources; `checkBearer` is the API's admin-token check. */
+/** Articles with variants per source id (articles without a source are not listed here). */
+async function variantCounts(store: WebContext['store']): Promise<Map<number, number>> {
+  const rows = await store.countVariantArticlesBySource();
+  return new Map(rows.flatMap((r) => (r.sourceId === null ? [] : [[r.sourceId, r.articles] as [number, number]])));
+}
+
 export function apiSourcesRouter(ctx: WebContext, checkBearer: RequestHandler): Router {
   const { store, config } = ctx;
   const router = express.Router();
@@ -29,8 +36,12 @@ export function apiSourcesRouter(ctx: WebContext, checkBearer: RequestHandler): 
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     const base = baseUrlFor(req, config);
+    const variants = await variantCounts(store);
+    const health = await healthIndex(store);
     res.json({
-      sources: page.map((s) => sourceJson(s, base)),
+      // articles_with_variants: articles seen alternating between variants (A/B tests; README "Variants").
+      // health: extraction health (README "Extraction health").
+      sources: page.map((s) => ({ ...sourceJson(s, base), articles_with_variants: variants.get(s.id) ?? 0, health: healthJson(health, s) })),
       next_cursor: rows.length > limit && last ? encodeKeyCursor('s', last.slug) : null,
     });
   });
@@ -39,7 +50,9 @@ export function apiSourcesRouter(ctx: WebContext, checkBearer: RequestHandler): 
     const source = await requireSource(store, req.params.slug);
     const summary = await store.getSourceSummary(source.slug, ctx.now(), SOURCE_DAYS);
     if (!summary) throw new HttpError(404, `no source with slug ${JSON.stringify(source.slug)}`);
-    res.json({ source: sourceJson(summary, baseUrlFor(req, config)) });
+    const variants = await variantCounts(store);
+    const health = healthJson(await healthIndex(store), summary);
+    res.json({ source: { ...sourceJson(summary, baseUrlFor(req, config)), articles_with_variants: variants.get(summary.id) ?? 0, health } });
   });
 
   router.post('/', checkBearer, express.json({ limit: '64kb', strict: true }), async (req, res) => {

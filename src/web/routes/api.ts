@@ -10,7 +10,7 @@ import { articleJson, articleStatsJson, versionJson, versionSummaryJson } from '
 import { baseUrlFor } from '../base-url.js';
 import type { WebContext } from '../context.js';
 import { decodeIdCursor, encodeKeyCursor } from '../cursor.js';
-import { computeDiff } from '../diff-view.js';
+import { cachedDiff } from '../caches.js';
 import { HttpError } from '../errors.js';
 import { openApiDocument } from '../openapi.js';
 import { parsePositiveInt, queryString, requireArticle, requireDiffRange, requireVersion } from '../params.js';
@@ -18,6 +18,9 @@ import { parseSourceFilter, withSearchErrors } from '../search.js';
 import { bearerToken, requireAdmin, trackUrl } from '../track.js';
 import { apiSearchRouter } from './api-search.js';
 import { apiSourcesRouter } from './api-sources.js';
+import { apiSubscriptionsRouter } from './api-subscriptions.js';
+import { screenshotJson } from '../screenshots.js';
+import { eventsJson, loadArticleExtras, variantsJson } from '../variants-view.js';
 
 /** Default and largest page sizes of GET /api/articles. */
 export const API_PAGE = { default: 20, max: 100 } as const;
@@ -150,10 +153,17 @@ export function apiRouter(ctx: WebContext): Router {
     const article = await requireArticle(store, req.params.id);
     const versions = await store.listVersionSummaries(article.id);
     const base = baseUrlFor(req, config);
+    const extras = await loadArticleExtras(store, article.id, versions);
+    const notices = new Map(extras.corrections.map((c) => [c.versionNumber, c.notice]));
     res.json({
       article: articleJson(article, base),
       stats: articleStatsJson(article, versions),
-      versions: versions.map((v) => versionSummaryJson(v, base)),
+      // `correction`: the correction or update notice the version added, or null (README "Corrections").
+      versions: versions.map((v) => ({ ...versionSummaryJson(v, base), correction: notices.get(v.number) ?? null })),
+      // An alternating article's variants (README "Variants"); empty when it never alternated.
+      variants: variantsJson(extras, base),
+      // Absent / redirected / returned transitions, oldest first (README "Removals and redirects").
+      events: eventsJson(extras),
     });
   });
 
@@ -161,19 +171,18 @@ export function apiRouter(ctx: WebContext): Router {
     const article = await requireArticle(store, req.params.id);
     const version = await requireVersion(store, article, req.params.n);
     const base = baseUrlFor(req, config);
-    res.json({ article: articleJson(article, base), version: versionJson(version, splitParagraphs(version.text), base) });
+    const correction = (await store.listCorrectionsOf([version.id]))[0]?.notice ?? null;
+    const screenshot = screenshotJson(await store.getScreenshotInfo(version.id), base, article.id, version.number);
+    res.json({ article: articleJson(article, base), version: { ...versionJson(version, splitParagraphs(version.text), base), correction, screenshot } });
   });
 
   router.get('/articles/:id/diff/:a/:b', async (req, res) => {
     const article = await requireArticle(store, req.params.id);
     const { a, b } = await requireDiffRange(store, article, req.params.a, req.params.b);
     const base = baseUrlFor(req, config);
-    res.json({
-      article: articleJson(article, base),
-      from: versionSummaryJson(a, base),
-      to: versionSummaryJson(b, base),
-      diff: computeDiff(a, b),
-    });
+    // The diff's JSON comes from the cache of diffs by content, spliced in as res.json would have written it.
+    const head = JSON.stringify({ article: articleJson(article, base), from: versionSummaryJson(a, base), to: versionSummaryJson(b, base) });
+    res.type('json').send(`${head.slice(0, -1)},"diff":${cachedDiff(ctx, a, b).json}}`);
   });
 
   const checkBearer: express.RequestHandler = (req, _res, next) => {
@@ -192,6 +201,7 @@ export function apiRouter(ctx: WebContext): Router {
   });
 
   router.use('/sources', apiSourcesRouter(ctx, checkBearer));
+  router.use('/subscriptions', apiSubscriptionsRouter(ctx, checkBearer));
   router.use('/search', apiSearchRouter(ctx));
 
   return router;

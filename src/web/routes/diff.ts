@@ -2,14 +2,31 @@
  * The diff page: two versions side by side (or inline with ?view=inline), word changes marked with del/ins,
  * unchanged paragraphs folded around numbered changes, a summary bar and from/to pickers.
  */
+import crypto from 'node:crypto';
 import express, { type Router } from 'express';
 import { toInline, toSideBySide } from '../../differ/index.js';
 import { humanGap } from '../format.js';
 import type { WebContext } from '../context.js';
-import { bylineChange, computeDiff, foldUnchanged } from '../diff-view.js';
-import { queryString, requireArticle, requireDiffRange } from '../params.js';
+import { bodyBytes, cachedDiff, cachesOf, sendBody } from '../caches.js';
+import { bylineChange, foldUnchanged } from '../diff-view.js';
+import { queryString, requireArticle, requireDiffRange, requireDiffSummaries } from '../params.js';
 import { articlePath, diffPath, versionPath } from '../paths.js';
 import { feedLinks } from './pages.js';
+import type { Article, VersionSummary } from '../../store/index.js';
+
+/** Names the page's template and its shaping code: bump it when either changes what a cached page would show. */
+const PAGE_FORMAT = 1;
+
+/**
+ * What a diff page shows, hashed: the cache key and the page's ETag. A version is its id with its content hash,
+ * which every change of its text (a re-extraction) rewrites: its text need not be read to know the page.
+ */
+function pageKey(path: string, view: string, article: Article, a: VersionSummary, b: VersionSummary, versions: readonly VersionSummary[]): string {
+  const side = (v: VersionSummary): unknown[] => [v.id, v.number, v.title, v.byline, v.capturedAt, v.contentHash];
+  const shown = [PAGE_FORMAT, path, view, article.id, article.title, article.url, article.versionCount, side(a), side(b),
+    versions.map((v) => [v.number, v.capturedAt, v.title])];
+  return crypto.createHash('sha256').update(JSON.stringify(shown)).digest('base64url');
+}
 
 /** Routes of the diff page. */
 export function diffRouter(ctx: WebContext): Router {
@@ -18,19 +35,38 @@ export function diffRouter(ctx: WebContext): Router {
 
   router.get('/articles/:id/diff/:a/:b', async (req, res) => {
     const article = await requireArticle(store, req.params.id);
-    const { a, b } = await requireDiffRange(store, article, req.params.a, req.params.b);
     const view = queryString(req.query.view) === 'inline' ? 'inline' : 'side';
-    const diff = computeDiff(a, b);
+    // The page of two stored versions changes only with what it shows (a new version changes the pickers): keyed
+    // by all of it, from the version summaries, a hot page is served from memory and a revalidation answered
+    // without reading the two texts or rendering anything.
+    const versions = await store.listVersionSummaries(article.id);
+    const shown = requireDiffSummaries(article, versions, req.params.a, req.params.b);
+    const key = pageKey(req.path, view, article, shown.a, shown.b, versions);
+    res.setHeader('ETag', `W/"diff-${key}"`);
+    res.type('html');
+    if (req.fresh) {
+      res.status(304).end();
+      return;
+    }
+    const pages = cachesOf(ctx).pages;
+    const hit = pages.get(key);
+    if (hit) {
+      await sendBody(req, res, pages, key, hit);
+      return;
+    }
+    const { a, b } = await requireDiffRange(store, article, req.params.a, req.params.b);
+    const { diff } = cachedDiff(ctx, a, b);
+    // A correction or update notice that the later version added (a flag set when it was stored).
+    const correction = (await store.listCorrectionsOf([Math.max(a.number, b.number) === a.number ? a.id : b.id]))[0]?.notice ?? null;
     const lo = Math.min(a.number, b.number);
     const hi = Math.max(a.number, b.number);
     const other = view === 'inline' ? 'side' : 'inline';
     const side = view === 'side' ? toSideBySide(diff) : null;
     const inline = view === 'inline' ? toInline(diff) : null;
     const folded = side ? foldUnchanged(side.rows) : foldUnchanged(inline?.blocks ?? []);
-    const versions = await store.listVersionSummaries(article.id);
     const latest = versions.reduce((n, v) => Math.max(n, v.number), article.versionCount);
-    res.type('html').send(render('diff.njk', {
-      article, a, b, view, stats: diff.stats,
+    const html = Buffer.from(render('diff.njk', {
+      article, a, b, view, stats: diff.stats, correction,
       items: folded.items,
       changeCount: folded.changes,
       foldedCount: folded.folded,
@@ -60,6 +96,9 @@ export function diffRouter(ctx: WebContext): Router {
       apiHref: `/api/articles/${article.id}/diff/${a.number}/${b.number}`,
       feeds: feedLinks(article.id, `Palimpsest: changes to ${article.title ?? article.url}`),
     }));
+    const body = { raw: html };
+    pages.set(key, body, bodyBytes(body));
+    await sendBody(req, res, pages, key, body);
   });
 
   return router;

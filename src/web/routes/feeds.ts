@@ -8,11 +8,19 @@ import express, { type Request, type Response, type Router } from 'express';
 import { yieldToEventLoop } from '../../common/yield.js';
 import { baseUrlFor } from '../base-url.js';
 import type { WebContext } from '../context.js';
+import { cachedBuild, cachesOf, sendBody } from '../caches.js';
 import { FEED_CONTENT_TYPES, feedValidators, renderFeed, type FeedScope } from '../feeds.js';
 import { requireArticle, requireSource } from '../params.js';
 import type { FeedFormat } from '../paths.js';
 
 const FORMATS: FeedFormat[] = ['rss', 'atom', 'json'];
+
+/** What a feed shows of its scope besides its versions. */
+function scopeTitle(scope: FeedScope): string {
+  if (scope.kind === 'article') return `${scope.article.title ?? ''}\0${scope.article.url}`;
+  if (scope.kind === 'source') return `${scope.source.name}\0${scope.source.slug}`;
+  return '';
+}
 
 /** Routes of the feeds. */
 export function feedsRouter(ctx: WebContext): Router {
@@ -34,8 +42,18 @@ export function feedsRouter(ctx: WebContext): Router {
       res.status(304).end();
       return;
     }
+    // A feed built once is served from memory while its validators and the stored diff results it was made of are
+    // unchanged (the scope's title is in the key: a renamed source changes its feed without a new version).
+    const caches = cachesOf(ctx);
+    const key = `${v.etag}|${await ctx.store.getVersionDiffsSeq()}|${scopeTitle(scope)}`;
+    const hit = caches.feeds.get(key);
+    if (hit) {
+      await sendBody(req, res, caches.feeds, key, hit);
+      return;
+    }
     await ctx.heavy.compute.enter(res);
-    res.send(await renderFeed(ctx, scope, format, base, includeMinor));
+    const built = await cachedBuild(caches.feeds, caches.building, key, async () => Buffer.from(await renderFeed(ctx, scope, format, base, includeMinor)));
+    await sendBody(req, res, caches.feeds, key, built);
   };
 
   for (const format of FORMATS) {

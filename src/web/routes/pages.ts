@@ -7,8 +7,10 @@ import { parsePositiveInt, queryString, requireArticle, requireVersion } from '.
 import { downloadLinks, feedLinks } from '../links.js';
 import { articlePath, diffPath, sourcePath, versionPath } from '../paths.js';
 import { articleTimeline, history, timelineDescription, versionRows } from '../article-view.js';
+import { loadArticleExtras } from '../variants-view.js';
 import { isFiltered, parseListingFilters, runListing } from '../listing.js';
 import { humanGap } from '../format.js';
+import { screenshotPath } from '../screenshots.js';
 
 /** Changes listed per page on the home page. */
 export const CHANGES_PER_PAGE = 50;
@@ -85,8 +87,10 @@ export function pagesRouter(ctx: WebContext): Router {
     const headlines = history(article.id, all, (v) => v.title);
     const bylines = history(article.id, all, (v) => v.byline);
     const title = article.title ?? article.url;
+    const extras = await loadArticleExtras(store, article.id, all);
+    const corrections = Object.fromEntries(extras.corrections.map((c) => [c.versionNumber, c.notice]));
     res.type('html').send(render('article.njk', {
-      article, title, versions, checks, includeMinor, minorCount, headlines, bylines,
+      article, title, versions, checks, includeMinor, minorCount, headlines, bylines, extras, corrections,
       timeline: all.length ? articleTimeline(all, lengths) : null,
       timelineDesc: timelineDescription(all, headlines.length - 1),
       source: source ? { name: source.name, href: sourcePath(source.slug) } : null,
@@ -112,8 +116,11 @@ export function pagesRouter(ctx: WebContext): Router {
     const version = await requireVersion(store, article, req.params.n);
     const n = version.number;
     const prev = n > 1 ? await store.getVersion(article.id, n - 1) : null;
+    const correction = (await store.listCorrectionsOf([version.id]))[0]?.notice ?? null;
+    const shot = await store.getScreenshotInfo(version.id);
     res.type('html').send(render('version.njk', {
-      article, version,
+      article, version, correction,
+      screenshot: shot ? { href: screenshotPath(article.id, n), width: shot.width, height: shot.height, kib: Math.max(1, Math.round(shot.length / 1024)) } : null,
       previousTitle: prev && prev.title !== version.title ? prev.title : null,
       previousByline: prev && (prev.byline ?? '') !== (version.byline ?? '') ? { value: prev.byline } : null,
       gap: prev ? humanGap(prev.capturedAt, version.capturedAt) : null,

@@ -10,6 +10,7 @@ import { listingRows } from '../listing.js';
 import { statsCharts, STATS_DAYS } from '../stats.js';
 import { sourceSettings, sourceUrls } from '../source-json.js';
 import { SOURCE_DAYS } from './api-sources.js';
+import { healthIndex, healthView, recentHealthEvents } from '../source-health.js';
 
 /** Articles listed per page on a source's page. */
 export const SOURCE_ARTICLES_PER_PAGE = 50;
@@ -28,8 +29,9 @@ export function sourcesRouter(ctx: WebContext): Router {
   const router = express.Router();
 
   router.get('/sources', async (_req, res) => {
+    const health = await healthIndex(store);
     const sources = (await store.listSourceSummaries(ctx.now(), SOURCE_DAYS)).map((s) => ({
-      ...s, href: sourcePath(s.slug), urls: sourceUrls(s), maxPerDay: maxOf(s.newPerDay),
+      ...s, href: sourcePath(s.slug), urls: sourceUrls(s), maxPerDay: maxOf(s.newPerDay), health: healthView(health, s),
     }));
     res.type('html').send(render('sources.njk', { sources, days: SOURCE_DAYS }));
   });
@@ -41,12 +43,14 @@ export function sourcesRouter(ctx: WebContext): Router {
     const rawBefore = queryString(req.query.before);
     const before = rawBefore === undefined ? undefined : parsePositiveInt(rawBefore);
     if (before === null) throw new HttpError(400, 'invalid "before" parameter: expected a positive integer');
-    const [rows, recent, charts] = await Promise.all([
+    const [rows, recent, charts, health, healthEvents] = await Promise.all([
       store.queryArticles({ sourceId: source.id, beforeId: before, limit: SOURCE_ARTICLES_PER_PAGE + 1 }),
       store.listArticleActivity({
         sourceId: source.id, changedOnly: true, todayFrom: utcDayStart(ctx.now()), sort: 'newest', limit: SOURCE_CHANGES, offset: 0,
       }),
       statsCharts(store, ctx.now(), source.id),
+      healthIndex(store),
+      recentHealthEvents(store, source.id),
     ]);
     const page = rows.slice(0, SOURCE_ARTICLES_PER_PAGE);
     const last = page[page.length - 1];
@@ -58,6 +62,7 @@ export function sourcesRouter(ctx: WebContext): Router {
       settings: sourceSettings(source),
       maxPerDay: maxOf(source.newPerDay),
       articles: page.map((a) => ({ ...a, href: articlePath(a.id) })),
+      health: healthView(health, source), healthEvents,
       changes, charts, statsDays: STATS_DAYS, changesHref: `/?source=${encodeURIComponent(source.slug)}`,
       paged: before !== undefined,
       firstHref: `${home}#articles`,

@@ -1,0 +1,137 @@
+/**
+ * The in-memory caches of one web app, all bounded by bytes (config web.*CacheBytes, least recently used dropped):
+ * serialised feeds by their validators and the stored results' sequence number (a hot feed is served from memory
+ * until a version arrives or is re-extracted), diffs between two versions by the two texts' content hashes (what
+ * is diffed is the content, whatever the version numbers), and rendered diff pages by everything they show.
+ */
+import crypto from 'node:crypto';
+import { promisify } from 'node:util';
+import { brotliCompress, constants, gzip } from 'node:zlib';
+import type { Request, Response } from 'express';
+import type { ArticleDiff } from '../differ/index.js';
+import { diffVersions } from '../precompute/version-result.js';
+import type { Version } from '../store/index.js';
+import { ByteLru } from './byte-lru.js';
+import type { WebContext } from './context.js';
+
+/** A diff with its JSON (the API sends that; its length is what the entry is counted at). */
+export interface CachedDiff {
+  diff: ArticleDiff;
+  json: string;
+}
+
+/**
+ * A cached response body and its compressed forms, each made on first need and kept with it: a hot feed of
+ * hundreds of kilobytes is compressed once, not on every request.
+ */
+export interface CachedBody {
+  raw: Buffer;
+  br?: Buffer;
+  gzip?: Buffer;
+}
+
+/** The caches of one app. */
+export interface WebCaches {
+  feeds: ByteLru<CachedBody>;
+  diffs: ByteLru<CachedDiff>;
+  pages: ByteLru<CachedBody>;
+  /** Feeds being built, by cache key: concurrent requests for one feed wait for one build. */
+  building: Map<string, Promise<CachedBody>>;
+}
+
+const byContext = new WeakMap<WebContext, WebCaches>();
+
+/** The caches of the app of `ctx` (created on first use). */
+export function cachesOf(ctx: WebContext): WebCaches {
+  let c = byContext.get(ctx);
+  if (!c) {
+    const web = ctx.config.web;
+    c = { feeds: new ByteLru(web.feedCacheBytes), diffs: new ByteLru(web.diffCacheBytes), pages: new ByteLru(web.pageCacheBytes), building: new Map() };
+    byContext.set(ctx, c);
+  }
+  return c;
+}
+
+/**
+ * The memory a cached diff is counted at: its JSON in UTF-16 (2 bytes a character) and as much again for the
+ * objects (the word operations' strings are shared with the JSON's sources, the objects cost about as much).
+ */
+export function diffBytes(json: string): number {
+  return 4 * json.length;
+}
+
+/**
+ * A hash of what the differ reads of a version, its headline and text. The stored content hash is not used: it is
+ * whatever an import or an older release wrote (not always over the headline), and a wrong hit would show a wrong
+ * diff; hashing costs a fraction of a millisecond where a diff costs milliseconds.
+ */
+export function contentKey(v: Pick<Version, 'title' | 'text'>): string {
+  return crypto.createHash('sha256').update(v.title).update('\0').update(v.text).digest('base64url');
+}
+
+/** The diff from `a` to `b` (and its JSON), from the cache or computed and kept. */
+export function cachedDiff(ctx: WebContext, a: Pick<Version, 'title' | 'text'>, b: Pick<Version, 'title' | 'text'>): CachedDiff {
+  const cache = cachesOf(ctx).diffs;
+  const key = `${contentKey(a)}:${contentKey(b)}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const diff = diffVersions(a, b);
+  const out = { diff, json: JSON.stringify(diff) };
+  cache.set(key, out, diffBytes(out.json));
+  return out;
+}
+
+/**
+ * The value under `key` of `cache`, else `build()`'s, kept; concurrent callers with one key share one build.
+ * A value is counted at its bytes, compressed forms included.
+ */
+export async function cachedBuild(cache: ByteLru<CachedBody>, building: Map<string, Promise<CachedBody>>, key: string, build: () => Promise<Buffer>): Promise<CachedBody> {
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const pending = building.get(key);
+  if (pending) return pending;
+  const p = build().then((raw) => {
+    const out: CachedBody = { raw };
+    cache.set(key, out, bodyBytes(out));
+    return out;
+  }).finally(() => building.delete(key));
+  building.set(key, p);
+  return p;
+}
+
+/** The bytes a cached body is counted at: its raw and compressed forms. */
+export function bodyBytes(b: CachedBody): number {
+  return b.raw.length + (b.br?.length ?? 0) + (b.gzip?.length ?? 0);
+}
+
+/** Bodies smaller than this are sent as they are (the compression middleware's own threshold). */
+const COMPRESS_MIN = 1024;
+
+const brotli = promisify(brotliCompress);
+const gzipAsync = promisify(gzip);
+
+/**
+ * Sends a cached body (Content-Type and validators set by the caller), compressed as the request accepts: the
+ * compressed form is made once, in libuv's thread pool, and kept with the body under `key` (recounted). The
+ * compression middleware passes a body that has a Content-Encoding already. With the cache off, the raw body goes
+ * out and the middleware compresses it, as for any response.
+ */
+export async function sendBody(req: Request, res: Response, cache: ByteLru<CachedBody>, key: string, body: CachedBody): Promise<void> {
+  const enc = cache.maxBytes > 0 && body.raw.length >= COMPRESS_MIN ? req.acceptsEncodings(['br', 'gzip']) : false;
+  if (enc !== 'br' && enc !== 'gzip') {
+    res.send(body.raw);
+    return;
+  }
+  let out = body[enc];
+  if (!out) {
+    // Made once and kept: a better brotli quality than the middleware's per-response 4 is affordable.
+    out = enc === 'br'
+      ? await brotli(body.raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 6, [constants.BROTLI_PARAM_SIZE_HINT]: body.raw.length } })
+      : await gzipAsync(body.raw);
+    body[enc] = out;
+    cache.set(key, body, bodyBytes(body));
+  }
+  res.vary('Accept-Encoding');
+  res.setHeader('Content-Encoding', enc);
+  res.send(out);
+}
