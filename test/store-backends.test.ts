@@ -740,7 +740,8 @@ suite('Store on postgres: connections', () => {
     await expect(store.checkSearchIndex()).resolves.toBeUndefined();
     await sql(target, 'ALTER TEXT SEARCH CONFIGURATION palimpsest DROP MAPPING FOR asciiword');
     await expect(store.checkSearchIndex()).rejects.toThrow(/search index of versions 1, 2, 3, 4, 5, 6 differs/);
-    expect(await store.checkConsistency()).toEqual([expect.stringMatching(/^search index: /)]);
+    // The consistency check looks only at the index's shape (it reads no texts); a tokenizer change shows in the
+    // full comparison above, which `palimpsest doctor` runs too.
     await store.rebuildSearchIndex();
     await expect(store.checkSearchIndex()).resolves.toBeUndefined();
     await sql(target, `ALTER TEXT SEARCH CONFIGURATION palimpsest ADD MAPPING FOR asciiword WITH ${await unaccentDict(target)}, simple`);
