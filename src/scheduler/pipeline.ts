@@ -46,7 +46,7 @@ export function createPipeline(store: Store, config: Config, opts: PipelineOptio
   });
   const renderer = createRenderer(config);
   const deps: CheckDeps = {
-    store, config, fetch: polite.fetch, extract: pool.extract, compress: pool.compress, encode: pool.encode, render: renderer,
+    store, config, fetch: polite.fetch, extract: pool.extract, encode: pool.encode, render: renderer,
     ...(opts.now ? { now: opts.now } : {}), ...(opts.metrics ? { metrics: opts.metrics } : {}),
   };
   return {

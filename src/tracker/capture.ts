@@ -43,8 +43,6 @@ export interface CaptureInput {
   corrections?: CorrectionRules;
   /** The page as rendered in a browser, when the article's source renders (its HTML and screenshot go with a new version). */
   rendered?: RenderedCapture;
-  /** Compresses a body to gzip (kept for callers written before delta storage; captures use `encode`). */
-  compress?: (body: Buffer) => Promise<Buffer>;
   /**
    * Encodes the body as the store keeps it, a delta against `base` (the article's newest body); default encodeBody
    * in the calling thread, the pipeline passes its worker pool's.

@@ -55,8 +55,6 @@ export interface CheckDeps {
   config: Config;
   fetch?: (url: string, headers: Record<string, string>) => Promise<FetchResult>;
   extract?: AsyncExtractFn;
-  /** Compresses a response body to its stored form (compressBody of src/store unless the pipeline offloads it). */
-  compress?: (body: Buffer) => Promise<Buffer>;
   /** Encodes a response body as the store keeps it (encodeBody of src/store unless the pipeline offloads it). */
   encode?: (body: Buffer, base: DeltaBase | null) => Promise<Encoded>;
   /** Recorded with each version; must change whenever `extract` would give a different result. */
@@ -258,7 +256,6 @@ async function checkOnce(deps: CheckDeps, articleId: number, open: { page?: Rend
   let stored: CheckResult | null = null;
   const r = await storeCapture({
     store, config: s === config.scheduler ? config : { ...config, scheduler: s }, article, res, extracted, extractorVersion: deps.extractorVersion ?? EXTRACTOR_VERSION, started, random, validators,
-    ...(deps.compress ? { compress: deps.compress } : {}),
     ...(deps.encode ? { encode: deps.encode } : {}),
     ...(open.page ? { rendered: { page: open.page, screenshot: ctx.render.screenshot } } : {}),
   }, async (o, tx) => {
