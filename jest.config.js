@@ -36,4 +36,5 @@ if (process.env.PALIMPSEST_TEST_PG) {
 
 // Two workers even on a two-core machine: much of the suite waits on child processes, servers and Chromium (which
 // run on the other core), so one worker (Jest's default there) leaves a core idle for most of the run.
-export default { projects, testTimeout: 60000, maxWorkers: 2 };
+// The long files start first (test/helpers/slow-first.mjs): Jest's own order puts them last on a clean checkout.
+export default { projects, testTimeout: 60000, maxWorkers: 2, testSequencer: '<rootDir>/test/helpers/slow-first.mjs' };

@@ -98,13 +98,15 @@ export interface Timing {
 }
 
 /** Times a route: the first request, `warm` warm-ups, then the median of `n` sequential requests. */
-export async function timeRoute(url: string, headers: Record<string, string>, n: number, warm = 3): Promise<Timing> {
-  const first = await get(url, headers);
-  for (let i = 0; i < warm; i++) await get(url, headers);
+export async function timeRoute(url: string | ((i: number) => string), headers: Record<string, string>, n: number, warm = 3): Promise<Timing> {
+  // A function gives each request a URL of its own (see Route.fresh).
+  const at = typeof url === 'string' ? (): string => url : url;
+  const first = await get(at(0), headers);
+  for (let i = 1; i <= warm; i++) await get(at(i), headers);
   const ms: number[] = [];
   let last = first;
   for (let i = 0; i < n; i++) {
-    last = await get(url, headers);
+    last = await get(at(warm + 1 + i), headers);
     ms.push(last.ms);
   }
   return { firstMs: first.ms, medianMs: median(ms), status: last.status, bytes: last.bytes };

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- scale [--sizes 10k,100k,500k] [--quick] [--duration S] [--threads N] [--reuse]`: Palimpsest on
+ * `npm run bench -- scale [--sizes 10k,100k,500k] [--quick] [--duration S] [--threads N] [--reuse] [--routes a,b] [--storage FILE]`: Palimpsest on
  * databases of 10k and 100k versions, and 500k when asked (generated from the corpus, bench/scale-gen.ts, and cached),
  * printing:
  *
@@ -41,6 +41,10 @@ interface Options {
   reads: number;
   threads: number;
   reuse: boolean;
+  /** --storage FILE: only the storage figures, of that SQLite file (read, never changed; migrate a copy first). */
+  storage: string | null;
+  /** --routes: only these routes (names or paths; a word not starting with "/" matches names containing it), no storage. */
+  routes: string[] | null;
 }
 
 function parseSize(s: string): number {
@@ -58,7 +62,8 @@ function parseOptions(args: readonly string[]): Options {
   const sizes = (value('--sizes') ?? (quick ? '10k' : DEFAULT_SIZES)).split(',').map(parseSize).sort((a, b) => a - b);
   return {
     sizes, rounds: quick ? 1 : 3, seconds: Number(value('--duration') ?? (quick ? 3 : 10)), requests: quick ? 5 : 20, reads: quick ? 200 : 1000,
-    threads: Number(value('--threads') ?? 2), reuse: args.includes('--reuse'),
+    threads: Number(value('--threads') ?? 2), reuse: args.includes('--reuse'), storage: value('--storage') ?? null,
+    routes: value('--routes')?.split(',').map((r) => r.trim()).filter((r) => r !== '') ?? null,
   };
 }
 
@@ -87,6 +92,13 @@ function describeBuild(file: string): string {
   return b ? ` (generated ${b.at.slice(0, 16).replace('T', ' ')} in ${(b.seconds / 60).toFixed(1)} min, ${b.threads} threads, load average ${b.load})` : '';
 }
 
+/** The routes --routes asks for (all without it). */
+function pickRoutes(routes: Route[], o: Options): Route[] {
+  const want = o.routes;
+  if (!want) return routes;
+  return routes.filter((r) => want.some((w) => w === r.name || w === r.path || (!w.startsWith('/') && r.name.includes(w))));
+}
+
 /** What one size gave. */
 interface SizeResult {
   total: number;
@@ -98,7 +110,7 @@ async function timeRoutes(base: string, routes: Route[], o: Options): Promise<Ma
   const times = new Map<string, Timing>();
   for (const r of routes) {
     const headers = r.conditional ? await validatorsFor(base + r.path) : {};
-    times.set(r.name, await timeRoute(base + r.path, headers, o.requests));
+    times.set(r.name, await timeRoute(r.fresh ? (i) => `${base}${r.path}${i}` : base + r.path, headers, o.requests));
   }
   return times;
 }
@@ -188,6 +200,10 @@ async function printStorage(file: string, versions: number, o: Options): Promise
 /** Runs the bench (see the module comment). */
 export async function run(args: readonly string[] = []): Promise<void> {
   const o = parseOptions(args);
+  if (o.storage) {
+    await printStorage(o.storage, await countVersions(o.storage), o);
+    return;
+  }
   const main = [...o.sizes].reverse().find((s) => s <= 100_000) ?? o.sizes[0] ?? 10_000;
   say(`sizes ${o.sizes.map(sizeLabel).join(', ')}; load, storage and memory at ${sizeLabel(main)}; cache ${cacheDir()}; ` +
     `${os.availableParallelism()} cores, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} (a shared machine makes the figures noisy)`);
@@ -206,7 +222,8 @@ export async function run(args: readonly string[] = []): Promise<void> {
     let server = null;
     let floor = null;
     try {
-      const { routes, notes } = await routesOf(copy);
+      const { routes: all, notes } = await routesOf(copy);
+      const routes = pickRoutes(all, o);
       routesShown = routes;
       say(`  ${notes.join('; ')}`);
       server = await startServe(copy);
@@ -220,7 +237,7 @@ export async function run(args: readonly string[] = []): Promise<void> {
           `goal under 250 MB: ${met(m.hwmMb < 250)}`);
         await server.stop();
         server = null;
-        await printStorage(copy, db.versions, o);
+        if (!o.routes) await printStorage(copy, db.versions, o);
       }
     } finally {
       await server?.stop();

@@ -8,8 +8,9 @@ import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { parseSearch, type SearchTerms } from '../src/store/index.js';
-import { ARTICLE_ROWS_SQL, candidateSql, ftsQuery } from '../src/store/sqlite/search-query.js';
+import { ARTICLE_VERSIONS_SQL, candidateSql, ftsQuery, matchingIds, PROBE_SQL, WINDOW_SQL } from '../src/store/sqlite/search-query.js';
 import { articleQuerySql } from '../src/store/sqlite/articles.js';
+import { articlesMatchingQ, prepareQ, TRIGRAM_WINDOW_SQL, type QShape } from '../src/store/sqlite/article-search.js';
 
 import { candidateSql as pgCandidateSql, statsSql as pgStatsSql, tsQuerySql } from '../src/store/postgres/search.js';
 import { testBackend, tmpStore, type TmpStore } from './helpers/tmp.js';
@@ -61,11 +62,28 @@ describeSqlite('SQLite plans of search', () => {
     }
   });
 
-  it("reads the page's figures by article, each version looked up in the index by rowid", () => {
-    const p = plan(ARTICLE_ROWS_SQL, { fts: ftsQuery(terms('minister')), ids: '[1,2]' });
-    expect(p).toMatch(/SEARCH v USING (COVERING )?INDEX \w+ \(article_id=\?\)/);
+  it("reads the page's figures as one window of the index by rowid, the versions by article", () => {
+    const fts = ftsQuery(terms('minister'));
+    expect(plan(ARTICLE_VERSIONS_SQL, { ids: '[1,2]' })).toMatch(/SEARCH v USING (COVERING )?INDEX \w+ \(article_id=\?\)/);
+    const w = plan(WINDOW_SQL, { fts, lo: 1n, hi: 50n, cap: 10 });
+    expect(w).toMatch(/SCAN search_index VIRTUAL TABLE INDEX \d+:M\d*(><|<>)/);
+    expect(w).not.toMatch(/TEMP B-TREE/);
+    const p = plan(PROBE_SQL, { fts, ids: '[1,2]' });
+    expect(p).toMatch(/SEARCH v USING INTEGER PRIMARY KEY \(rowid=\?\)/);
     expect(p).toMatch(/SCAN f EXISTS VIRTUAL TABLE INDEX 0:=M/);
     expect(p).not.toMatch(/SCAN (v|versions)\b/);
+    expect(plan(TRIGRAM_WINDOW_SQL, { match: '"story"', lo: 1n, hi: 5n })).toMatch(/SCAN articles_trigram VIRTUAL TABLE INDEX \d+:M\d*(><|<>)/);
+  });
+
+  it('finds the same matching versions through the window as one lookup each, only those that hold the word', () => {
+    const all = (db.prepare('SELECT id FROM versions ORDER BY id').all() as Array<{ id: number }>).map((r) => r.id);
+    // Version 3 of each story brought "Update 1"; versions 2 and 3 brought "minister" (their update paragraphs).
+    const expected = (db.prepare("SELECT id FROM versions WHERE number = 3 ORDER BY id").all() as Array<{ id: number }>).map((r) => r.id);
+    const fts = ftsQuery(terms('"update 1"'));
+    for (const cap of [3000, 7, 1]) expect([...matchingIds(db, fts, all, cap)].sort((a, b) => a - b)).toEqual(expected);
+    const minister = [...matchingIds(db, ftsQuery(terms('minister')), all, 5)];
+    expect(minister).toHaveLength(80);
+    expect(matchingIds(db, ftsQuery(terms('nowhere')), all).size).toBe(0);
   });
 
   it('finds the articles of /api/articles?q= through the indexes, not a scan of every article', () => {
@@ -75,24 +93,38 @@ describeSqlite('SQLite plans of search', () => {
       expect(p).toMatch(/SEARCH articles USING (INTEGER PRIMARY KEY|INDEX articles_source) \(.*rowid=\?\)/);
       expect(p).not.toMatch(/SCAN (articles|versions|v)\b|TEMP B-TREE/);
     }
-    // The common-word shape walks the articles newest first (stopping at the limit), each looked up by rowid.
-    const scan = plan(articleQuerySql({ search: 'story', textSearch: terms('minister') }, 'scan'), { trigram: '"story"', fts: ftsQuery(terms('minister')), limit: 20 });
-    expect(scan).toMatch(/SCAN t VIRTUAL TABLE INDEX 0:=M/);
-    expect(scan).toMatch(/SEARCH v USING COVERING INDEX versions_article_id/);
-    expect(scan).not.toMatch(/TEMP B-TREE|LIKE/);
+    // The common-word shape reads the articles newest first with the other filters only (checked chunk by chunk).
+    const scan = plan(articleQuerySql({ search: 'story', textSearch: terms('minister') }, 'scan'), { limit: 20 });
+    expect(scan).not.toMatch(/TEMP B-TREE|LIKE|versions|search_index/);
   });
 
-  it('gives the same articles in both shapes', async () => {
-    const { queryArticles } = await import('../src/store/sqlite/articles.js');
-    const { Q_MATCHES_CAP } = await import('../src/store/sqlite/article-search.js');
-    expect(Q_MATCHES_CAP).toBeGreaterThan(100);
-    // Few matches: the lists. Both shapes give the definition's rows (the scan's SQL run directly).
-    for (const q of [{ search: 'story-1', textSearch: terms('minister') }, { search: 'story-3', textSearch: terms('"update 1"') }]) {
-      const got = queryArticles(db, { ...q, limit: 100 }).map((a) => a.id);
-      const scanned = (db.prepare(articleQuerySql(q, 'scan')).all({ trigram: `"${q.search}"`, fts: ftsQuery(q.textSearch), limit: 100 }) as Array<{ id: number }>).map((r) => r.id);
-      expect(got.length).toBeGreaterThan(5);
-      expect(got).toEqual(scanned);
+  it('gives the same articles in both shapes, page after page', () => {
+    const shaped = (q: { search: string; textSearch: SearchTerms; beforeId?: number }, shape: QShape, limit: number): number[] => {
+      const params: Record<string, unknown> = {};
+      if (shape === 'lists') expect(prepareQ(db, q, params)).toBe('lists');
+      const page = (beforeId: number | undefined, n: number): Array<{ id: number }> =>
+        db.prepare(articleQuerySql({ ...q, beforeId }, shape)).all({ ...params, limit: n, ...(beforeId === undefined ? {} : { beforeId }) }) as Array<{ id: number }>;
+      return articlesMatchingQ(db, q, shape, limit, page).map((r) => r.id);
+    };
+    for (const q of [{ search: 'story-1', textSearch: terms('minister') }, { search: 'story-3', textSearch: terms('"update 1"') },
+      { search: 'nowhere', textSearch: terms('"update 1"') }, { search: 'story-2', textSearch: terms('"minister update"') }]) {
+      const lists = shaped(q, 'lists', 100);
+      expect(shaped(q, 'scan', 100)).toEqual(lists);
+      // Paged three at a time with the cursor, the scan gives the same articles in the same order.
+      const paged: number[] = [];
+      for (let before: number | undefined; ;) {
+        const got = shaped({ ...q, ...(before === undefined ? {} : { beforeId: before }) }, 'scan', 3);
+        paged.push(...got);
+        if (got.length < 3) break;
+        before = got[got.length - 1];
+      }
+      expect(paged).toEqual(lists);
     }
+    // "minister" is in every story's later versions; "story-1" in the URLs of story-1 and story-10 to -19.
+    expect(shaped({ search: 'story-1', textSearch: terms('minister') }, 'lists', 100)).toHaveLength(40);
+    expect(shaped({ search: 'story-3', textSearch: terms('"update 1"') }, 'lists', 100)).toHaveLength(40);
+    expect(shaped({ search: 'nowhere', textSearch: terms('"opening paragraph of story 3"') }, 'scan', 100)).toHaveLength(1);
+    expect(shaped({ search: 'story-2', textSearch: terms('"minister update"') }, 'scan', 100).length).toBe(11);
   });
 });
 
@@ -170,6 +202,26 @@ describePostgres('PostgreSQL plans of search', () => {
       const n = await nodes(sql, params);
       expect(n).not.toContain('Seq Scan on versions');
       expect(n).not.toContain('Seq Scan on articles');
+    }
+    // A common word: the articles walked newest first, each one's versions looked up by key (never all matches).
+    for (const q of [{ search: 'story-1', textSearch: terms('budget'), limit: 20 }, { textSearch: terms('text'), limit: 20, beforeId: 3000 }]) {
+      const { sql, params } = articleQuery(q, 'scan');
+      const n = await nodes(sql, params);
+      expect(n.filter((x) => /Seq Scan|Bitmap Heap Scan on (search_index|articles)/.test(x))).toEqual([]);
+    }
+  });
+
+  it('gives the same articles of /api/articles?q= in both shapes', async () => {
+    const { articleQuery } = await import('../src/store/postgres/articles.js');
+    for (const q of [{ search: 'story-1', textSearch: terms('minister'), limit: 100 }, { search: 'nowhere', textSearch: terms('"update 1"'), limit: 100 },
+      { textSearch: terms('budget'), limit: 30, beforeId: 2000 }]) {
+      const ids = async (shape: 'lists' | 'scan'): Promise<number[]> => {
+        const { sql, params } = articleQuery(q, shape);
+        return (await client.query<{ id: string }>(sql, params)).rows.map((r) => Number(r.id));
+      };
+      const lists = await ids('lists');
+      expect(lists.length).toBeGreaterThan(5);
+      expect(await ids('scan')).toEqual(lists);
     }
   });
 });

@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { openStore, parseSearch, type NewVersion, type SearchHit, type Store } from '../src/store/index.js';
+import { migratedPostgresTarget, migratedSqliteTarget } from './helpers/tmp.js';
 
 /**
  * A constraint violation's message on either backend. Matched by message, not with a bare toThrow(): better-sqlite3's
@@ -74,9 +75,14 @@ async function open(target: string): Promise<Store> {
   return store;
 }
 
-/** A fresh migrated store. */
+/**
+ * A fresh migrated store: a copy of the migrated template database of test/helpers/tmp.ts (the tests that open
+ * newTarget() are the ones that run the migrations themselves).
+ */
 async function fresh(backend: Backend): Promise<Store> {
-  return open(await newTarget(backend));
+  const t = backend === 'sqlite' ? await migratedSqliteTarget() : await migratedPostgresTarget(PG!);
+  cleanups.push(t.cleanup);
+  return open(t.target);
 }
 
 function migrationCount(backend: Backend): number {

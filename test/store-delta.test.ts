@@ -7,8 +7,9 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { openStore, type Store } from '../src/store/index.js';
 import { BODY_SNAPSHOT_EVERY, TEXT_SNAPSHOT_EVERY } from '../src/store/delta-codec.js';
+import { clearDecodedCaches } from '../src/store/delta-chain.js';
 import { corpusDir } from './helpers/corpus.js';
-import { capturedArticles, mismatches, sha, writeCaptures, writeOldFormat, type Written } from './helpers/delta-fixtures.js';
+import { capturedArticles, mismatches, sha, writeCaptures, writeChainFormat, writeOldFormat, type Written } from './helpers/delta-fixtures.js';
 import { requireBuiltCli, runCli, startCli, stopProcess } from './helpers/processes.js';
 import { tmpStore, tmpTarget, type TmpTarget } from './helpers/tmp.js';
 
@@ -114,6 +115,56 @@ describe(`delta storage (${corpus ? 'corpus revisions in real page templates' : 
     expect(await mismatches(store, written)).toEqual([]);
     // Nothing left: a second run converts nothing and changes nothing.
     expect(await compactAll(store, written, 5)).toBe(0);
+  }, 180_000);
+
+  it('reads a database in the first delta layout (chains of 16, keyframes without a shared dictionary); compact converts it, same bytes', async () => {
+    const t = await target();
+    const written = await writeChainFormat(t.target, capturedArticles(corpus, COUNTS));
+    const store = await openStore(t.target);
+    cleanups.unshift(() => store.close());
+    // Every body is in the older layout; texts were delta-encoded already and stay as they are.
+    expect(await store.countLegacyRows()).toEqual({ bodies: written.length, texts: 0 });
+    expect(await mismatches(store, written)).toEqual([]);
+    const before = await store.storedBytes();
+    expect(await compactAll(store, written, 7)).toBe(written.length);
+    expect(await store.countLegacyRows()).toEqual({ bodies: 0, texts: 0 });
+    expect(await mismatches(store, written)).toEqual([]);
+    // Keyframes of the six articles' pages share their site's dictionary: smaller than self-contained ones.
+    const after = await store.storedBytes();
+    expect(after.bodies).toBeLessThan(before.bodies);
+    expect(after.texts).toBe(before.texts);
+    expect(await store.checkConsistency()).toEqual([]);
+    // New captures after compact are written in the current layout, against the converted rows.
+    const a = written[0]!;
+    const c = { ...a.capture, body: Buffer.concat([a.capture.body, Buffer.from('<!-- one more capture -->')]) };
+    const responseId = await store.insertResponse({
+      articleId: a.articleId, requestedUrl: 'https://x.example/', url: 'https://x.example/', fetchedAt: new Date().toISOString(), status: 200,
+      statusText: 'OK', httpVersion: '1.1', headers: [], requestHeaders: [], body: c.body,
+    });
+    expect(sha((await store.getResponse(responseId))!.body)).toBe(sha(c.body));
+    expect(await store.countLegacyRows()).toEqual({ bodies: 0, texts: 0 });
+  }, 180_000);
+
+  it('keeps two databases of one process apart: a dictionary id in one is not the dictionary of the same id in the other', async () => {
+    // Same site template (one family, dictionary id 1 in both), different articles: different dictionary contents.
+    const [one, other] = capturedArticles(null, [BODY_SNAPSHOT_EVERY + 3, BODY_SNAPSHOT_EVERY + 3]);
+    // The other database's pages say it otherwise (other bytes at other offsets), with the same stylesheet.
+    const reworded = (c: { body: Buffer }): Buffer => Buffer.from(c.body.toString('utf8').replace(/Paragraph (\d+)/g, 'Le paragraphe numéro $1, long'), 'utf8');
+    const two = { ...other!, captures: other!.captures.map((c) => ({ ...c, body: reworded(c) })) };
+    const a = await fresh();
+    const b = await fresh();
+    const inA = await writeCaptures(a, [one!]);
+    const inB = await writeCaptures(b, [two]);
+    // Written alternately too, so each database's keyframes are encoded while the other's dictionary is cached.
+    const more = capturedArticles(null, [3, 3, 3, 3]);
+    inA.push(...await writeCaptures(a, [more[2]!]));
+    inB.push(...await writeCaptures(b, [{ ...more[3]!, captures: more[3]!.captures.map((c) => ({ ...c, body: reworded(c) })) }]));
+    for (let round = 0; round < 2; round++) {
+      // As a fresh process reads them (nothing decoded yet), then with the other database's dictionary cached.
+      if (round === 0) clearDecodedCaches();
+      expect(await mismatches(a, inA)).toEqual([]);
+      expect(await mismatches(b, inB)).toEqual([]);
+    }
   }, 180_000);
 
   it('writes new captures of an old article as deltas on its old rows, and compact keeps them readable', async () => {

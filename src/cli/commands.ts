@@ -1,10 +1,5 @@
 /** The CLI commands that work on tracked articles: track, check, migrate. */
 import { parseArticleUrl } from '../common/urls.js';
-import { checkMany } from '../scheduler/run.js';
-import { checkClaimed } from '../scheduler/claimed.js';
-import { workerId } from '../scheduler/worker-id.js';
-import { createPipeline } from '../scheduler/pipeline.js';
-import { assertRenderReady } from '../render/startup.js';
 import type { CheckResult } from '../tracker/check.js';
 import { commandConfig, withStore, type GlobalOptions } from './context.js';
 import { progressReporter } from './progress.js';
@@ -48,6 +43,12 @@ function describeResult(r: CheckResult): string {
  */
 export async function checkCommand(g: GlobalOptions, targets: string[], opts: CheckOptions): Promise<number> {
   const config = commandConfig(g);
+  // The check pipeline (fetcher, extractor, feed discovery, renderer) is loaded here, not with this module, so that
+  // `track` and `migrate` start without it.
+  const [{ checkMany }, { checkClaimed }, { workerId }, { createPipeline }, { assertRenderReady }] = await Promise.all([
+    import('../scheduler/run.js'), import('../scheduler/claimed.js'), import('../scheduler/worker-id.js'),
+    import('../scheduler/pipeline.js'), import('../render/startup.js'),
+  ]);
   return withStore(config, async (store) => {
     // Explicit articles (or --all) are checked as asked; the due ones are claimed, so that a `check` beside running
     // workers or a `serve` never checks an article another process is checking.

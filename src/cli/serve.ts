@@ -2,9 +2,9 @@
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../web/app.js';
 import { createMetrics } from '../metrics/index.js';
-import { startBackgroundScheduler, type BackgroundScheduler } from '../scheduler/thread.js';
-import { assertRenderReady } from '../render/startup.js';
+import type { BackgroundScheduler } from '../scheduler/thread.js';
 import { commandConfig, makeLogger, openConfiguredStore, type GlobalOptions } from './context.js';
+import { applyServeMemory } from './serve-memory.js';
 
 /** Options of `serve`. */
 export interface ServeOptions {
@@ -20,9 +20,14 @@ export async function serveCommand(g: GlobalOptions, opts: ServeOptions): Promis
   if (opts.host !== undefined) extra.host = opts.host;
   const config = commandConfig(g, extra);
   const log = makeLogger(config);
+  applyServeMemory(config);
   const store = await openConfiguredStore(config);
+  // With --no-scheduler the scheduler's modules (fetcher, extractor, their parsers) are never loaded: they would
+  // only take memory in a process that serves pages.
+  const background = opts.scheduler !== false ? await import('../scheduler/thread.js') : null;
   if (opts.scheduler !== false) {
     // Checks render in a browser when asked to: refuse to start without one rather than fail every such check.
+    const { assertRenderReady } = await import('../render/startup.js');
     await assertRenderReady(store, config).catch(async (err: unknown) => {
       await store.close();
       throw err;
@@ -46,9 +51,9 @@ export async function serveCommand(g: GlobalOptions, opts: ServeOptions): Promis
     throw err;
   }
   const addr = server.address() as AddressInfo;
-  if (opts.scheduler !== false) {
+  if (background) {
     // The checks run in a thread of their own so that a large check never stalls the web pages (see thread.ts).
-    scheduler = startBackgroundScheduler({ store, config, log: log.child({ module: 'scheduler' }), metrics });
+    scheduler = background.startBackgroundScheduler({ store, config, log: log.child({ module: 'scheduler' }), metrics });
     log.info({ mode: scheduler.mode, cron: config.scheduler.cron, maxPerTick: config.scheduler.maxPerTick, concurrency: config.scheduler.concurrency },
       'scheduler: started');
   }

@@ -87,9 +87,15 @@ const webSchema = z.object({
   /** Bytes of serialised feeds kept in memory, each until a new version (or a re-extraction) changes it; 0: none. */
   feedCacheBytes: z.number().int().min(0).default(16 * 1024 * 1024),
   /** Bytes (estimated) of diffs between two versions kept in memory, keyed by the two texts' content hashes; 0: none. */
-  diffCacheBytes: z.number().int().min(0).default(32 * 1024 * 1024),
-  /** Bytes of rendered diff pages of two stored versions kept in memory; 0: none. */
+  diffCacheBytes: z.number().int().min(0).default(16 * 1024 * 1024),
+  /** Bytes of rendered pages kept in memory (diff pages, and pages kept until the next write), compressed forms included; 0: none. */
   pageCacheBytes: z.number().int().min(0).default(16 * 1024 * 1024),
+  /**
+   * How far `serve` lets V8's heap grow past what its last full collection kept before it collects again, in percent
+   * (V8's --heap-growing-percent, set when serve starts). On a machine with a few GB free V8 allows up to 4x, so a
+   * web process keeping 60 MB holds 150 MB of garbage more between collections; 0 leaves V8's own choice.
+   */
+  heapGrowingPercent: z.number().int().min(0).max(300).default(30),
 });
 
 /** Resource kinds a rendered page may be spared from loading (`third-party`: any host but the page's own). */

@@ -38,7 +38,11 @@ export interface DispatchSummary {
  */
 export async function dispatchOnce(store: Store, now: Date, batch: number): Promise<DispatchSummary> {
   const summary: DispatchSummary = { events: 0, queued: 0 };
-  let subs: Subscription[] | null = null;
+  // With no subscription there is nobody to queue for, and reading a high-water mark briefly locks the stream's
+  // table against writers (on PostgreSQL): skip the pass. A subscription created later starts at the streams' ends
+  // (its start marks), so the cursors left behind never send it the past.
+  const subs: Subscription[] = await store.listSubscriptions();
+  if (subs.length === 0) return summary;
   for (const stream of STREAMS) {
     const high = await store.notifyHighWater(stream.name);
     if (high === null) continue;
@@ -53,9 +57,8 @@ export async function dispatchOnce(store: Store, now: Date, batch: number): Prom
       await store.advanceNotifyCursor(stream.name, high);
       continue;
     }
-    subs ??= await store.listSubscriptions();
     const createdAt = now.toISOString();
-    const queue = events.flatMap((e) => subs!.filter((s) => matches(s, e)).map((s) => ({
+    const queue = events.flatMap((e) => subs.filter((s) => matches(s, e)).map((s) => ({
       subscriptionId: s.id, stream: e.stream, eventId: e.id, event: e.event, createdAt,
     })));
     summary.events += events.length;

@@ -119,9 +119,14 @@ export async function createSubscription(store: Store, config: Config, raw: unkn
 export async function startMarks(store: Store): Promise<Partial<Record<NotifyStream, number>>> {
   const marks: Partial<Record<NotifyStream, number>> = {};
   for (const s of STREAMS) {
-    // A stream whose writers hold it too long gives no mark: its cursor, which starts at the end, still keeps the past out.
-    const high = await store.notifyHighWater(s.name);
-    if (high !== null) marks[s.name] = high;
+    // A stream whose writers hold it too long gives no mark at first: a few tries, because the dispatcher's cursor
+    // (which would keep the past out otherwise) does not move while there is no subscription.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const high = await store.notifyHighWater(s.name);
+      if (high === null) continue;
+      marks[s.name] = high;
+      break;
+    }
   }
   return marks;
 }

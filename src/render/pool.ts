@@ -4,7 +4,7 @@
  * pages), and a browser that crashed or was killed is launched again for the next page.
  */
 import fs from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 
 /** Options of a BrowserPool. */
 export interface BrowserPoolOptions {
@@ -114,12 +114,14 @@ export class BrowserPool {
       this.browser = null;
     }
     if (!fs.existsSync(this.opts.executablePath)) throw new BrowserUnavailableError(`no browser at ${this.opts.executablePath}: ${installHint()}`);
-    const launching = chromium.launch({
+    // playwright-core is loaded on the first launch, not with this module: it takes longer to load than the rest of
+    // the CLI together, and most commands (and servers without rendering) never start a browser.
+    const launching = import('playwright-core').then(({ chromium }) => chromium.launch({
       executablePath: this.opts.executablePath,
       // The sandbox needs user namespaces that root (containers) cannot use; elsewhere it stays on.
       args: [...BROWSER_ARGS, ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])],
       timeout: this.opts.launchTimeoutMs ?? 30_000,
-    }).then((b) => {
+    })).then((b) => {
       this.launches += 1;
       b.on('disconnected', () => {
         if (this.browser === launching) this.browser = null;

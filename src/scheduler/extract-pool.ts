@@ -152,11 +152,22 @@ export function createExtractPool(opts: ExtractPoolOptions = {}): ExtractPool {
   const dispatch = (): void => {
     while (queue.length > 0) {
       const slot = slots.find((s) => s.ready && !s.task) ?? (slots.length < size ? spawn() : null);
-      if (!slot || !slot.ready) return;
+      if (!slot || !slot.ready) break;
       const task = queue.shift() as Task;
       slot.task = task;
-      slot.worker.ref();
       slot.worker.postMessage(task.request);
+    }
+    holdWhileBusy();
+  };
+
+  // Idle workers must not keep the process alive, but while any request waits or runs every worker (starting ones
+  // included) holds the event loop: a worker left unref'd then could let the process run out of work before its
+  // answer arrives, leaving the caller's promise unsettled.
+  const holdWhileBusy = (): void => {
+    const busy = queue.length > 0 || slots.some((s) => s.task !== null);
+    for (const s of slots) {
+      if (busy) s.worker.ref();
+      else s.worker.unref();
     }
   };
 
@@ -165,13 +176,10 @@ export function createExtractPool(opts: ExtractPoolOptions = {}): ExtractPool {
     const slot: Slot = { worker: new Worker(script, { workerData: data }), ready: false, task: null };
     slots.push(slot);
     slot.worker.on('message', (m: ExtractResponse | { ready: true }) => {
-      if ('ready' in m) {
-        slot.ready = true;
-        slot.worker.unref();
-      } else {
+      if ('ready' in m) slot.ready = true;
+      else {
         const t = slot.task;
         slot.task = null;
-        slot.worker.unref();
         t?.settle(m);
       }
       dispatch();

@@ -5,7 +5,7 @@
  */
 import { promisify } from 'node:util';
 import { gzip, gzipSync } from 'node:zlib';
-import { BODY_SNAPSHOT_EVERY, encodeDelta, type DeltaBase, type Encoded } from './delta-codec.js';
+import { BODY_DECODE_BUDGET, BODY_SNAPSHOT_EVERY, encodeDelta, type DeltaBase, type Encoded } from './delta-codec.js';
 
 /** gzip level of compressBody (about a fifth of their size for news pages). */
 const GZIP_LEVEL = 6;
@@ -34,9 +34,9 @@ export function isEncoded(p: PreparedBody | undefined): p is Encoded {
 
 /**
  * The stored form of `body`: a zstd delta against `base` (the article's newest body, from the store's bodyBase), or
- * a self-contained frame every BODY_SNAPSHOT_EVERY-th body. Synchronous; the extraction pool runs it off the main
+ * a keyframe every BODY_SNAPSHOT_EVERY-th body (sooner for a large one: BODY_DECODE_BUDGET). Synchronous; the extraction pool runs it off the main
  * thread.
  */
 export function encodeBody(body: Uint8Array, base: DeltaBase | null): Encoded {
-  return encodeDelta(body, base, BODY_SNAPSHOT_EVERY);
+  return encodeDelta(body, base, BODY_SNAPSHOT_EVERY, BODY_DECODE_BUDGET);
 }

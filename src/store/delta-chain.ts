@@ -7,6 +7,7 @@
  * entry can never outlive a change of the row (compact, re-extraction, another process, another database): a
  * delta frame also carries the checksum of its decoded content, so equal stored bytes decode to equal content.
  */
+import { cachedDictionary, forgetDictionaries, forgetDictionary, MissingDictionary } from './body-dicts.js';
 import { decodeFrame, decodeGzip } from './delta-codec.js';
 
 /** One stored row of a chain: its codec, its stored bytes (or plain text) and the row it is a delta against. */
@@ -19,6 +20,8 @@ export interface ChainLink {
   /** The text of a 'plain' row. */
   text: string | null;
   baseId: number | null;
+  /** A body frame without a base compressed with a shared dictionary (body-dicts.ts): that dictionary's id. */
+  dictId?: number | null;
 }
 
 /** Which column a chain runs through: bodies (responses) or texts (versions). */
@@ -62,6 +65,11 @@ class DecodedCache {
     }
   }
 
+  clear(): void {
+    this.map.clear();
+    this.bytes = 0;
+  }
+
   private drop(key: string): void {
     const e = this.map.get(key);
     if (!e) return;
@@ -76,6 +84,15 @@ function stampSize(s: Buffer | string): number {
 
 const cache = new DecodedCache(CACHE_BYTES);
 
+/**
+ * Empties the process-wide caches of decoded contents and dictionaries, so that the next reads decode from the stored
+ * rows as a fresh process would (memory back at once; tests of what is stored).
+ */
+export function clearDecodedCaches(): void {
+  cache.clear();
+  forgetDictionaries();
+}
+
 function stampOf(l: ChainLink): Buffer | string {
   return l.data ?? `plain:${l.text ?? ''}`;
 }
@@ -85,7 +102,20 @@ function decodeRoot(l: ChainLink): Buffer {
   if (l.codec === 'plain') return Buffer.from(l.text ?? '', 'utf8');
   if (!l.data) throw new Error(`store: row ${l.id} has no stored content`);
   if (l.codec === 'gzip') return decodeGzip(l.data);
-  if (l.codec === 'zstd') return decodeFrame(l.data, null);
+  if (l.codec === 'zstd') {
+    if (l.dictId == null) return decodeFrame(l.data, null);
+    // The backend loads a missing dictionary and decodes again (decodeWithDictionaries).
+    const dict = cachedDictionary(l.dictId);
+    if (!dict) throw new MissingDictionary(l.dictId);
+    try {
+      return decodeFrame(l.data, dict);
+    } catch {
+      // The frame's checksum says the cached dictionary is not its own (another database's under the same id):
+      // the backend loads its own and decodes again (a frame that fails with that one too is corrupt).
+      forgetDictionary(l.dictId);
+      throw new MissingDictionary(l.dictId);
+    }
+  }
   throw new Error(`store: row ${l.id} has an unknown codec "${l.codec}" (written by a newer Palimpsest?)`);
 }
 

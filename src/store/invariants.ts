@@ -3,6 +3,11 @@
 /** Invariants of the data shared by both backends, as SQL returning one row per offending article. */
 export const INVARIANTS: ReadonlyArray<{ problem: string; sql: string }> = [
   {
+    problem: 'a body refers to a shared dictionary that is not stored',
+    sql: `SELECT r.article_id AS id FROM responses r LEFT JOIN body_dicts d ON d.id = r.body_dict_id
+      WHERE r.body_dict_id IS NOT NULL AND d.id IS NULL`,
+  },
+  {
     problem: 'versions not numbered 1..n',
     sql: 'SELECT article_id AS id FROM versions GROUP BY article_id HAVING min(number) <> 1 OR max(number) <> count(*)',
   },

@@ -171,11 +171,13 @@ export interface ResponseRecord {
   body_codec: string;
   body_base_id: number | null;
   body_depth: number;
+  /** The shared dictionary of a keyframe (migration 0015; absent when a query did not select it: none). */
+  body_dict_id?: number | null;
 }
 
 /** A responses row's stored body as a link of its delta chain (delta-chain.ts). */
-export function bodyLink(r: Pick<ResponseRecord, 'id' | 'body_codec' | 'body_gzip' | 'body_base_id'>): ChainLink {
-  return { id: r.id, codec: r.body_codec, data: r.body_gzip, text: null, baseId: r.body_base_id };
+export function bodyLink(r: Pick<ResponseRecord, 'id' | 'body_codec' | 'body_gzip' | 'body_base_id' | 'body_dict_id'>): ChainLink {
+  return { id: r.id, codec: r.body_codec, data: r.body_gzip, text: null, baseId: r.body_base_id, dictId: r.body_dict_id ?? null };
 }
 
 /** The camelCase view of a responses row with its decoded body: headers parsed from their JSON. */

@@ -74,11 +74,38 @@ function allMatches(tokens: readonly Token[], terms: SearchTerms): Match[] {
   return out.sort((a, b) => a.first - b.first || b.last - a.last);
 }
 
-/** Whether `title` and `text` together hold every group of the query (a word of each, or a phrase of each). */
+/** Whether `recent` ends with the words of a term (its last word a prefix when the term is). */
+function endsWithTerm(recent: readonly string[], words: readonly string[], prefix: boolean): boolean {
+  const k = recent.length - words.length;
+  if (k < 0) return false;
+  for (let j = 0; j < words.length; j++) {
+    const w = recent[k + j]!;
+    if (w !== words[j] && !(prefix && j === words.length - 1 && w.startsWith(words[j]!))) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether `title` and `text` together hold every group of the query (a word of each, or a phrase of each, within
+ * one of the two). Words are read one by one and reading stops as soon as every group is met: a common word is
+ * usually met in the first lines, so the latest version of a hit costs little however long it is.
+ */
 export function matchesAll(terms: SearchTerms, title: string, text: string): boolean {
-  const found = new Set<number>();
-  for (const part of [title, text]) for (const m of allMatches(tokenize(part), terms)) found.add(m.group);
-  return terms.groups.every((_, i) => found.has(i));
+  const groups = terms.groups.map((g) => g.map((t) => ({ words: termWords(t), prefix: t.prefix })).filter((t) => t.words.length > 0));
+  const left = new Set(groups.keys());
+  const longest = Math.max(1, ...groups.flat().map((t) => t.words.length));
+  for (const part of [title, text]) {
+    const recent: string[] = [];
+    for (const m of part.matchAll(WORD)) {
+      const word = foldWord(m[0]);
+      if (word === '') continue;
+      recent.push(word);
+      if (recent.length > longest) recent.shift();
+      for (const i of left) if (groups[i]!.some((t) => endsWithTerm(recent, t.words, t.prefix))) left.delete(i);
+      if (left.size === 0) return true;
+    }
+  }
+  return left.size === 0;
 }
 
 /** Highlight offsets of the matches lying in tokens [from, to], shifted by `shift`, overlapping ones merged. */

@@ -241,6 +241,11 @@ export interface Store extends NotifyStore {
    * filters: a few index steps at any size, where getFeedState's count reads every matching version.
    */
   getFeedHead(q: FeedHeadQuery): Promise<FeedHead>;
+  /**
+   * A token that changes whenever anything is written to the database, by this process or another, and stays equal
+   * while nothing is: the web layer keeps rendered pages under it. One cheap read, whatever the archive's size.
+   */
+  getWriteStamp(): Promise<string>;
   /** The stored diff results of these versions (any format version; versions without one are left out). */
   getVersionDiffs(versionIds: readonly number[]): Promise<StoredVersionDiff[]>;
   /**

@@ -102,9 +102,16 @@ export interface CorrectionRules {
   extra: readonly OperatorRegex[];
 }
 
-/** Compiles the settings' extra patterns (once per configuration); throws "regex: …" on a pattern RE2 cannot run. */
+// A configuration object lives as long as the process that loaded it: its patterns are compiled once, not per capture.
+const compiled = new WeakMap<CorrectionSettings, CorrectionRules>();
+
+/** Compiles the settings' extra patterns (once per configuration object); throws "regex: …" on a pattern RE2 cannot run. */
 export function correctionRules(settings: CorrectionSettings = DEFAULT_CORRECTIONS): CorrectionRules {
-  return { enabled: settings.enabled, extra: settings.patterns.map((p) => compileOperatorRegex(p, { unicode: true })) };
+  const known = compiled.get(settings);
+  if (known) return known;
+  const rules = { enabled: settings.enabled, extra: settings.patterns.map((p) => compileOperatorRegex(p, { unicode: true })) };
+  compiled.set(settings, rules);
+  return rules;
 }
 
 /** True when `sentence` reads as a correction or update notice under `rules`. */

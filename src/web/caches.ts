@@ -28,6 +28,10 @@ export interface CachedBody {
   raw: Buffer;
   br?: Buffer;
   gzip?: Buffer;
+  /** A page's ETag, when kept with it (src/web/page-cache.ts). */
+  etag?: string;
+  /** When a page stops being true (ms since the epoch: its "ago" texts), when it depends on the time. */
+  expires?: number;
 }
 
 /** The caches of one app. */
@@ -35,18 +39,34 @@ export interface WebCaches {
   feeds: ByteLru<CachedBody>;
   diffs: ByteLru<CachedDiff>;
   pages: ByteLru<CachedBody>;
-  /** Feeds being built, by cache key: concurrent requests for one feed wait for one build. */
+  /**
+   * What a cheap check has found out, by the database's write stamp and what was asked: a diff page's key, a
+   * feed's validators. A hit skips the reads that find it again until anything is written.
+   */
+  known: ByteLru<string>;
+  /** Feeds and pages being built, by cache key: concurrent requests for one wait for one build. */
   building: Map<string, Promise<CachedBody>>;
 }
 
 const byContext = new WeakMap<WebContext, WebCaches>();
+
+/** The `known` cache takes this fraction of web.pageCacheBytes (its entries are a few hundred bytes each). */
+const KNOWN_SHARE = 16;
+
+/** The bytes a `known` entry is counted at: its key and value in UTF-16, and as much again for the Map's entry. */
+export function knownBytes(key: string, value: string): number {
+  return 4 * (key.length + value.length);
+}
 
 /** The caches of the app of `ctx` (created on first use). */
 export function cachesOf(ctx: WebContext): WebCaches {
   let c = byContext.get(ctx);
   if (!c) {
     const web = ctx.config.web;
-    c = { feeds: new ByteLru(web.feedCacheBytes), diffs: new ByteLru(web.diffCacheBytes), pages: new ByteLru(web.pageCacheBytes), building: new Map() };
+    c = {
+      feeds: new ByteLru(web.feedCacheBytes), diffs: new ByteLru(web.diffCacheBytes), pages: new ByteLru(web.pageCacheBytes),
+      known: new ByteLru(Math.floor(web.pageCacheBytes / KNOWN_SHARE)), building: new Map(),
+    };
     byContext.set(ctx, c);
   }
   return c;
@@ -91,7 +111,7 @@ export async function cachedBuild(cache: ByteLru<CachedBody>, building: Map<stri
   const pending = building.get(key);
   if (pending) return pending;
   const p = build().then((raw) => {
-    const out: CachedBody = { raw };
+    const out: CachedBody = { raw: ownedBuffer(raw) };
     cache.set(key, out, bodyBytes(out));
     return out;
   }).finally(() => building.delete(key));
@@ -99,9 +119,29 @@ export async function cachedBuild(cache: ByteLru<CachedBody>, building: Map<stri
   return p;
 }
 
-/** The bytes a cached body is counted at: its raw and compressed forms. */
+/**
+ * The bytes a cached body is counted at: the memory its raw and compressed forms hold (a small Buffer cut from
+ * Node's shared 8 KB pool holds the whole pool: see {@link heldBytes}) and its ETag.
+ */
 export function bodyBytes(b: CachedBody): number {
-  return b.raw.length + (b.br?.length ?? 0) + (b.gzip?.length ?? 0);
+  return heldBytes(b.raw) + (b.br ? heldBytes(b.br) : 0) + (b.gzip ? heldBytes(b.gzip) : 0) + 2 * (b.etag?.length ?? 0);
+}
+
+/**
+ * The memory a Buffer keeps alive: its ArrayBuffer's, which is larger than the Buffer when it is a slice of Node's
+ * pool (Buffer.from of a short string, zlib's output of a small body). Counted whole, so that a cache never holds
+ * more than its bound, whatever else shares the pool.
+ */
+export function heldBytes(b: Buffer): number {
+  return Math.max(b.length, b.buffer.byteLength);
+}
+
+/** `b` itself when it owns its memory, else a copy that does (a kept slice of the pool would keep the whole pool). */
+export function ownedBuffer(b: Buffer): Buffer {
+  if (b.byteOffset === 0 && b.buffer.byteLength === b.length) return b;
+  const own = Buffer.allocUnsafeSlow(b.length);
+  b.copy(own);
+  return own;
 }
 
 /** Bodies smaller than this are sent as they are (the compression middleware's own threshold). */
@@ -110,6 +150,39 @@ const COMPRESS_MIN = 1024;
 const brotli = promisify(brotliCompress);
 const gzipAsync = promisify(gzip);
 
+/** Compressions under way, by body: the requests that arrive for a body before its compressed form is made wait for it. */
+const compressing = new WeakMap<CachedBody, Partial<Record<'br' | 'gzip', Promise<Buffer>>>>();
+
+/**
+ * The `enc` form of `body`, compressed once however many requests ask for it meanwhile: fifty requests for a feed
+ * just built would otherwise compress it fifty times, each holding a brotli encoder's memory in the thread pool.
+ */
+export function compressOnce(body: CachedBody, enc: 'br' | 'gzip'): Promise<Buffer> {
+  let under = compressing.get(body);
+  if (!under) {
+    under = {};
+    compressing.set(body, under);
+  }
+  const running = under[enc];
+  if (running) return running;
+  // Made once and kept: a better brotli quality than the middleware's per-response 4 is affordable.
+  const made = enc === 'br'
+    ? brotli(body.raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 6, [constants.BROTLI_PARAM_SIZE_HINT]: body.raw.length } })
+    : gzipAsync(body.raw);
+  const p = made.then(ownedBuffer).finally(() => { delete under[enc]; });
+  under[enc] = p;
+  return p;
+}
+
+/**
+ * Brotli when the client accepts it, else gzip when accepted, else false. Negotiation alone would follow the
+ * client's order on equal weights, and browsers list gzip first ("gzip, deflate, br"), so brotli is asked for first.
+ */
+export function preferredEncoding(req: Request): 'br' | 'gzip' | false {
+  if (req.acceptsEncodings('br') === 'br') return 'br';
+  return req.acceptsEncodings('gzip') === 'gzip' ? 'gzip' : false;
+}
+
 /**
  * Sends a cached body (Content-Type and validators set by the caller), compressed as the request accepts: the
  * compressed form is made once, in libuv's thread pool, and kept with the body under `key` (recounted). The
@@ -117,19 +190,19 @@ const gzipAsync = promisify(gzip);
  * out and the middleware compresses it, as for any response.
  */
 export async function sendBody(req: Request, res: Response, cache: ByteLru<CachedBody>, key: string, body: CachedBody): Promise<void> {
-  const enc = cache.maxBytes > 0 && body.raw.length >= COMPRESS_MIN ? req.acceptsEncodings(['br', 'gzip']) : false;
+  const enc = cache.maxBytes > 0 && body.raw.length >= COMPRESS_MIN ? preferredEncoding(req) : false;
   if (enc !== 'br' && enc !== 'gzip') {
     res.send(body.raw);
     return;
   }
   let out = body[enc];
   if (!out) {
-    // Made once and kept: a better brotli quality than the middleware's per-response 4 is affordable.
-    out = enc === 'br'
-      ? await brotli(body.raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 6, [constants.BROTLI_PARAM_SIZE_HINT]: body.raw.length } })
-      : await gzipAsync(body.raw);
-    body[enc] = out;
-    cache.set(key, body, bodyBytes(body));
+    out = await compressOnce(body, enc);
+    // The first request back keeps it; the others that waited for the same compression find it kept.
+    if (!body[enc]) {
+      body[enc] = out;
+      cache.set(key, body, bodyBytes(body));
+    }
   }
   res.vary('Accept-Encoding');
   res.setHeader('Content-Encoding', enc);

@@ -59,6 +59,22 @@ export function humanAgo(iso: string | null | undefined, now: Date): string {
   return ms > 0 ? `${humanDuration(ms)} ago` : `in ${humanDuration(ms)}`;
 }
 
+/**
+ * Milliseconds from `now` until humanAgo(iso, now) may read otherwise (Infinity for no time): its text counts
+ * seconds under a minute, minutes under a day, hours under a week and whole days beyond, so it stays the same until
+ * the distance crosses the next multiple of that unit (towards zero for a time still to come).
+ */
+export function agoChangesIn(iso: string | null | undefined, now: Date): number {
+  const d = parseTime(iso);
+  if (!d) return Infinity;
+  const ms = now.getTime() - d.getTime();
+  const a = Math.abs(ms);
+  const step = a < 60_000 ? 1000 : a < 86_400_000 ? 60_000 : a < 7 * 86_400_000 ? 3_600_000 : 86_400_000;
+  const into = a % step;
+  // A time to come: the count drops once the distance falls below the multiple it is at.
+  return ms >= 0 ? step - into : into + 1;
+}
+
 /** The start of the UTC day of `d`, as an ISO string ("today" of the listings and charts). */
 export function utcDayStart(d: Date): string {
   return `${d.toISOString().slice(0, 10)}T00:00:00.000Z`;

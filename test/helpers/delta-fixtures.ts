@@ -13,6 +13,7 @@ import pg from 'pg';
 import type { Store } from '../../src/store/index.js';
 import { loadMigrations as sqliteMigrations, migrate as sqliteMigrate } from '../../src/store/sqlite/db.js';
 import { loadMigrations as pgMigrations, migrate as pgMigrate } from '../../src/store/postgres/db.js';
+import { Compressor, Decompressor } from 'zstd-napi';
 import { loadRevisions } from './revisions.js';
 
 /** One capture: the page's bytes and the text extracted from it. */
@@ -43,7 +44,7 @@ function page(template: string, title: string, paragraphs: readonly string[], k:
   return Buffer.from(template.slice(0, cut).replace(/nonce="[^"]*"/g, `nonce="n${k}"`) + article + template.slice(cut), 'utf8');
 }
 
-const SYNTHETIC_TEMPLATE = `<!DOCTYPE html><html><head><title>Example news</title><script nonce="x">window.a=1</script></head><body>
+const SYNTHETIC_TEMPLATE = `<!DOCTYPE html><html><head><title>Example news</title><link rel="stylesheet" href="/site.css"><script nonce="x">window.a=1</script></head><body>
 <nav>${Array.from({ length: 60 }, (_, i) => `<a href="/section/${i}">Section ${i}</a>`).join(' ')}</nav>
 <main>CUT-HERE</main><footer>${Array.from({ length: 40 }, (_, i) => `<p>Footer line ${i} with some words about the site</p>`).join('')}</footer></body></html>`;
 
@@ -116,11 +117,101 @@ export async function writeCaptures(store: Store, articles: readonly CapturedArt
   return out;
 }
 
-/** The migrations before delta storage (everything numbered below 0014_delta_storage / postgres 0011_delta_storage). */
-function before<T extends { name: string }>(all: T[]): T[] {
-  const i = all.findIndex((m) => m.name.includes('delta_storage'));
-  if (i < 0) throw new Error('test: no delta_storage migration found');
+/** The migrations before the one named `marker` (by default delta storage: 0014_delta_storage / postgres 0011). */
+function before<T extends { name: string }>(all: T[], marker = 'delta_storage'): T[] {
+  const i = all.findIndex((m) => m.name.includes(marker));
+  if (i < 0) throw new Error(`test: no ${marker} migration found`);
   return all.slice(0, i);
+}
+
+/**
+ * A zstd chain as the first delta layout wrote it (before shared body dictionaries): every `every`-th row a
+ * self-contained frame, each other row a frame with the previous row's content as its dictionary. Written here
+ * with zstd-napi directly, not by the code under test.
+ */
+function chainFrames(contents: readonly Buffer[], every: number): Array<{ data: Buffer; depth: number; delta: boolean }> {
+  const out: Array<{ data: Buffer; depth: number; delta: boolean }> = [];
+  contents.forEach((c, k) => {
+    const depth = k % every;
+    const z = new Compressor();
+    z.setParameters({ compressionLevel: depth === 0 ? 9 : 3, checksumFlag: true });
+    if (depth > 0) z.loadDictionary(contents[k - 1]!);
+    out.push({ data: z.compress(c), depth, delta: depth > 0 });
+  });
+  // The frames really decode (a fixture that wrote garbage would make the test pass for the wrong reason).
+  out.forEach((f, k) => {
+    const d = new Decompressor();
+    if (f.delta) d.loadDictionary(contents[k - 1]!);
+    if (!d.decompress(f.data).equals(contents[k]!)) throw new Error('test: chain fixture does not decode');
+  });
+  return out;
+}
+
+/**
+ * Builds, at `target`, a database in the first delta layout (migrated up to the last migration before shared body
+ * dictionaries): bodies in zstd chains of 16 with self-contained keyframes, texts in chains of 32.
+ */
+export async function writeChainFormat(target: string, articles: readonly CapturedArticle[]): Promise<Written[]> {
+  const out: Written[] = [];
+  const plan = articles.map((a, ai) => ({
+    a, ai, bodies: chainFrames(a.captures.map((c) => c.body), 16), texts: chainFrames(a.captures.map((c) => Buffer.from(c.text, 'utf8')), 32),
+  }));
+  if (!target.startsWith('postgres')) {
+    const db = new Database(target);
+    db.pragma('journal_mode = WAL');
+    sqliteMigrate(db, before(sqliteMigrations(), 'compact_storage'));
+    db.transaction(() => {
+      for (const { a, ai, bodies, texts } of plan) {
+        const articleId = Number(db.prepare('INSERT INTO articles (url, first_seen, next_check, version_count) VALUES (?, ?, ?, ?)')
+          .run(a.url, new Date(T0).toISOString(), new Date(T0).toISOString(), a.captures.length).lastInsertRowid);
+        let prevResponse: number | null = null;
+        let prevVersion: number | null = null;
+        for (const [k, c] of a.captures.entries()) {
+          const at = new Date(T0 + (ai * 1000 + k) * 60_000).toISOString();
+          const b = bodies[k]!;
+          const t = texts[k]!;
+          const responseId: number = Number(db.prepare(`INSERT INTO responses (article_id, requested_url, url, fetched_at, status, headers, request_headers,
+            body_gzip, body_length, body_sha256, body_codec, body_base_id, body_depth) VALUES (?, ?, ?, ?, 200, '[]', '[]', ?, ?, ?, 'zstd', ?, ?)`)
+            .run(articleId, a.url, a.url, at, b.data, c.body.length, sha(c.body), b.delta ? prevResponse : null, b.depth).lastInsertRowid);
+          prevVersion = Number(db.prepare(`INSERT INTO versions (article_id, number, title, text, content_hash, captured_at, response_id, extractor_version,
+            text_codec, text_zstd, text_base_id, text_depth, text_length) VALUES (?, ?, ?, '', ?, ?, ?, 'test', 'zstd', ?, ?, ?, ?)`)
+            .run(articleId, k + 1, c.title, `h${ai}-${k}`, at, responseId, t.data, t.delta ? prevVersion : null, t.depth, [...c.text].length).lastInsertRowid);
+          prevResponse = responseId;
+          out.push({ articleId, responseId, versionNumber: k + 1, capture: c });
+        }
+      }
+    })();
+    db.close();
+    return out;
+  }
+  const pool = new pg.Pool({ connectionString: target, max: 1 });
+  try {
+    await pgMigrate(pool, before(pgMigrations(), 'compact_storage'));
+    for (const { a, ai, bodies, texts } of plan) {
+      const articleId = (await pool.query<{ id: string }>('INSERT INTO articles (url, first_seen, next_check, version_count) VALUES ($1, $2, $2, $3) RETURNING id',
+        [a.url, new Date(T0).toISOString(), a.captures.length])).rows[0]!.id;
+      let prevResponse: string | null = null;
+      let prevVersion: string | null = null;
+      for (const [k, c] of a.captures.entries()) {
+        const at = new Date(T0 + (ai * 1000 + k) * 60_000).toISOString();
+        const b = bodies[k]!;
+        const t = texts[k]!;
+        const responseId: string = (await pool.query<{ id: string }>(`INSERT INTO responses (article_id, requested_url, url, fetched_at, status, headers,
+          request_headers, body_gzip, body_length, body_sha256, body_codec, body_base_id, body_depth)
+          VALUES ($1, $2, $2, $3, 200, '[]', '[]', $4, $5, $6, 'zstd', $7, $8) RETURNING id`,
+        [articleId, a.url, at, b.data, c.body.length, sha(c.body), b.delta ? prevResponse : null, b.depth])).rows[0]!.id;
+        prevVersion = (await pool.query<{ id: string }>(`INSERT INTO versions (article_id, number, title, text, content_hash, captured_at, response_id,
+          extractor_version, text_codec, text_zstd, text_base_id, text_depth, text_length)
+          VALUES ($1, $2, $3, '', $4, $5, $6, 'test', 'zstd', $7, $8, $9, $10) RETURNING id`,
+        [articleId, k + 1, c.title, `h${ai}-${k}`, at, responseId, t.data, t.delta ? prevVersion : null, t.depth, [...c.text].length])).rows[0]!.id;
+        prevResponse = responseId;
+        out.push({ articleId: Number(articleId), responseId: Number(responseId), versionNumber: k + 1, capture: c });
+      }
+    }
+  } finally {
+    await pool.end();
+  }
+  return out;
 }
 
 /**

@@ -2,6 +2,7 @@
 import { row, rows, run, type Db } from './db.js';
 import { tsQuerySql } from './search.js';
 import type { Article, ArticleQuery, ArticleStatus, Validators } from '../types.js';
+import type { SearchTerms } from '../search-terms.js';
 import { toArticle, type ArticleRecord } from '../rows.js';
 
 /** The columns of an Article, for SELECT and RETURNING (the leases stay in the database). */
@@ -52,8 +53,12 @@ export async function listAllArticles(db: Db): Promise<Article[]> {
 const HEADLINE_CHANGED = `EXISTS (SELECT 1 FROM versions v WHERE v.article_id = articles.id
   AND palimpsest_jsonb(v.stats) -> 'titleChanged' IN ('true'::jsonb, '1'::jsonb))`;
 
-/** The statement and parameters of queryArticles for these filters. */
-export function articleQuery(q: ArticleQuery): { sql: string; params: unknown[] } {
+/**
+ * The statement and parameters of queryArticles for these filters. `textShape`: how any version's words are found
+ * (Q_MATCHES_CAP): 'lists' joins the word index's matches (few), 'scan' walks the articles newest first and looks
+ * each one's versions up in search_index by key (a common word, met early; the LIMIT stops the walk).
+ */
+export function articleQuery(q: ArticleQuery, textShape: 'lists' | 'scan' = 'lists'): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
   const p = (v: unknown): string => {
     params.push(v);
@@ -73,8 +78,13 @@ export function articleQuery(q: ArticleQuery): { sql: string; params: unknown[] 
     const like = p(`%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     either.push(`url ILIKE ${like} ESCAPE '\\'`, `title ILIKE ${like} ESCAPE '\\'`);
   }
-  if (q.textSearch !== undefined) {
+  if (q.textSearch !== undefined && textShape === 'lists') {
     either.push(`id IN (SELECT v.article_id FROM search_index s JOIN versions v ON v.id = s.version_id WHERE s.vector @@ (${tsQuerySql(q.textSearch, p)}))`);
+  } else if (q.textSearch !== undefined) {
+    // A scalar subquery, evaluated for each article walked: an EXISTS would be turned into a hashed subplan that
+    // reads every version first.
+    either.push(`coalesce((SELECT true FROM versions v WHERE v.article_id = articles.id
+      AND (SELECT s.vector FROM search_index s WHERE s.version_id = v.id) @@ (${tsQuerySql(q.textSearch, p)}) LIMIT 1), false)`);
   }
   if (either.length > 0) where.push(`(${either.join(' OR ')})`);
   if (q.headlineChanged !== undefined) where.push(q.headlineChanged ? HEADLINE_CHANGED : `NOT ${HEADLINE_CHANGED}`);
@@ -83,12 +93,26 @@ export function articleQuery(q: ArticleQuery): { sql: string; params: unknown[] 
   return { sql, params };
 }
 
+/** Most matching rows of the word index joined whole by /api/articles?q=; beyond it the articles are walked. */
+export const Q_MATCHES_CAP = 2000;
+
+/** The text shape of articleQuery for these terms: whether the word index holds more than Q_MATCHES_CAP matches. */
+async function textShape(db: Db, terms: SearchTerms): Promise<'lists' | 'scan'> {
+  const params: unknown[] = [Q_MATCHES_CAP + 1];
+  const tsq = tsQuerySql(terms, (v) => {
+    params.push(v);
+    return `$${params.length}`;
+  });
+  const r = await row<{ n: number }>(db, `SELECT count(*)::int AS n FROM (SELECT 1 FROM search_index s WHERE s.vector @@ (${tsq}) LIMIT $1) m`, params);
+  return (r?.n ?? 0) > Q_MATCHES_CAP ? 'scan' : 'lists';
+}
+
 /**
  * Articles matching the filters, newest id first (stable keyset order). A part of the URL or title is found through
  * the trigram indexes of migration 0010, any version's words through search_index.
  */
 export async function queryArticles(db: Db, q: ArticleQuery): Promise<Article[]> {
-  const { sql, params } = articleQuery(q);
+  const { sql, params } = articleQuery(q, q.textSearch === undefined ? 'lists' : await textShape(db, q.textSearch));
   return (await rows<ArticleRecord>(db, sql, params)).map(toArticle);
 }
 

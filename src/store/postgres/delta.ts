@@ -5,13 +5,70 @@
  */
 import { row, rows, run, type Db } from './db.js';
 import { decodeChain, tryDecode, type ChainKind, type ChainLink } from '../delta-chain.js';
-import { BODY_SNAPSHOT_EVERY, encodeDelta, TEXT_SNAPSHOT_EVERY, type DeltaBase, type Encoded } from '../delta-codec.js';
+import { BODY_DECODE_BUDGET, BODY_SNAPSHOT_EVERY, encodeDelta, extendsChain, TEXT_SNAPSHOT_EVERY, type DeltaBase, type Encoded } from '../delta-codec.js';
+import { decodeDictionary, encodeDictionary, encodeKeyframe, familyOf, keepDictionary, MissingDictionary, usableDictionary } from '../body-dicts.js';
 import { codePoints, COMPACT_BATCH_MS, DELTA_COLUMNS, type CompactKind, type CompactStep, type StoredBytes } from '../delta-store.js';
 
 const T = DELTA_COLUMNS;
 
 const LINK_COLS = (k: ChainKind, x = ''): string =>
-  `${x}id, ${x}${T[k].codec} AS codec, ${x}${T[k].data} AS data, ${k === 'text' ? `${x}text` : 'NULL::text'} AS text, ${x}${T[k].base} AS "baseId"`;
+  `${x}id, ${x}${T[k].codec} AS codec, ${x}${T[k].data} AS data, ${k === 'text' ? `${x}text` : 'NULL::text'} AS text, ${x}${T[k].base} AS "baseId", ` +
+  `${k === 'body' ? `${x}body_dict_id` : 'NULL::bigint'} AS "dictId"`;
+
+/** Loads body dictionary `id` into the cache (body-dicts.ts). */
+async function loadDictionary(db: Db, id: number): Promise<Buffer> {
+  const r = await row<{ data: Buffer }>(db, 'SELECT data FROM body_dicts WHERE id = $1', [id]);
+  if (!r) throw new Error(`store: body dictionary ${id} is missing`);
+  const d = decodeDictionary(r.data);
+  keepDictionary(id, d);
+  return d;
+}
+
+/** Runs a decode, loading the shared dictionaries it turns out to need (a chain needs at most one). */
+async function withDictionaries<R>(db: Db, f: () => R | Promise<R>): Promise<R> {
+  for (let tries = 0; ; tries++) {
+    try {
+      return await f();
+    } catch (err) {
+      if (!(err instanceof MissingDictionary) || tries >= 3) throw err;
+      await loadDictionary(db, err.dictId);
+    }
+  }
+}
+
+/**
+ * A self-contained body re-encoded against its family's shared dictionary (the family's first keyframe, stored as
+ * the dictionary when the family is new; two writers of a new family agree on the first one stored); other rows, and
+ * bodies without a family, as they are.
+ */
+export async function withDictionary(db: Db, kind: ChainKind, e: Encoded, content: Uint8Array): Promise<Encoded> {
+  return kind !== 'body' || e.baseId !== null ? e : (await dictionaryKeyframe(db, content)) ?? e;
+}
+
+/** The stored form of `content`: a delta against `base` while its chain stays under `every`, else a keyframe. */
+async function encodeRow(db: Db, kind: ChainKind, content: Uint8Array, base: DeltaBase | null, every: number): Promise<Encoded> {
+  const budget = kind === 'body' ? BODY_DECODE_BUDGET : Number.POSITIVE_INFINITY;
+  const key = !base || !extendsChain(base, content.length, every, budget);
+  return (key && kind === 'body' ? await dictionaryKeyframe(db, content) : null) ?? encodeDelta(content, base, every, budget);
+}
+
+/** A body keyframe compressed with its family's dictionary (made from it when the family is new); null: no family. */
+async function dictionaryKeyframe(db: Db, content: Uint8Array): Promise<Encoded | null> {
+  const family = familyOf(content);
+  if (!family || !usableDictionary(content)) return null;
+  let r = await row<{ id: number }>(db, 'SELECT id FROM body_dicts WHERE fingerprint = $1', [family]);
+  if (!r) {
+    const made = await row<{ id: number }>(db, `INSERT INTO body_dicts (fingerprint, data, created_at) VALUES ($1, $2, $3)
+      ON CONFLICT (fingerprint) DO NOTHING RETURNING id`, [family, encodeDictionary(content), new Date().toISOString()]);
+    // Not cached here: the transaction may still roll back, and the id go to another family.
+    if (made) return encodeKeyframe(content, { id: Number(made.id), content });
+    r = await row<{ id: number }>(db, 'SELECT id FROM body_dicts WHERE fingerprint = $1', [family]);
+    if (!r) return null;
+  }
+  // Read from this database, never from the process-wide cache: a frame must be written against its own dictionary.
+  const id = Number(r.id);
+  return encodeKeyframe(content, { id, content: await loadDictionary(db, id) });
+}
 
 type Row = ChainLink & { depth: number };
 
@@ -26,13 +83,13 @@ export async function chain(db: Db, kind: ChainKind, id: number): Promise<ChainL
 
 /** A row's decoded content: from rows in hand or the cache when possible, else from its fetched chain. */
 export async function decode(db: Db, kind: ChainKind, link: ChainLink, inHand: ReadonlyMap<number, ChainLink> = new Map()): Promise<Buffer> {
-  return tryDecode(kind, link, inHand) ?? decodeChain(kind, await chain(db, kind, link.id));
+  return withDictionaries(db, async () => tryDecode(kind, link, inHand) ?? decodeChain(kind, await chain(db, kind, link.id)));
 }
 
 /** The content of row `id` decoded, or null when there is no such row. */
 export async function decodeId(db: Db, kind: ChainKind, id: number): Promise<Buffer | null> {
   const c = await chain(db, kind, id);
-  return c.length > 0 ? decodeChain(kind, c) : null;
+  return c.length > 0 ? withDictionaries(db, () => decodeChain(kind, c)) : null;
 }
 
 /** The newest row of an article (by id), decoded, as the base of its next row; null for an article without one. */
@@ -44,13 +101,14 @@ export async function latestBase(db: Db, kind: ChainKind, articleId: number): Pr
 
 /** The stored form of new content of an article: a delta against its newest row of that kind. */
 export async function encodeNew(db: Db, kind: ChainKind, articleId: number, content: Uint8Array): Promise<Encoded> {
-  return encodeDelta(content, await latestBase(db, kind, articleId), kind === 'body' ? BODY_SNAPSHOT_EVERY : TEXT_SNAPSHOT_EVERY);
+  return encodeRow(db, kind, content, await latestBase(db, kind, articleId), kind === 'body' ? BODY_SNAPSHOT_EVERY : TEXT_SNAPSHOT_EVERY);
 }
 
 async function writeEncoded(db: Db, kind: ChainKind, id: number, e: Encoded): Promise<void> {
   const t = T[kind];
-  const clearText = kind === 'text' ? `, text = ''` : '';
-  await run(db, `UPDATE ${t.table} SET ${t.codec} = 'zstd', ${t.data} = $1, ${t.base} = $2, ${t.depth} = $3${clearText} WHERE id = $4`,
+  // A body written now is in the current layout (migration 0012): compact leaves it alone.
+  const extra = kind === 'text' ? `, text = ''` : `, body_dict_id = ${e.dictId == null ? 'NULL' : Number(e.dictId)}, body_layout = 2`;
+  await run(db, `UPDATE ${t.table} SET ${t.codec} = 'zstd', ${t.data} = $1, ${t.base} = $2, ${t.depth} = $3${extra} WHERE id = $4`,
     [e.data, e.baseId, e.depth, id]);
 }
 
@@ -73,7 +131,7 @@ async function dependants(db: Db, kind: ChainKind, id: number): Promise<Dependan
 async function reencode(db: Db, kind: ChainKind, deps: readonly Dependant[], base: { id: number; content: Buffer } | null): Promise<void> {
   for (const d of deps) {
     const e = encodeDelta(d.content, base && { id: base.id, depth: 0, content: base.content }, Number.MAX_SAFE_INTEGER);
-    await writeEncoded(db, kind, d.id, e.baseId === null ? e : { ...e, depth: d.depth });
+    await writeEncoded(db, kind, d.id, e.baseId === null ? await withDictionary(db, kind, e, d.content) : { ...e, depth: d.depth });
   }
 }
 
@@ -87,7 +145,7 @@ export async function rewriteContent(db: Db, kind: ChainKind, id: number, conten
   const r = await row<{ b: number | null; d: number }>(db, `SELECT ${t.base} AS b, ${t.depth} AS d FROM ${t.table} WHERE id = $1`, [id]);
   const baseContent = r && r.b !== null ? await decodeId(db, kind, r.b) : null;
   const e0 = encodeDelta(content, r && r.b !== null && baseContent ? { id: r.b, depth: 0, content: baseContent } : null, Number.MAX_SAFE_INTEGER);
-  await writeEncoded(db, kind, id, e0.baseId === null ? e0 : { ...e0, depth: r?.d ?? 1 });
+  await writeEncoded(db, kind, id, e0.baseId === null ? await withDictionary(db, kind, e0, content) : { ...e0, depth: r?.d ?? 1 });
   await reencode(db, kind, deps, { id, content: Buffer.from(content) });
 }
 
@@ -101,15 +159,19 @@ export async function deleteKeepingDependants(db: Db, kind: ChainKind, id: numbe
   await reencode(db, kind, deps, baseId !== null && baseContent ? { id: baseId, content: baseContent } : null);
 }
 
-/** How many rows are still in a pre-delta form (gzip bodies, plain texts). */
+/** compact's work list per kind: bodies written before the current layout (gzip too), plain texts. */
+const LEGACY = { body: 'body_layout = 1', text: "text_codec = 'plain'" } as const;
+
+/** How many rows compact has left to convert (bodies of an older layout, gzip too; plain texts). */
 export async function countLegacy(db: Db, kind: CompactKind): Promise<number> {
   const t = T[kind];
-  return (await row<{ n: number }>(db, `SELECT count(*)::int AS n FROM ${t.table} WHERE ${t.codec} = '${t.legacy}'`))?.n ?? 0;
+  return (await row<{ n: number }>(db, `SELECT count(*)::int AS n FROM ${t.table} WHERE ${LEGACY[kind]}`))?.n ?? 0;
 }
 
 /** Stored bytes of bodies and texts (all codecs). */
 export async function storedBytes(db: Db): Promise<StoredBytes> {
-  const b = await row<{ n: string }>(db, 'SELECT coalesce(sum(octet_length(body_gzip)), 0)::text AS n FROM responses');
+  const b = await row<{ n: string }>(db, `SELECT (coalesce(sum(octet_length(body_gzip)), 0)
+    + (SELECT coalesce(sum(octet_length(data)), 0) FROM body_dicts))::text AS n FROM responses`);
   const t = await row<{ n: string }>(db, `SELECT (coalesce(sum(octet_length(text)), 0) + coalesce(sum(octet_length(text_zstd)), 0))::text AS n
     FROM versions`);
   return { bodies: Number(b?.n ?? 0), texts: Number(t?.n ?? 0) };
@@ -122,8 +184,8 @@ export async function storedBytes(db: Db): Promise<StoredBytes> {
  */
 export async function compactBatch(db: Db, kind: CompactKind, limit: number): Promise<CompactStep> {
   const t = T[kind];
-  const rs = await rows<ChainLink & { articleId: number }>(db, `SELECT ${LINK_COLS(kind)}, article_id AS "articleId" FROM ${t.table}
-    WHERE ${t.codec} = '${t.legacy}' ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`, [limit]);
+  const rs = await rows<Row & { articleId: number }>(db, `SELECT ${LINK_COLS(kind)}, ${t.depth} AS depth, article_id AS "articleId" FROM ${t.table}
+    WHERE ${LEGACY[kind]} ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`, [limit]);
   const every = kind === 'body' ? BODY_SNAPSHOT_EVERY : TEXT_SNAPSHOT_EVERY;
   let before = 0;
   let after = 0;
@@ -134,11 +196,14 @@ export async function compactBatch(db: Db, kind: CompactKind, limit: number): Pr
     done++;
     const content = await decode(db, kind, r);
     before += r.data ? r.data.length : Buffer.byteLength(r.text ?? '');
-    const used = (await row(db, `SELECT 1 FROM ${t.table} WHERE ${t.base} = $1 LIMIT 1`, [r.id])) !== undefined;
+    // A row others use as their base stays self-contained (see sqlite/delta.ts): a used gzip or plain row, and a
+    // keyframe of the older layout.
+    const used = r.codec === t.legacy ? (await row(db, `SELECT 1 FROM ${t.table} WHERE ${t.base} = $1 LIMIT 1`, [r.id])) !== undefined
+      : r.baseId === null;
     const prev = used ? undefined : await row<Row>(db, `SELECT ${LINK_COLS(kind)}, ${t.depth} AS depth FROM ${t.table}
       WHERE article_id = $1 AND id < $2 ORDER BY id DESC LIMIT 1`, [r.articleId, r.id]);
     const base = prev ? { id: prev.id, depth: prev.depth, content: await decode(db, kind, prev) } : null;
-    const e = encodeDelta(content, base, every);
+    const e = await encodeRow(db, kind, content, base, every);
     await writeEncoded(db, kind, r.id, e);
     if (kind === 'text') await run(db, 'UPDATE versions SET text_length = $1 WHERE id = $2', [codePoints(content.toString('utf8')), r.id]);
     after += e.data.length;

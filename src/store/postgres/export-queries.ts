@@ -69,7 +69,7 @@ export async function listResponseIds(db: Db, articleId: number): Promise<number
 /** One response row with its stored and its decoded body, or null. */
 export async function getResponseRow(db: Db, id: number): Promise<ResponseRow | null> {
   const r = await row<Omit<ResponseRow, 'body'>>(db, `SELECT id, requested_url, url, fetched_at, status, status_text, http_version, headers,
-      request_headers, body_gzip, body_length, body_sha256, body_codec, body_base_id, body_depth FROM responses WHERE id = $1`, [id]);
+      request_headers, body_gzip, body_length, body_sha256, body_codec, body_base_id, body_depth, body_dict_id FROM responses WHERE id = $1`, [id]);
   return r ? { ...r, body: await decode(db, 'body', bodyLink(r)) } : null;
 }
 

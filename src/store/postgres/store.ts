@@ -253,6 +253,7 @@ export class PostgresStore implements Store {
   getFeedState(q: { articleId?: number; sourceId?: number; changesOnly: boolean; includeMinor?: boolean }) { return web.getFeedState(this.db, q); }
   listRecentArticles(limit: number) { return web.listRecentArticles(this.db, limit); }
   getFeedHead(q: FeedHeadQuery) { return feedHead.getFeedHead(this.db, q); }
+  getWriteStamp() { return web.getWriteStamp(this.db); }
   getVersionDiffs(versionIds: readonly number[]) { return vdiffs.getVersionDiffs(this.db, versionIds); }
   putVersionDiff(d: StoredVersionDiff, signal = false) { return vdiffs.putVersionDiff(this.db, d, signal); }
   getVersionDiffsSeq() { return vdiffs.getVersionDiffsSeq(this.db); }

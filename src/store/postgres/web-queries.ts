@@ -53,3 +53,14 @@ export async function listRecentArticles(db: Db, limit: number): Promise<RecentA
   const r = await rows<RecentArticleRecord>(db, RECENT_ARTICLES_SQL, [limit]);
   return r.map(toRecentArticle);
 }
+
+/**
+ * The write stamp (Store.getWriteStamp): the current transaction snapshot. Its upper bound moves when any
+ * transaction takes an id (every write does) and its list of transactions in progress changes when one commits or
+ * aborts, so an equal snapshot means the same committed data. A counter moved by triggers would not do: a reader
+ * could see it moved before the writing transaction committed, and keep a page of the data before it for good.
+ */
+export async function getWriteStamp(db: Db): Promise<string> {
+  const r = await row<{ s: string }>(db, 'SELECT pg_current_snapshot()::text AS s');
+  return r?.s ?? '';
+}

@@ -1,13 +1,15 @@
 /**
  * The `q` of /api/articles on SQLite (`search`: a part of the URL or current title; `textSearch`: words of any
- * version), as a condition of the article query that an index serves instead of a LIKE '%q%' over every article.
+ * version), answered through the indexes instead of a LIKE '%q%' over every article, at a cost set by the page.
  *
  * Two shapes, chosen per query by how many matches there are. 'lists': the trigram index's matching articles and
  * the word index's matching rows are few (at most Q_MATCHES_CAP each), so they are read whole and the articles
- * looked up by key. 'scan': one of them is common, so the articles are walked newest first (the query's order) and
- * each one looked up in the indexes by rowid, which meets a match early; the LIMIT stops the walk. A `search` of
- * fewer than three characters (no trigram to look up) takes the scan, with LIKE. The word index knows words, not
- * their order: with a quoted phrase, the articles found are checked (checkedArticles).
+ * looked up by key, as a condition of the article query. 'scan': one of them is common, so the articles (with the
+ * other filters) are read newest first in growing chunks, and each chunk is checked at once: its articles' rows of
+ * the trigram index and its versions' rows of the word index are read as one rowid window each (articles and their
+ * versions sit close together in id), never one index lookup per version; reading stops when the page is full. A
+ * `search` of fewer than three characters (no trigram to look up) is checked with LIKE on the chunk's rows. The word
+ * index knows words, not their order: with a quoted phrase, the rows found are checked against the texts (RowCheck).
  */
 import { stmt, type Db } from './db.js';
 import type { ArticleQuery } from '../types.js';
@@ -18,7 +20,10 @@ import { articleRows, ftsQuery, RowCheck } from './search-query.js';
 export type QShape = 'none' | 'lists' | 'scan';
 
 /** Most matches of either index read whole before the scan is preferred. */
-export const Q_MATCHES_CAP = 5000;
+export const Q_MATCHES_CAP = 2000;
+
+/** The first chunk of a scan is the page; each next one twice the last, up to this. */
+export const SCAN_CHUNK_MAX = 800;
 
 /** Whether the trigram index can find `s` as a part of a URL or title: it needs three characters. */
 const trigramable = (s: string): boolean => [...s].length >= 3;
@@ -26,31 +31,21 @@ const trigramable = (s: string): boolean => [...s].length >= 3;
 /** The trigram query for a part of a URL or title: one quoted string (FTS5 finds it as a substring). */
 const trigramQuery = (s: string): string => `"${s.replace(/"/g, '""')}"`;
 
-/** The condition on `articles` of this shape (fixed fragments, no user text). */
-export function qConditionSql(q: Pick<ArticleQuery, 'search' | 'textSearch'>, shape: QShape): string | null {
-  if (shape === 'none') return null;
-  if (shape === 'lists') {
-    return `id IN (SELECT value FROM json_each(@trigramIds)
+/** `s` as a LIKE pattern finding it anywhere. */
+const likePattern = (s: string): string => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** The condition on `articles` of this shape (fixed fragments, no user text); the scan checks its chunks apart. */
+export function qConditionSql(shape: QShape): string | null {
+  if (shape !== 'lists') return null;
+  return `id IN (SELECT value FROM json_each(@trigramIds)
       UNION ALL SELECT v.article_id FROM json_each(@rowIds) j JOIN versions v ON v.id = j.value)`;
-  }
-  const either: string[] = [];
-  if (q.search && trigramable(q.search)) {
-    either.push('EXISTS (SELECT 1 FROM articles_trigram t WHERE articles_trigram MATCH @trigram AND t.rowid = articles.id)');
-  } else if (q.search) {
-    either.push(`url LIKE @search ESCAPE '\\'`, `title LIKE @search ESCAPE '\\'`);
-  }
-  if (q.textSearch !== undefined) {
-    either.push(`EXISTS (SELECT 1 FROM versions v WHERE v.article_id = articles.id
-      AND EXISTS (SELECT 1 FROM search_index f WHERE search_index MATCH @fts AND f.rowid = v.id))`);
-  }
-  return `(${either.join(' OR ')})`;
 }
 
 function capped(db: Db, sql: string, match: string): number[] {
   return (stmt(db, sql).all({ match, cap: Q_MATCHES_CAP + 1 }) as Array<{ id: number }>).map((r) => r.id);
 }
 
-/** Chooses the shape of `q` and sets its parameters in `params`. */
+/** Chooses the shape of `q` and sets the lists' parameters in `params`. */
 export function prepareQ(db: Db, q: Pick<ArticleQuery, 'search' | 'textSearch'>, params: Record<string, unknown>): QShape {
   if (!q.search && q.textSearch === undefined) return 'none';
   const trigram = q.search && trigramable(q.search) ? trigramQuery(q.search) : null;
@@ -58,53 +53,67 @@ export function prepareQ(db: Db, q: Pick<ArticleQuery, 'search' | 'textSearch'>,
   const trigramIds = trigram === null ? [] : capped(db, 'SELECT rowid AS id FROM articles_trigram WHERE articles_trigram MATCH @match LIMIT @cap', trigram);
   const rowIds = fts === null ? [] : capped(db, 'SELECT rowid AS id FROM search_index WHERE search_index MATCH @match LIMIT @cap', fts);
   const lists = !(q.search && trigram === null) && trigramIds.length <= Q_MATCHES_CAP && rowIds.length <= Q_MATCHES_CAP;
-  if (lists) {
-    params.trigramIds = JSON.stringify(trigramIds);
-    params.rowIds = JSON.stringify(rowIds);
-    return 'lists';
-  }
-  if (trigram !== null) params.trigram = trigram;
-  else if (q.search) params.search = `%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  if (fts !== null) params.fts = fts;
-  return 'scan';
+  if (!lists) return 'scan';
+  params.trigramIds = JSON.stringify(trigramIds);
+  params.rowIds = JSON.stringify(rowIds);
+  return 'lists';
 }
 
-/** Whether article `id` has `q`'s part of a URL or title, or a row holding `q`'s words with its phrases in order. */
-function articleHolds(db: Db, q: Pick<ArticleQuery, 'search' | 'textSearch'>, id: number, check: RowCheck): boolean {
-  if (q.search && trigramable(q.search)) {
-    const hit = stmt(db, 'SELECT 1 FROM articles_trigram t WHERE articles_trigram MATCH @match AND t.rowid = @id').get({ match: trigramQuery(q.search), id });
-    if (hit !== undefined) return true;
-  } else if (q.search) {
-    const like = `%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    if (stmt(db, `SELECT 1 FROM articles WHERE id = @id AND (url LIKE @like ESCAPE '\\' OR title LIKE @like ESCAPE '\\')`).get({ id, like }) !== undefined) return true;
+/** The articles of the trigram index between two ids that hold `match` (a window: one seek, no lookup per article). */
+export const TRIGRAM_WINDOW_SQL = `SELECT rowid AS id FROM articles_trigram
+    WHERE articles_trigram MATCH @match AND rowid >= @lo AND rowid <= @hi`;
+
+/** Those of some articles whose URL or current title holds a LIKE pattern. */
+const LIKE_SQL = `SELECT id FROM articles WHERE id IN (SELECT value FROM json_each(@ids))
+    AND (url LIKE @like ESCAPE '\\' OR title LIKE @like ESCAPE '\\')`;
+
+/** Of the articles `ids`, those whose URL or current title holds `search`. */
+function urlTitleHits(db: Db, search: string, ids: readonly number[]): Set<number> {
+  if (!trigramable(search)) {
+    return new Set((stmt(db, LIKE_SQL).all({ ids: JSON.stringify(ids), like: likePattern(search) }) as Array<{ id: number }>).map((r) => r.id));
   }
-  return q.textSearch !== undefined && articleRows(db, ftsQuery(q.textSearch), [id], check).length > 0;
+  // Bounds as BigInt: FTS5 ignores a rowid bound that arrives as a float.
+  const rows = stmt(db, TRIGRAM_WINDOW_SQL).all({ match: trigramQuery(search), lo: BigInt(Math.min(...ids)), hi: BigInt(Math.max(...ids)) }) as Array<{ id: number }>;
+  const wanted = new Set(ids);
+  return new Set(rows.map((r) => r.id).filter((id) => wanted.has(id)));
 }
 
 /**
- * The articles of a `q` holding a phrase: the query (`page`, newest id first from `beforeId` on) finds those whose
- * rows hold the phrase's words, in any order; an article is kept when it has the part of a URL or title, or a row
- * with the words in order. Pages are read until `limit` articles are kept, the articles run out, or the budget of
- * row checks does.
+ * Of the articles `ids`, those with the part of a URL or title of `q`, or a version whose index row holds `q`'s
+ * words (its phrases in order, within the budget of `check`).
  */
-export function checkedArticles<T extends { id: number }>(db: Db, q: Pick<ArticleQuery, 'search' | 'textSearch' | 'beforeId'>, limit: number,
-  page: (beforeId: number | undefined) => T[]): T[] {
-  const check = new RowCheck(db, q.textSearch!);
-  const out: T[] = [];
-  let before = q.beforeId;
-  while (out.length < limit && !check.exhausted) {
-    const rows = page(before);
-    for (const r of rows) {
-      if (out.length >= limit) break;
-      if (articleHolds(db, q, r.id, check)) out.push(r);
-    }
-    if (rows.length < limit) break;
-    before = rows[rows.length - 1]!.id;
-  }
-  return out;
+function chunkHits(db: Db, q: Pick<ArticleQuery, 'search' | 'textSearch'>, ids: readonly number[], check: RowCheck | null): Set<number> {
+  if (ids.length === 0) return new Set();
+  const hits = q.search ? urlTitleHits(db, q.search, ids) : new Set<number>();
+  if (q.textSearch === undefined || check === null) return hits;
+  const rest = ids.filter((id) => !hits.has(id));
+  for (const r of articleRows(db, ftsQuery(q.textSearch), rest, check)) hits.add(r.articleId);
+  return hits;
 }
 
-/** Whether `q` needs its articles checked for phrases (checkedArticles). */
-export function needsPhraseCheck(q: Pick<ArticleQuery, 'textSearch'>): boolean {
-  return q.textSearch !== undefined && hasPhrase(q.textSearch);
+/**
+ * The articles of `q`, newest id first from `q.beforeId` on, at most `limit`: the rows of `page` (the article query
+ * with the other filters, and with the lists' condition in that shape) read in growing chunks and kept when they hold
+ * `q` (chunkHits). In the 'lists' shape without a phrase, the page's rows are the answer as they are.
+ */
+export function articlesMatchingQ<T extends { id: number }>(db: Db, q: Pick<ArticleQuery, 'search' | 'textSearch' | 'beforeId'>, shape: QShape,
+  limit: number, page: (beforeId: number | undefined, limit: number) => T[]): T[] {
+  const phrase = q.textSearch !== undefined && hasPhrase(q.textSearch);
+  if (shape === 'none' || (shape === 'lists' && !phrase)) return page(q.beforeId, limit);
+  const check = q.textSearch === undefined ? null : new RowCheck(db, q.textSearch);
+  const out: T[] = [];
+  let before = q.beforeId;
+  let chunk = limit;
+  while (out.length < limit && !(check?.exhausted ?? false)) {
+    const rows = page(before, chunk);
+    const hits = chunkHits(db, q, rows.map((r) => r.id), check);
+    for (const r of rows) {
+      if (out.length >= limit) break;
+      if (hits.has(r.id)) out.push(r);
+    }
+    if (rows.length < chunk) break;
+    before = rows[rows.length - 1]!.id;
+    chunk = Math.min(SCAN_CHUNK_MAX, chunk * 2);
+  }
+  return out;
 }

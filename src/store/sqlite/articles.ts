@@ -2,7 +2,7 @@
 import { stmt, type Db } from './db.js';
 import type { Article, ArticleQuery, ArticleStatus, Validators } from '../types.js';
 import { toArticle, type ArticleRecord } from '../rows.js';
-import { checkedArticles, needsPhraseCheck, prepareQ, qConditionSql, type QShape } from './article-search.js';
+import { articlesMatchingQ, prepareQ, qConditionSql, type QShape } from './article-search.js';
 
 /** Inserts an article if its URL is new. Returns the article and whether it was created. */
 export function insertArticle(db: Db, url: string, now: string, sourceId: number | null = null): { article: Article; created: boolean } {
@@ -58,7 +58,7 @@ export function articleQuerySql(q: Omit<ArticleQuery, 'limit'>, qShape: QShape =
   if (q.sourceId !== undefined) where.push('source_id = @sourceId');
   if (q.changedSince !== undefined) where.push('last_changed >= @changedSince');
   if ((q.minVersions ?? 0) > 0) where.push('version_count >= @minVersions');
-  const matchQ = qConditionSql(q, qShape);
+  const matchQ = qConditionSql(qShape);
   if (matchQ !== null) where.push(matchQ);
   if (q.headlineChanged !== undefined) where.push(q.headlineChanged ? HEADLINE_CHANGED : `NOT ${HEADLINE_CHANGED}`);
   if (q.beforeId !== undefined) where.push('id < @beforeId');
@@ -72,10 +72,9 @@ export function queryArticles(db: Db, q: ArticleQuery): Article[] {
   if (q.changedSince !== undefined) params.changedSince = q.changedSince;
   if ((q.minVersions ?? 0) > 0) params.minVersions = q.minVersions;
   const shape = prepareQ(db, q, params);
-  const page = (beforeId: number | undefined): ArticleRecord[] =>
-    stmt(db, articleQuerySql({ ...q, beforeId }, shape)).all(beforeId === undefined ? params : { ...params, beforeId }) as ArticleRecord[];
-  const rows = shape !== 'none' && needsPhraseCheck(q) ? checkedArticles(db, q, q.limit, page) : page(q.beforeId);
-  return rows.map(toArticle);
+  const page = (beforeId: number | undefined, limit: number): ArticleRecord[] =>
+    stmt(db, articleQuerySql({ ...q, beforeId }, shape)).all({ ...params, limit, ...(beforeId === undefined ? {} : { beforeId }) }) as ArticleRecord[];
+  return articlesMatchingQ(db, q, shape, q.limit, page).map(toArticle);
 }
 
 /** Records a check that found no new version (unchanged or 304) and sets the next check. */

@@ -50,6 +50,9 @@ export interface OpenOptions {
   readonly?: boolean;
 }
 
+/** Page size of new databases, and of a database `compact --vacuum` rewrites (SQLite's default is 4096). */
+export const PAGE_SIZE = 16384;
+
 /**
  * Opens (creating folders as needed) the database at `file` in WAL mode with foreign keys on, migrated. An existing
  * file that is not a Palimpsest database (nor empty) is refused before anything is written to it (see foreign.ts).
@@ -63,6 +66,9 @@ export function openDb(file: string, opts: OpenOptions = {}): Db {
   } catch (err) {
     throw new Error(`store: cannot open database ${file}: ${(err as Error).message}`);
   }
+  // A new file gets larger pages before WAL mode fixes its page size: version rows of a kilobyte or more leave much of
+  // a 4 KB page unused (16 % of the versions table at 100k versions), far less of a 16 KB one (see PAGE_SIZE).
+  if (!opts.readonly && schemaVersion(db) === 0 && (db.pragma('page_count', { simple: true }) as number) === 0) db.pragma(`page_size = ${PAGE_SIZE}`);
   if (!opts.readonly) db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');

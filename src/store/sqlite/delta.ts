@@ -3,15 +3,68 @@
  * against, decoding, keeping dependants readable when a base changes or goes, and `compact`'s conversion of the
  * rows written before delta storage.
  */
-import { stmt, type Db } from './db.js';
+import { PAGE_SIZE, stmt, type Db } from './db.js';
 import { decodeChain, tryDecode, type ChainKind, type ChainLink } from '../delta-chain.js';
-import { BODY_SNAPSHOT_EVERY, encodeDelta, TEXT_SNAPSHOT_EVERY, type DeltaBase, type Encoded } from '../delta-codec.js';
+import { BODY_DECODE_BUDGET, BODY_SNAPSHOT_EVERY, encodeDelta, extendsChain, TEXT_SNAPSHOT_EVERY, type DeltaBase, type Encoded } from '../delta-codec.js';
+import { decodeDictionary, encodeDictionary, encodeKeyframe, familyOf, keepDictionary, MissingDictionary, usableDictionary } from '../body-dicts.js';
 import { codePoints, COMPACT_BATCH_MS, DELTA_COLUMNS, type CompactKind, type CompactStep, type StoredBytes } from '../delta-store.js';
 
 const T = DELTA_COLUMNS;
 
 const LINK_COLS = (k: ChainKind, x = ''): string =>
-  `${x}id, ${x}${T[k].codec} AS codec, ${x}${T[k].data} AS data, ${k === 'text' ? `${x}text` : 'NULL'} AS text, ${x}${T[k].base} AS baseId`;
+  `${x}id, ${x}${T[k].codec} AS codec, ${x}${T[k].data} AS data, ${k === 'text' ? `${x}text` : 'NULL'} AS text, ${x}${T[k].base} AS baseId, ` +
+  `${k === 'body' ? `${x}body_dict_id` : 'NULL'} AS dictId`;
+
+/** Loads body dictionary `id` into the cache (body-dicts.ts). */
+function loadDictionary(db: Db, id: number): Buffer {
+  const r = stmt(db, 'SELECT data FROM body_dicts WHERE id = ?').get(id) as { data: Buffer } | undefined;
+  if (!r) throw new Error(`store: body dictionary ${id} is missing`);
+  const d = decodeDictionary(r.data);
+  keepDictionary(id, d);
+  return d;
+}
+
+/** Runs a decode, loading the shared dictionaries it turns out to need (a chain needs at most one). */
+function withDictionaries<R>(db: Db, f: () => R): R {
+  for (let tries = 0; ; tries++) {
+    try {
+      return f();
+    } catch (err) {
+      if (!(err instanceof MissingDictionary) || tries >= 3) throw err;
+      loadDictionary(db, err.dictId);
+    }
+  }
+}
+
+/**
+ * A self-contained body re-encoded against its family's shared dictionary (the family's first keyframe, stored as
+ * the dictionary when the family is new); other rows, and bodies without a family, as they are.
+ */
+export function withDictionary(db: Db, kind: ChainKind, e: Encoded, content: Uint8Array): Encoded {
+  return kind !== 'body' || e.baseId !== null ? e : dictionaryKeyframe(db, content) ?? e;
+}
+
+/** The stored form of `content`: a delta against `base` while its chain stays under `every`, else a keyframe. */
+function encodeRow(db: Db, kind: ChainKind, content: Uint8Array, base: DeltaBase | null, every: number): Encoded {
+  const budget = kind === 'body' ? BODY_DECODE_BUDGET : Number.POSITIVE_INFINITY;
+  const key = !base || !extendsChain(base, content.length, every, budget);
+  return (key && kind === 'body' ? dictionaryKeyframe(db, content) : null) ?? encodeDelta(content, base, every, budget);
+}
+
+/** A body keyframe compressed with its family's dictionary (made from it when the family is new); null: no family. */
+function dictionaryKeyframe(db: Db, content: Uint8Array): Encoded | null {
+  const family = familyOf(content);
+  if (!family || !usableDictionary(content)) return null;
+  const r = stmt(db, 'SELECT id FROM body_dicts WHERE fingerprint = ?').get(family) as { id: number } | undefined;
+  if (!r) {
+    const info = stmt(db, 'INSERT INTO body_dicts (fingerprint, data, created_at) VALUES (?, ?, ?)')
+      .run(family, encodeDictionary(content), new Date().toISOString());
+    // Not cached here: the transaction may still roll back, and the id go to another family.
+    return encodeKeyframe(content, { id: Number(info.lastInsertRowid), content });
+  }
+  // Read from this database, never from the process-wide cache: a frame must be written against its own dictionary.
+  return encodeKeyframe(content, { id: r.id, content: loadDictionary(db, r.id) });
+}
 
 /** A row's chain: the row, then its base, its base's base, ... down to a self-contained row. */
 export function chain(db: Db, kind: ChainKind, id: number): ChainLink[] {
@@ -25,13 +78,13 @@ export function chain(db: Db, kind: ChainKind, id: number): ChainLink[] {
 
 /** A row's decoded content: from rows in hand or the cache when possible, else from its fetched chain. */
 export function decode(db: Db, kind: ChainKind, link: ChainLink, inHand: ReadonlyMap<number, ChainLink> = new Map()): Buffer {
-  return tryDecode(kind, link, inHand) ?? decodeChain(kind, chain(db, kind, link.id));
+  return withDictionaries(db, () => tryDecode(kind, link, inHand) ?? decodeChain(kind, chain(db, kind, link.id)));
 }
 
 /** The content of row `id` decoded, or null when there is no such row. */
 export function decodeId(db: Db, kind: ChainKind, id: number): Buffer | null {
   const c = chain(db, kind, id);
-  return c.length > 0 ? decodeChain(kind, c) : null;
+  return c.length > 0 ? withDictionaries(db, () => decodeChain(kind, c)) : null;
 }
 
 /** The newest row of an article (by id), decoded, as the base of its next row; null for an article without one. */
@@ -44,13 +97,14 @@ export function latestBase(db: Db, kind: ChainKind, articleId: number): DeltaBas
 
 /** The stored form of new content of an article: a delta against its newest row of that kind. */
 export function encodeNew(db: Db, kind: ChainKind, articleId: number, content: Uint8Array): Encoded {
-  return encodeDelta(content, latestBase(db, kind, articleId), kind === 'body' ? BODY_SNAPSHOT_EVERY : TEXT_SNAPSHOT_EVERY);
+  return encodeRow(db, kind, content, latestBase(db, kind, articleId), kind === 'body' ? BODY_SNAPSHOT_EVERY : TEXT_SNAPSHOT_EVERY);
 }
 
 function writeEncoded(db: Db, kind: ChainKind, id: number, e: Encoded): void {
   const t = T[kind];
-  const clearText = kind === 'text' ? `, text = ''` : '';
-  stmt(db, `UPDATE ${t.table} SET ${t.codec} = 'zstd', ${t.data} = ?, ${t.base} = ?, ${t.depth} = ?${clearText} WHERE id = ?`)
+  // A body written now is in the current layout (migration 0015): compact leaves it alone.
+  const extra = kind === 'text' ? `, text = ''` : `, body_dict_id = ${e.dictId == null ? 'NULL' : Number(e.dictId)}, body_layout = 2`;
+  stmt(db, `UPDATE ${t.table} SET ${t.codec} = 'zstd', ${t.data} = ?, ${t.base} = ?, ${t.depth} = ?${extra} WHERE id = ?`)
     .run(e.data, e.baseId, e.depth, id);
 }
 
@@ -75,7 +129,7 @@ export function dependants(db: Db, kind: ChainKind, id: number): Dependant[] {
 export function reencode(db: Db, kind: ChainKind, deps: readonly Dependant[], base: { id: number; content: Buffer } | null): void {
   for (const d of deps) {
     const e = encodeDelta(d.content, base && { id: base.id, depth: d.depth - 1, content: base.content }, Number.MAX_SAFE_INTEGER);
-    writeEncoded(db, kind, d.id, e.baseId === null ? e : { ...e, depth: d.depth });
+    writeEncoded(db, kind, d.id, e.baseId === null ? withDictionary(db, kind, e, d.content) : { ...e, depth: d.depth });
   }
 }
 
@@ -96,7 +150,7 @@ export function rewriteContent(db: Db, kind: ChainKind, id: number, content: Uin
   const r = stmt(db, `SELECT ${t.base} AS b, ${t.depth} AS d FROM ${t.table} WHERE id = ?`).get(id) as { b: number | null; d: number } | undefined;
   const baseContent = r && r.b !== null ? decodeId(db, kind, r.b) : null;
   const e0 = encodeDelta(content, r && r.b !== null && baseContent ? { id: r.b, depth: 0, content: baseContent } : null, Number.MAX_SAFE_INTEGER);
-  const e = e0.baseId === null ? e0 : { ...e0, depth: r?.d ?? 1 };
+  const e = e0.baseId === null ? withDictionary(db, kind, e0, content) : { ...e0, depth: r?.d ?? 1 };
   writeEncoded(db, kind, id, e);
   reencode(db, kind, deps, { id, content: Buffer.from(content) });
   return e;
@@ -111,15 +165,19 @@ export function deleteKeepingDependants(db: Db, kind: ChainKind, id: number, del
   reencode(db, kind, deps, base);
 }
 
-/** How many rows are still in a pre-delta form (gzip bodies, plain texts). */
+/** compact's work list per kind: bodies written before the current layout (gzip too), plain texts. */
+const LEGACY = { body: 'body_layout = 1', text: "text_codec = 'plain'" } as const;
+
+/** How many rows compact has left to convert (bodies of an older layout, gzip too; plain texts). */
 export function countLegacy(db: Db, kind: CompactKind): number {
   const t = T[kind];
-  return (stmt(db, `SELECT count(*) AS n FROM ${t.table} WHERE ${t.codec} = '${t.legacy}'`).get() as { n: number }).n;
+  return (stmt(db, `SELECT count(*) AS n FROM ${t.table} WHERE ${LEGACY[kind]}`).get() as { n: number }).n;
 }
 
 /** Stored bytes of bodies and texts (all codecs). */
 export function storedBytes(db: Db): StoredBytes {
-  const b = stmt(db, 'SELECT coalesce(sum(length(body_gzip)), 0) AS n FROM responses').get() as { n: number };
+  const b = stmt(db, `SELECT coalesce(sum(length(body_gzip)), 0)
+    + (SELECT coalesce(sum(length(data)), 0) FROM body_dicts) AS n FROM responses`).get() as { n: number };
   const t = stmt(db, 'SELECT coalesce(sum(length(CAST(text AS BLOB))), 0) + coalesce(sum(length(text_zstd)), 0) AS n FROM versions').get() as { n: number };
   return { bodies: b.n, texts: t.n };
 }
@@ -131,8 +189,8 @@ export function storedBytes(db: Db): StoredBytes {
  */
 export function compactBatch(db: Db, kind: CompactKind, limit: number): CompactStep {
   const t = T[kind];
-  const rows = stmt(db, `SELECT ${LINK_COLS(kind)}, article_id AS articleId FROM ${t.table} WHERE ${t.codec} = '${t.legacy}' ORDER BY id LIMIT ?`)
-    .all(limit) as Array<ChainLink & { articleId: number }>;
+  const rows = stmt(db, `SELECT ${LINK_COLS(kind)}, ${t.depth} AS depth, article_id AS articleId FROM ${t.table} WHERE ${LEGACY[kind]} ORDER BY id LIMIT ?`)
+    .all(limit) as Array<ChainLink & { articleId: number; depth: number }>;
   const every = kind === 'body' ? BODY_SNAPSHOT_EVERY : TEXT_SNAPSHOT_EVERY;
   let before = 0;
   let after = 0;
@@ -143,14 +201,37 @@ export function compactBatch(db: Db, kind: CompactKind, limit: number): CompactS
     done++;
     const content = decode(db, kind, r);
     before += r.data ? r.data.length : Buffer.byteLength(r.text ?? '');
-    const used = stmt(db, `SELECT 1 FROM ${t.table} WHERE ${t.base} = ? LIMIT 1`).get(r.id) !== undefined;
+    // A row others use as their base stays self-contained, so their recorded depths stay true: a used gzip or plain
+    // row, and a keyframe of the older layout (its chain's rows are converted after it, in id order).
+    const used = r.codec === t.legacy ? stmt(db, `SELECT 1 FROM ${t.table} WHERE ${t.base} = ? LIMIT 1`).get(r.id) !== undefined
+      : r.baseId === null;
     const prev = used ? undefined : stmt(db, `SELECT ${LINK_COLS(kind)}, ${t.depth} AS depth FROM ${t.table}
       WHERE article_id = ? AND id < ? ORDER BY id DESC LIMIT 1`).get(r.articleId, r.id) as (ChainLink & { depth: number }) | undefined;
     const base = prev ? { id: prev.id, depth: prev.depth, content: decode(db, kind, prev) } : null;
-    const e = encodeDelta(content, base, every);
+    const e = encodeRow(db, kind, content, base, every);
     writeEncoded(db, kind, r.id, e);
     if (kind === 'text') stmt(db, 'UPDATE versions SET text_length = ? WHERE id = ?').run(codePoints(content.toString('utf8')), r.id);
     after += e.data.length;
   }
   return { rows: done, bytesBefore: before, bytesAfter: after };
+}
+
+/**
+ * Rewrites the whole file (VACUUM) with PAGE_SIZE pages: leaving WAL mode for the rewrite is what lets SQLite change
+ * the page size; when another connection keeps the file in WAL mode, the file is rewritten with its page size as is.
+ */
+export function reclaimSpace(db: Db): void {
+  let mode = 'wal';
+  try {
+    mode = db.pragma('journal_mode = DELETE', { simple: true }) as string;
+  } catch {
+    // Another connection holds the file in WAL mode: rewrite it with its page size as is.
+  }
+  try {
+    if (mode !== 'wal') db.pragma(`page_size = ${PAGE_SIZE}`);
+    db.exec('VACUUM');
+  } finally {
+    if (mode !== 'wal') db.pragma('journal_mode = WAL');
+  }
+  db.pragma('wal_checkpoint(TRUNCATE)');
 }

@@ -73,7 +73,7 @@ export function listResponseIds(db: Db, articleId: number): number[] {
 /** One response row with its stored and its decoded body, or null. */
 export function getResponseRow(db: Db, id: number): ResponseRow | null {
   const r = stmt(db, `SELECT id, requested_url, url, fetched_at, status, status_text, http_version, headers, request_headers, body_gzip,
-    body_length, body_sha256, body_codec, body_base_id, body_depth FROM responses WHERE id = ?`).get(id) as Omit<ResponseRow, 'body'> | undefined;
+    body_length, body_sha256, body_codec, body_base_id, body_depth, body_dict_id FROM responses WHERE id = ?`).get(id) as Omit<ResponseRow, 'body'> | undefined;
   return r ? { ...r, body: decode(db, 'body', bodyLink(r)) } : null;
 }
 

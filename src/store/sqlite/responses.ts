@@ -2,7 +2,7 @@
 import { sha256Hex } from '../hash.js';
 import { isEncoded, type PreparedBody } from '../body-codec.js';
 import { stmt, type Db } from './db.js';
-import { decode, deleteKeepingDependants, encodeNew, latestBase } from './delta.js';
+import { decode, deleteKeepingDependants, encodeNew, latestBase, withDictionary } from './delta.js';
 import type { NewResponse, StoredResponse } from '../types.js';
 import { bodyLink, toStoredResponse, type ResponseRecord } from '../rows.js';
 import type { DeltaBase } from '../delta-codec.js';
@@ -15,12 +15,14 @@ import type { DeltaBase } from '../delta-codec.js';
 export function insertResponse(db: Db, r: NewResponse, prepared?: PreparedBody): number {
   // A prepared delta whose base went meanwhile (re-extraction merged it away) is encoded again.
   const usable = isEncoded(prepared) && (prepared.baseId === null || stmt(db, 'SELECT 1 FROM responses WHERE id = ?').get(prepared.baseId) !== undefined);
-  const e = usable ? prepared : encodeNew(db, 'body', r.articleId, r.body);
+  // A keyframe prepared off-thread is compressed again here with its site's shared dictionary (the pool has none).
+  const e = usable ? withDictionary(db, 'body', prepared, r.body) : encodeNew(db, 'body', r.articleId, r.body);
   const info = stmt(db, `INSERT INTO responses (article_id, requested_url, url, fetched_at, status, status_text, http_version,
-      headers, request_headers, body_gzip, body_length, body_sha256, body_codec, body_base_id, body_depth)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+      headers, request_headers, body_gzip, body_length, body_sha256, body_codec, body_base_id, body_depth, body_dict_id, body_layout)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 2)`).run(
     r.articleId, r.requestedUrl, r.url, r.fetchedAt, r.status, r.statusText, r.httpVersion,
-    JSON.stringify(r.headers), JSON.stringify(r.requestHeaders), e.data, r.body.length, sha256Hex(r.body), e.codec, e.baseId, e.depth);
+    JSON.stringify(r.headers), JSON.stringify(r.requestHeaders), e.data, r.body.length, sha256Hex(r.body), e.codec, e.baseId, e.depth,
+    e.dictId ?? null);
   return Number(info.lastInsertRowid);
 }
 

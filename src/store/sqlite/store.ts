@@ -206,6 +206,7 @@ export class SqliteStore implements Store {
   getFeedState(q: { articleId?: number; sourceId?: number; changesOnly: boolean; includeMinor?: boolean }) { return this.run((db) => web.getFeedState(db, q)); }
   listRecentArticles(limit: number) { return this.run((db) => web.listRecentArticles(db, limit)); }
   getFeedHead(q: FeedHeadQuery) { return this.run((db) => feedHead.getFeedHead(db, q)); }
+  getWriteStamp() { return this.run((db) => web.getWriteStamp(db)); }
   getVersionDiffs(versionIds: readonly number[]) { return this.run((db) => vdiffs.getVersionDiffs(db, versionIds)); }
   putVersionDiff(d: StoredVersionDiff, signal = false) { return this.run((db) => vdiffs.putVersionDiff(db, d, signal)); }
   getVersionDiffsSeq() { return this.run((db) => vdiffs.getVersionDiffsSeq(db)); }
@@ -274,7 +275,7 @@ export class SqliteStore implements Store {
   }
   storedBytes() { return this.run((db) => delta.storedBytes(db)); }
   // In WAL mode the rewritten file sits in the WAL until a checkpoint: TRUNCATE moves it back and empties the WAL.
-  reclaimSpace() { return this.run((db) => { db.exec('VACUUM'); db.pragma('wal_checkpoint(TRUNCATE)'); }); }
+  reclaimSpace() { return this.run((db) => delta.reclaimSpace(db)); }
   insertVersionRow(v: NewVersionRow) {
     return this.run((db) => db.transaction(() => {
       exp.insertVersionRow(db, v);

@@ -61,3 +61,13 @@ export function listRecentArticles(db: Db, limit: number): RecentArticle[] {
   const rows = stmt(db, RECENT_ARTICLES_SQL).all(limit) as RecentArticleRecord[];
   return rows.map(toRecentArticle);
 }
+
+/**
+ * The write stamp (Store.getWriteStamp): the rows this connection changed since it opened (total_changes, every
+ * write of this process, the scheduler's included) and the data_version pragma, which moves when another
+ * connection commits (a CLI command or a second process on the same file). Both only grow.
+ */
+export function getWriteStamp(db: Db): string {
+  const r = stmt(db, 'SELECT total_changes() AS t, (SELECT data_version FROM pragma_data_version) AS v').get() as { t: number; v: number };
+  return `${r.v}.${r.t}`;
+}

@@ -1,9 +1,10 @@
-/** Full-text search in the JSON API (mounted at /api/search); each search waits for a slot of the feed-and-search gate. */
+/** Full-text search in the JSON API (mounted at /api/search); answers are kept until the next write (src/web/search-cache.ts). */
 import express, { type Router } from 'express';
 import { baseUrlFor } from '../base-url.js';
 import type { WebContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import { queryString } from '../params.js';
+import { sendCachedSearch } from '../search-cache.js';
 import { parseLimit, parseSearchText, parseSourceFilter, runSearch, SEARCH_PAGE, searchHitJson } from '../search.js';
 
 /** Routes of /api/search. */
@@ -15,10 +16,11 @@ export function apiSearchRouter(ctx: WebContext): Router {
     if (!text) throw new HttpError(400, 'invalid q: give the words to search for, e.g. q=minister');
     const source = await parseSourceFilter(ctx.store, req.query.source);
     const limit = parseLimit(req.query.limit, SEARCH_PAGE.default, SEARCH_PAGE.max);
-    await ctx.heavy.compute.enter(res);
-    const page = await runSearch(ctx.store, text, { source, cursor: queryString(req.query.cursor), limit });
     const base = baseUrlFor(req, ctx.config);
-    res.json({ q: text.q, results: page.hits.map((h) => searchHitJson(h, base)), next_cursor: page.nextCursor });
+    await sendCachedSearch(ctx, req, res, 'json', base, async () => {
+      const page = await runSearch(ctx.store, text, { source, cursor: queryString(req.query.cursor), limit });
+      return JSON.stringify({ q: text.q, results: page.hits.map((h) => searchHitJson(h, base)), next_cursor: page.nextCursor });
+    });
   });
 
   return router;

@@ -15,6 +15,7 @@ import { HttpError } from '../errors.js';
 import { openApiDocument } from '../openapi.js';
 import { parsePositiveInt, queryString, requireArticle, requireDiffRange, requireVersion } from '../params.js';
 import { parseSourceFilter, withSearchErrors } from '../search.js';
+import { sendCachedSearch } from '../search-cache.js';
 import { bearerToken, requireAdmin, trackUrl } from '../track.js';
 import { apiSearchRouter } from './api-search.js';
 import { apiSourcesRouter } from './api-sources.js';
@@ -133,20 +134,23 @@ export function apiRouter(ctx: WebContext): Router {
   router.get('/articles', async (req, res) => {
     const p = parseArticleListParams(req.query as Record<string, unknown>);
     const source = await parseSourceFilter(store, req.query.source);
-    // With q it is a search: it waits its turn with the other searches and the feeds (src/web/heavy.ts).
-    if (p.q !== undefined) await ctx.heavy.compute.enter(res);
-    // q matches the URL or current title (substring), or any version's title or text (full-text search).
-    const rows = await withSearchErrors(() => store.queryArticles({
-      search: p.q, textSearch: p.q === undefined ? undefined : (parseSearch(p.q) ?? undefined), sourceId: source?.id,
-      changedSince: p.changedSince, minVersions: p.minVersions, headlineChanged: p.headlineChanged, beforeId: p.beforeId, limit: p.limit + 1,
-    }));
-    const page = rows.slice(0, p.limit);
-    const last = page[page.length - 1];
     const base = baseUrlFor(req, config);
-    res.json({
-      articles: page.map((a) => articleJson(a, base)),
-      next_cursor: rows.length > p.limit && last ? encodeCursor(last.id) : null,
-    });
+    const list = async (): Promise<string> => {
+      // q matches the URL or current title (substring), or any version's title or text (full-text search).
+      const rows = await withSearchErrors(() => store.queryArticles({
+        search: p.q, textSearch: p.q === undefined ? undefined : (parseSearch(p.q) ?? undefined), sourceId: source?.id,
+        changedSince: p.changedSince, minVersions: p.minVersions, headlineChanged: p.headlineChanged, beforeId: p.beforeId, limit: p.limit + 1,
+      }));
+      const page = rows.slice(0, p.limit);
+      const last = page[page.length - 1];
+      return JSON.stringify({
+        articles: page.map((a) => articleJson(a, base)),
+        next_cursor: rows.length > p.limit && last ? encodeCursor(last.id) : null,
+      });
+    };
+    // With q it is a search: kept until the next write, and built in its turn with the other searches and the feeds.
+    if (p.q !== undefined) await sendCachedSearch(ctx, req, res, 'json', base, list);
+    else res.type('json').send(await list());
   });
 
   router.get('/articles/:id', async (req, res) => {

@@ -7,7 +7,7 @@ import express, { type Router } from 'express';
 import { toInline, toSideBySide } from '../../differ/index.js';
 import { humanGap } from '../format.js';
 import type { WebContext } from '../context.js';
-import { bodyBytes, cachedDiff, cachesOf, sendBody } from '../caches.js';
+import { bodyBytes, cachedDiff, cachesOf, knownBytes, sendBody } from '../caches.js';
 import { bylineChange, foldUnchanged } from '../diff-view.js';
 import { queryString, requireArticle, requireDiffRange, requireDiffSummaries } from '../params.js';
 import { articlePath, diffPath, versionPath } from '../paths.js';
@@ -34,21 +34,40 @@ export function diffRouter(ctx: WebContext): Router {
   const router = express.Router();
 
   router.get('/articles/:id/diff/:a/:b', async (req, res) => {
-    const article = await requireArticle(store, req.params.id);
     const view = queryString(req.query.view) === 'inline' ? 'inline' : 'side';
+    const caches = cachesOf(ctx);
+    const pages = caches.pages;
+    // Until anything is written, the page's key found once stands: a hot page (or its 304) costs one cheap read,
+    // not the reading of every version summary of a long-lived article.
+    const stampKey = `diff|${await store.getWriteStamp()}|${req.path}|${view}`;
+    const known = caches.known.get(stampKey);
+    if (known !== undefined) {
+      res.setHeader('ETag', `W/"diff-${known}"`);
+      res.type('html');
+      if (req.fresh) {
+        res.status(304).end();
+        return;
+      }
+      const hit = pages.get(known);
+      if (hit) {
+        await sendBody(req, res, pages, known, hit);
+        return;
+      }
+    }
+    const article = await requireArticle(store, req.params.id);
     // The page of two stored versions changes only with what it shows (a new version changes the pickers): keyed
     // by all of it, from the version summaries, a hot page is served from memory and a revalidation answered
     // without reading the two texts or rendering anything.
     const versions = await store.listVersionSummaries(article.id);
     const shown = requireDiffSummaries(article, versions, req.params.a, req.params.b);
     const key = pageKey(req.path, view, article, shown.a, shown.b, versions);
+    caches.known.set(stampKey, key, knownBytes(stampKey, key));
     res.setHeader('ETag', `W/"diff-${key}"`);
     res.type('html');
     if (req.fresh) {
       res.status(304).end();
       return;
     }
-    const pages = cachesOf(ctx).pages;
     const hit = pages.get(key);
     if (hit) {
       await sendBody(req, res, pages, key, hit);

@@ -8,8 +8,8 @@ import express, { type Request, type Response, type Router } from 'express';
 import { yieldToEventLoop } from '../../common/yield.js';
 import { baseUrlFor } from '../base-url.js';
 import type { WebContext } from '../context.js';
-import { cachedBuild, cachesOf, sendBody } from '../caches.js';
-import { FEED_CONTENT_TYPES, feedValidators, renderFeed, type FeedScope } from '../feeds.js';
+import { cachedBuild, cachesOf, knownBytes, sendBody } from '../caches.js';
+import { FEED_CONTENT_TYPES, feedValidators, renderFeed, type FeedScope, type FeedValidators } from '../feeds.js';
 import { requireArticle, requireSource } from '../params.js';
 import type { FeedFormat } from '../paths.js';
 
@@ -22,17 +22,40 @@ function scopeTitle(scope: FeedScope): string {
   return '';
 }
 
+/** Which feed of its kind a scope is. */
+function scopeId(scope: FeedScope): string {
+  return scope.kind === 'article' ? `a${scope.article.id}` : scope.kind === 'source' ? `s${scope.source.id}` : 'all';
+}
+
+/** A feed's validators with the key of its body in the feeds cache. */
+interface KnownFeed extends FeedValidators {
+  key: string;
+}
+
 /** Routes of the feeds. */
 export function feedsRouter(ctx: WebContext): Router {
   const router = express.Router();
 
   const send = async (req: Request, res: Response, scope: FeedScope, format: FeedFormat): Promise<void> => {
-    // Even the validators read the versions table: a burst of feed requests takes turns from the start.
-    await yieldToEventLoop();
     const base = baseUrlFor(req, ctx.config);
     // Minor versions (punctuation, timestamps, counters) are left out unless ?minor=1.
     const includeMinor = req.query.minor === '1';
-    const v = await feedValidators(ctx, scope, format, base, includeMinor);
+    const caches = cachesOf(ctx);
+    // Until anything is written, the validators and cache key found once stand (one cheap read instead of three).
+    const stampKey = `feed|${await ctx.store.getWriteStamp()}|${format}|${scopeId(scope)}|${includeMinor}|${base}|${scopeTitle(scope)}`;
+    const known = caches.known.get(stampKey);
+    let v: KnownFeed;
+    if (known !== undefined) v = JSON.parse(known) as KnownFeed;
+    else {
+      // The validators read the versions table: a burst of feed requests takes turns from here.
+      await yieldToEventLoop();
+      const validators = await feedValidators(ctx, scope, format, base, includeMinor);
+      // A feed built once is served from memory while its validators and the stored diff results it was made of
+      // are unchanged (the scope's title is in the key: a renamed source changes its feed without a new version).
+      v = { ...validators, key: `${validators.etag}|${await ctx.store.getVersionDiffsSeq()}|${scopeTitle(scope)}` };
+      const json = JSON.stringify(v);
+      caches.known.set(stampKey, json, knownBytes(stampKey, json));
+    }
     res.setHeader('ETag', v.etag);
     if (v.lastModified) res.setHeader('Last-Modified', v.lastModified);
     res.setHeader('Cache-Control', 'public, max-age=300');
@@ -42,13 +65,17 @@ export function feedsRouter(ctx: WebContext): Router {
       res.status(304).end();
       return;
     }
-    // A feed built once is served from memory while its validators and the stored diff results it was made of are
-    // unchanged (the scope's title is in the key: a renamed source changes its feed without a new version).
-    const caches = cachesOf(ctx);
-    const key = `${v.etag}|${await ctx.store.getVersionDiffsSeq()}|${scopeTitle(scope)}`;
+    const key = v.key;
     const hit = caches.feeds.get(key);
     if (hit) {
       await sendBody(req, res, caches.feeds, key, hit);
+      return;
+    }
+    // A feed being built for another request is waited for without a slot: a burst of requests for a feed not
+    // built yet costs one build and one slot, not a full queue and 503s.
+    const pending = caches.building.get(key);
+    if (pending) {
+      await sendBody(req, res, caches.feeds, key, await pending);
       return;
     }
     await ctx.heavy.compute.enter(res);

@@ -1,5 +1,5 @@
 /** HTML pages: latest changes (grouped by article), every article, an article, one version (the form to track a URL is routes/track.ts). */
-import express, { type Router } from 'express';
+import express, { type Request, type Router } from 'express';
 import { splitParagraphs } from '../../differ/index.js';
 import type { WebContext } from '../context.js';
 import { HttpError } from '../errors.js';
@@ -9,7 +9,9 @@ import { articlePath, diffPath, sourcePath, versionPath } from '../paths.js';
 import { articleTimeline, history, timelineDescription, versionRows } from '../article-view.js';
 import { loadArticleExtras } from '../variants-view.js';
 import { isFiltered, parseListingFilters, runListing } from '../listing.js';
-import { humanGap } from '../format.js';
+import { humanGap, utcDayStart } from '../format.js';
+import { sendCachedPage } from '../page-cache.js';
+import { expireBy } from '../render.js';
 import { screenshotPath } from '../screenshots.js';
 
 /** Changes listed per page on the home page. */
@@ -27,26 +29,33 @@ export function pagesRouter(ctx: WebContext): Router {
   const router = express.Router();
 
   // The home page: changes grouped by article with filters; `?before=` or `?view=stream` keeps the older
-  // ungrouped stream of every change, newest first (its links stay valid).
-  router.get('/', async (req, res) => {
-    const rawBefore = queryString(req.query.before);
-    if (rawBefore === undefined && queryString(req.query.view) !== 'stream') {
-      const filters = await parseListingFilters(store, req.query);
+  // ungrouped stream of every change, newest first (its links stay valid). It and an article page are kept
+  // rendered until the next write (page-cache.ts): what they show changes only with what is stored, and with the
+  // time their "ago" texts count from.
+  router.get('/', (req, res) => sendCachedPage(ctx, req, res, () => homePage(req.query)));
+
+  /** The HTML of the home page for these query parameters. */
+  const homePage = async (query: Request['query']): Promise<string> => {
+    const rawBefore = queryString(query.before);
+    if (rawBefore === undefined && queryString(query.view) !== 'stream') {
+      const filters = await parseListingFilters(store, query);
+      const now = ctx.now();
+      // "Changes today" counts from midnight (UTC): the page is rebuilt on the next day.
+      expireBy(Date.parse(utcDayStart(now)) + 86_400_000);
       const [listing, recent, sources] = await Promise.all([
-        runListing(store, '/', filters, ctx.now(), true),
+        runListing(store, '/', filters, now, true),
         filters.page === 1 && !isFiltered(filters) ? store.listRecentArticles(ARTICLES_ON_HOME) : [],
         store.listSources(),
       ]);
-      res.type('html').send(render('home.njk', {
+      return render('home.njk', {
         grouped: true, listing, sources, formAction: '/',
         articles: recent.map((a) => ({ ...a, href: articlePath(a.id) })),
         feeds: feedLinks(null, 'Palimpsest: latest changes'),
-      }));
-      return;
+      });
     }
     const before = rawBefore === undefined ? undefined : parsePositiveInt(rawBefore);
     if (before === null) throw new HttpError(400, 'invalid "before" parameter: expected a positive integer');
-    const includeMinor = req.query.minor === '1';
+    const includeMinor = query.minor === '1';
     const [rows, recent] = await Promise.all([
       store.listChanges({ changesOnly: false, includeMinor, limit: CHANGES_PER_PAGE + 1, beforeId: before }),
       before === undefined ? store.listRecentArticles(ARTICLES_ON_HOME) : [],
@@ -60,10 +69,10 @@ export function pagesRouter(ctx: WebContext): Router {
       href: c.number > 1 ? diffPath(c.articleId, c.number - 1, c.number) : versionPath(c.articleId, c.number),
     }));
     const articles = recent.map((a) => ({ ...a, href: articlePath(a.id) }));
-    res.type('html').send(render('home.njk', {
+    return render('home.njk', {
       grouped: false, changes, older, articles, paged: before !== undefined, feeds: feedLinks(null, 'Palimpsest: latest changes'), includeMinor,
-    }));
-  });
+    });
+  };
 
   // Every tracked article, with the filters of the home page (a filter on changes lists only articles with one).
   router.get('/articles', async (req, res) => {
@@ -72,9 +81,12 @@ export function pagesRouter(ctx: WebContext): Router {
     res.type('html').send(render('articles.njk', { listing, sources, formAction: '/articles', feeds: feedLinks(null, 'Palimpsest: latest changes') }));
   });
 
-  router.get('/articles/:id', async (req, res) => {
-    const article = await requireArticle(store, req.params.id);
-    const includeMinor = req.query.minor === '1';
+  router.get('/articles/:id', (req, res) => sendCachedPage(ctx, req, res, () => articlePage(req.params.id, req.query)));
+
+  /** The HTML of an article's page (404 for an unknown article). */
+  const articlePage = async (id: string, query: Request['query']): Promise<string> => {
+    const article = await requireArticle(store, id);
+    const includeMinor = query.minor === '1';
     const [all, checks, source, lengths] = await Promise.all([
       store.listVersionSummaries(article.id),
       store.listChecks(article.id, 10),
@@ -89,19 +101,19 @@ export function pagesRouter(ctx: WebContext): Router {
     const title = article.title ?? article.url;
     const extras = await loadArticleExtras(store, article.id, all);
     const corrections = Object.fromEntries(extras.corrections.map((c) => [c.versionNumber, c.notice]));
-    res.type('html').send(render('article.njk', {
+    return render('article.njk', {
       article, title, versions, checks, includeMinor, minorCount, headlines, bylines, extras, corrections,
       timeline: all.length ? articleTimeline(all, lengths) : null,
       timelineDesc: timelineDescription(all, headlines.length - 1),
       source: source ? { name: source.name, href: sourcePath(source.slug) } : null,
       downloads: downloadLinks({ articleId: article.id }),
       maxIntervalS: config.scheduler.maxIntervalS,
-      added: queryString(req.query.added) ?? null,
+      added: queryString(query.added) ?? null,
       feeds: feedLinks(article.id, `Palimpsest: changes to ${title}`),
       compareAction: `${articlePath(article.id)}/compare`,
       apiHref: `/api/articles/${article.id}`,
-    }));
-  });
+    });
+  };
 
   router.get('/articles/:id/compare', async (req, res) => {
     const article = await requireArticle(store, req.params.id);

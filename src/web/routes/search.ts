@@ -1,6 +1,7 @@
 /**
  * The search page: /search?q= over every version's headline and text, one result per article, snippets highlighted.
- * A search waits for a slot of the feed-and-search gate (src/web/heavy.ts); the empty form does not.
+ * A search is kept until the next write and, when it is built, waits for a slot of the feed-and-search gate
+ * (src/web/search-cache.ts); the empty form does neither.
  */
 import express, { type Router } from 'express';
 import type { WebContext } from '../context.js';
@@ -9,6 +10,7 @@ import { queryString } from '../params.js';
 import { articlePath, diffPath, sourcePath, versionPath } from '../paths.js';
 import { passageHistories } from '../search-history.js';
 import { highlightSegments, MAX_Q_LENGTH, parseSearchText, parseSourceFilter, runSearch, type SearchText } from '../search.js';
+import { sendCachedSearch } from '../search-cache.js';
 
 /** Results per page of the search page. */
 export const SEARCH_RESULTS_PER_PAGE = 25;
@@ -44,26 +46,28 @@ export function searchRouter(ctx: WebContext): Router {
       res.type('html').send(render('search.njk', { ...common, results: [], apiHref: '/api/search?q=' }));
       return;
     }
-    await ctx.heavy.compute.enter(res);
-    const page = await runSearch(store, text, { source, cursor, limit: SEARCH_RESULTS_PER_PAGE });
-    const histories = await passageHistories(store, page.hits);
-    const results = page.hits.map((h, i) => ({
-      ...h,
-      articleHref: articlePath(h.articleId),
-      versionHref: versionPath(h.articleId, h.versionNumber),
-      diffHref: h.versionNumber > 1 ? diffPath(h.articleId, h.versionNumber - 1, h.versionNumber) : null,
-      titleSegments: highlightSegments(h.title.text ? h.title : { text: h.articleTitle ?? h.articleUrl, highlights: [] }),
-      snippetSegments: highlightSegments(h.snippet),
-      history: histories[i] ?? null,
-    }));
-    res.type('html').send(render('search.njk', {
-      ...common,
-      results,
-      paged: cursor !== undefined,
-      firstHref: `/search?${params({})}`,
-      older: page.nextCursor ? `/search?${params({ cursor: page.nextCursor })}` : null,
-      apiHref: `/api/search?${params({})}`,
-    }));
+    const found = text;
+    await sendCachedSearch(ctx, req, res, 'html', '', async () => {
+      const page = await runSearch(store, found, { source, cursor, limit: SEARCH_RESULTS_PER_PAGE });
+      const histories = await passageHistories(store, page.hits);
+      const results = page.hits.map((h, i) => ({
+        ...h,
+        articleHref: articlePath(h.articleId),
+        versionHref: versionPath(h.articleId, h.versionNumber),
+        diffHref: h.versionNumber > 1 ? diffPath(h.articleId, h.versionNumber - 1, h.versionNumber) : null,
+        titleSegments: highlightSegments(h.title.text ? h.title : { text: h.articleTitle ?? h.articleUrl, highlights: [] }),
+        snippetSegments: highlightSegments(h.snippet),
+        history: histories[i] ?? null,
+      }));
+      return render('search.njk', {
+        ...common,
+        results,
+        paged: cursor !== undefined,
+        firstHref: `/search?${params({})}`,
+        older: page.nextCursor ? `/search?${params({ cursor: page.nextCursor })}` : null,
+        apiHref: `/api/search?${params({})}`,
+      });
+    });
   });
 
   return router;
