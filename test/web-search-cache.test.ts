@@ -1,6 +1,6 @@
 /**
- * Searches kept until the next write (src/web/search-cache.ts): /search, /api/search and /api/articles?q= answer
- * the same search from memory with an ETag (304 when the client has it), and a new version, a re-extraction or a
+ * Searches kept until the next write (src/web/search-cache.ts): /search, /api/search and /api/articles (with q
+ * and without) answer the same request from memory with an ETag (304 when the client has it), and a new version, a re-extraction or a
  * deletion shows in the very next answer.
  */
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
@@ -74,6 +74,21 @@ describe('kept searches', () => {
 
     await store.deleteVersion(added.versionId);
     expect(await apiIds('/api/search?q=lime')).toEqual([]);
+  });
+
+  it('keep the plain article listing too: same body and ETag, 304, and each new article in the next answer', async () => {
+    const a = await request(app).get('/api/articles?limit=5').expect(200);
+    const b = await request(app).get('/api/articles?limit=5').expect(200);
+    expect(b.text).toBe(a.text);
+    expect(b.headers.etag).toBe(a.headers.etag);
+    await request(app).get('/api/articles?limit=5').set('If-None-Match', a.headers.etag!).expect(304);
+    const before = await apiIds('/api/articles?limit=100');
+    const added = await addArticle('https://orchard.example/medlars', 'Medlars ripen after the frost.');
+    const after = await apiIds('/api/articles?limit=100');
+    expect(after).toContain(added.articleId);
+    expect(after.length).toBe(before.length + 1);
+    const second = await addArticle('https://orchard.example/sloes', 'Sloes are picked after the first frost.');
+    expect(await apiIds('/api/articles?limit=100')).toEqual([second.articleId, ...after]);
   });
 
   it('keep answers apart by everything in the URL: cursor, limit, source', async () => {

@@ -18,8 +18,17 @@ import { pageFor } from './page-cache.js';
  */
 export async function sendCachedSearch(ctx: WebContext, req: Request, res: Response, type: 'html' | 'json', variant: string,
   build: () => Promise<string>): Promise<void> {
-  const key = `search|${await ctx.store.getWriteStamp()}|${type}|${variant}|${req.originalUrl}`;
-  const body = await pageFor(ctx, key, build, () => ctx.heavy.compute.enter(res));
+  await sendCachedAnswer(ctx, req, res, type, variant, build, true);
+}
+
+/**
+ * Answers any read-only GET as sendCachedSearch does, kept until the next write; `gated`: whether building it waits
+ * for a slot of the feed-and-search gate (searches), or is light enough to build at once (plain listings).
+ */
+export async function sendCachedAnswer(ctx: WebContext, req: Request, res: Response, type: 'html' | 'json', variant: string,
+  build: () => Promise<string>, gated: boolean): Promise<void> {
+  const key = `${gated ? 'search' : 'answer'}|${await ctx.store.getWriteStamp()}|${type}|${variant}|${req.originalUrl}`;
+  const body = await pageFor(ctx, key, build, gated ? () => ctx.heavy.compute.enter(res) : undefined);
   res.type(type);
   if (body.etag) res.setHeader('ETag', body.etag);
   if (req.fresh) {
