@@ -19,7 +19,10 @@ const common = {
 /** Tests that the postgres project leaves out: pure modules (differ, extractor, discovery, fetcher, config), looks in a browser. */
 const STORELESS = ['differ', 'extractor', 'discovery', 'fetcher', 'config', 'classify', 'versioner', 'browser', 'export-sort',
   // Extraction and versioning over the whole corpus: what it tests is above the store, and it is the slowest file.
-  'no-false-versions'];
+  'no-false-versions',
+  // Pure functions and a process that opens no database: correction rules, health signals, feed excerpts, the web
+  // caches' byte counting (over an Express app without a store), `extract --explain` on a file.
+  'corrections', 'health-signals', 'health-corpus', 'feed-excerpt', 'web-cache-bytes', 'cli-explain'];
 
 const projects = [{ ...common, displayName: 'sqlite', testMatch: ['<rootDir>/test/**/*.test.ts'] }];
 if (process.env.PALIMPSEST_TEST_PG) {

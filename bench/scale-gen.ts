@@ -174,16 +174,19 @@ export function sizeLabel(n: number): string {
   return n >= 1e6 && n % 1e5 === 0 ? `${n / 1e6}M` : n >= 1000 && n % 1000 === 0 ? `${n / 1000}k` : String(n);
 }
 
-/** A cached database of `total` versions: reused when present, else generated (other generations of it removed). */
+/**
+ * A cached database of `total` versions: reused when present, else generated. Other generations of the size are left
+ * in place (a cached database took up to half an hour to write; `--reuse` still takes them).
+ */
 export async function cachedDatabase(total: number, o: GenerateOptions): Promise<{ file: string; generatedS: number | null; versions: number }> {
   const dir = cacheDir();
   fs.mkdirSync(dir, { recursive: true });
   const prefix = `scale-${sizeLabel(total)}-`;
   const file = path.join(dir, `${prefix}${schemaKey()}-gen${GENERATOR_VERSION}.db`);
   if (fs.existsSync(file)) return { file, generatedS: null, versions: await countVersions(file) };
-  for (const f of fs.readdirSync(dir)) if (f.startsWith(prefix)) fs.rmSync(path.join(dir, f), { force: true });
-  fs.rmSync(`${file}.json`, { force: true });
   const tmp = `${file}.building`;
+  // A build interrupted earlier left its half-written file (and WAL) behind.
+  for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`]) fs.rmSync(f, { force: true });
   const t0 = performance.now();
   const versions = await generate(tmp, total, o);
   // Fold the WAL into the file, so the cached database is one file.
@@ -207,6 +210,11 @@ export interface BuildNote {
   versions: number;
   /** The machine's load average when it finished. */
   load: string;
+  /** A replica (bench/scale-replicate.ts): the database it copies, and how many times. */
+  replicatedFrom?: string;
+  factor?: number;
+  /** What the replica's check found (verifyReplica). */
+  check?: string;
 }
 
 /** The build note of a cached database, or null. */

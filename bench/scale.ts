@@ -1,7 +1,8 @@
 /**
- * `npm run bench -- scale [--sizes 10k,100k,500k] [--quick] [--duration S] [--threads N] [--reuse] [--routes a,b] [--storage FILE]`: Palimpsest on
- * databases of 10k and 100k versions, and 500k when asked (generated from the corpus, bench/scale-gen.ts, and cached),
- * printing:
+ * `npm run bench -- scale [--sizes 10k,100k,500k] [--quick] [--duration S] [--threads N] [--reuse] [--routes a,b] [--storage FILE]
+ * [--no-load] [--generate-only]`: Palimpsest on databases of 10k and 100k versions (generated from the corpus through the
+ * capture path, bench/scale-gen.ts, and cached) and 500k (the 100k database replicated 5x under new URLs,
+ * bench/scale-replicate.ts, cached too), printing:
  *
  * 1. at 100k (or the largest size asked below it), each route's req/s and p99 at 50 connections (autocannon, median of
  *    3 rounds) against a plain Express app answering a small string, measured in the same run; goals: 20 % of the
@@ -9,28 +10,31 @@
  * 2. each route's time at every size, one request at a time (median after a warm-up, and the first request), the
  *    ratio of the largest size to the smallest (goal at 500k/10k: at most 2x; a 304 within 10 ms);
  * 3. bytes per version by kind (bodies, texts, search index, diff results, check log, other; goal 4 KB in all) and
- *    the time to read a random version's text and body through the store (goal under 2 ms);
+ *    the time to read a random version's text and body through the store (goal under 2 ms), at 100k and at 500k;
  * 4. the serve process's resident memory after every route was requested (goal under 250 MB).
  *
  * The server is a real `palimpsest serve --no-scheduler` process (the built CLI) on 127.0.0.1 over a copy of the
  * cached database. --quick: 10k only unless --sizes says otherwise, one short round, fewer requests. --reuse: take
  * any cached database of a size, whatever schema or generator version it was built with (development only).
+ * --no-load: no autocannon rounds (parts 2 to 4 only). --generate-only: build or find
+ * the databases of the sizes asked, measure nothing.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { cacheDir, cachedDatabase, countVersions, readBuildNote, sizeLabel } from './scale-gen.js';
+import { cachedReplica, REPLICA_BASE } from './scale-replicate.js';
 import { cannon, get, memoryOf, startFloor, startServe, timeRoute, type Round, type Timing } from './scale-http.js';
 import { routesOf, validatorsFor, type Route } from './scale-routes.js';
 import { KINDS, objectSizes, randomReads } from './scale-storage.js';
 
 const CONNECTIONS = 50;
 /**
- * Sizes measured when --sizes is not given. 500k is opt-in (`--sizes 10k,100k,500k`): written through the real
- * capture path (differ, delta compression, stored diff results, search index) it takes far longer than the 20 minutes
- * a default run may spend generating it (see the README).
+ * Sizes measured when --sizes is not given. Written through the real capture path (differ, delta compression, stored
+ * diff results, search index) 500k would take hours, so it is the 100k database replicated 5x
+ * (bench/scale-replicate.ts; about a minute, once); its route times and storage add a few minutes to a run.
  */
-const DEFAULT_SIZES = '10k,100k';
+const DEFAULT_SIZES = '10k,100k,500k';
 
 /** The bench's options, from the command line. */
 interface Options {
@@ -45,6 +49,10 @@ interface Options {
   storage: string | null;
   /** --routes: only these routes (names or paths; a word not starting with "/" matches names containing it), no storage. */
   routes: string[] | null;
+  /** --generate-only: build (or find) the cached databases of the sizes asked, measure nothing. */
+  generateOnly: boolean;
+  /** --no-load: no autocannon rounds; route times one request at a time, memory and storage only. */
+  noLoad: boolean;
 }
 
 function parseSize(s: string): number {
@@ -64,6 +72,7 @@ function parseOptions(args: readonly string[]): Options {
     sizes, rounds: quick ? 1 : 3, seconds: Number(value('--duration') ?? (quick ? 3 : 10)), requests: quick ? 5 : 20, reads: quick ? 200 : 1000,
     threads: Number(value('--threads') ?? 2), reuse: args.includes('--reuse'), storage: value('--storage') ?? null,
     routes: value('--routes')?.split(',').map((r) => r.trim()).filter((r) => r !== '') ?? null,
+    generateOnly: args.includes('--generate-only'), noLoad: args.includes('--no-load'),
   };
 }
 
@@ -89,7 +98,22 @@ function anyCached(total: number): string | null {
 /** How a cached database was built, from the note the generator left beside it. */
 function describeBuild(file: string): string {
   const b = readBuildNote(file);
+  if (b?.replicatedFrom) return ` (replicated from ${b.replicatedFrom} ${b.at.slice(0, 16).replace('T', ' ')} in ${(b.seconds / 60).toFixed(1)} min; checked: ${b.check})`;
   return b ? ` (generated ${b.at.slice(0, 16).replace('T', ' ')} in ${(b.seconds / 60).toFixed(1)} min, ${b.threads} threads, load average ${b.load})` : '';
+}
+
+/**
+ * The database of `total` versions: with --reuse any cached one of the size; above 100k (a multiple of it) the 100k
+ * database replicated (bench/scale-replicate.ts), else generated; cached either way.
+ */
+async function databaseFor(total: number, o: Options): Promise<{ file: string; generatedS: number | null; versions: number }> {
+  const reused = o.reuse ? anyCached(total) : null;
+  if (reused) return { file: reused, generatedS: null, versions: await countVersions(reused) };
+  if (total > REPLICA_BASE && total % REPLICA_BASE === 0) {
+    const base = await databaseFor(REPLICA_BASE, o);
+    return cachedReplica(base.file, total, total / REPLICA_BASE, (l) => note(`${sizeLabel(total)}: ${l.trim()}`));
+  }
+  return cachedDatabase(total, { threads: o.threads, progress: (l) => note(`generating ${sizeLabel(total)}: ${l.trim()}`) });
 }
 
 /** The routes --routes asks for (all without it). */
@@ -200,22 +224,23 @@ async function printStorage(file: string, versions: number, o: Options): Promise
 /** Runs the bench (see the module comment). */
 export async function run(args: readonly string[] = []): Promise<void> {
   const o = parseOptions(args);
-  if (o.storage) {
+  if (o.storage && !o.generateOnly) {
     await printStorage(o.storage, await countVersions(o.storage), o);
     return;
   }
   const main = [...o.sizes].reverse().find((s) => s <= 100_000) ?? o.sizes[0] ?? 10_000;
-  say(`sizes ${o.sizes.map(sizeLabel).join(', ')}; load, storage and memory at ${sizeLabel(main)}; cache ${cacheDir()}; ` +
+  say(`sizes ${o.sizes.map(sizeLabel).join(', ')}; ${o.noLoad ? 'no load (--no-load), ' : 'load, '}storage and memory at ${sizeLabel(main)}` +
+    `${o.sizes.some((t) => t > REPLICA_BASE) ? ', storage at the replicated sizes too' : ''}; cache ${cacheDir()}; ` +
     `${os.availableParallelism()} cores, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} (a shared machine makes the figures noisy)`);
   const results: SizeResult[] = [];
   let routesShown: Route[] = [];
   for (const total of o.sizes) {
-    const reused = o.reuse ? anyCached(total) : null;
-    const db = reused ? { file: reused, generatedS: null, versions: await countVersions(reused) } : await cachedDatabase(total, {
-      threads: o.threads, progress: (l) => note(`generating ${sizeLabel(total)}: ${l.trim()}`),
-    });
+    const db = await databaseFor(total, o);
+    const replicaOf = readBuildNote(db.file)?.factor;
+    if (replicaOf) say(`${sizeLabel(total)}: the ${sizeLabel(total / replicaOf)} database replicated ${replicaOf}x under new URLs (real texts and bodies)`);
     say(`${sizeLabel(total)}: ${path.basename(db.file)}, ${db.versions} versions, ${(fs.statSync(db.file).size / 2 ** 20).toFixed(0)} MB, ` +
-      (db.generatedS === null ? `reused from the cache${describeBuild(db.file)}` : `generated in ${(db.generatedS / 60).toFixed(1)} min (${o.threads} threads)`));
+      (db.generatedS === null ? `reused from the cache${describeBuild(db.file)}` : `${replicaOf ? 'built' : 'generated'} in ${(db.generatedS / 60).toFixed(1)} min${replicaOf ? '' : ` (${o.threads} threads)`}`));
+    if (o.generateOnly) continue;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'palimpsest-bench-scale-'));
     const copy = path.join(dir, 'scale.db');
     fs.copyFileSync(db.file, copy, fs.constants.COPYFILE_FICLONE);
@@ -228,24 +253,27 @@ export async function run(args: readonly string[] = []): Promise<void> {
       say(`  ${notes.join('; ')}`);
       server = await startServe(copy);
       results.push({ total, times: await timeRoutes(server.url, routes, o) });
-      if (total === main) {
+      if (total === main && !o.noLoad) {
         floor = await startFloor();
         const load = await loadRoutes(server.url, floor.url, routes.filter((r) => r.loaded), o);
         printLoad(sizeLabel(total), load.floor, load.per, o);
-        const m = memoryOf(server.pid);
-        say(`\nserve's memory at ${sizeLabel(total)} after every route was requested: RSS ${m.rssMb.toFixed(0)} MB, peak (VmHWM) ${m.hwmMb.toFixed(0)} MB; ` +
-          `goal under 250 MB: ${met(m.hwmMb < 250)}`);
-        await server.stop();
-        server = null;
-        if (!o.routes) await printStorage(copy, db.versions, o);
       }
+      if (total === main) {
+        const m = memoryOf(server.pid);
+        say(`\nserve's memory at ${sizeLabel(total)} after every route was requested${o.noLoad ? ' (one request at a time, no load)' : ''}: ` +
+          `RSS ${m.rssMb.toFixed(0)} MB, peak (VmHWM) ${m.hwmMb.toFixed(0)} MB; goal under 250 MB: ${met(m.hwmMb < 250)}`);
+      }
+      await server.stop();
+      server = null;
+      if (!o.routes && (total === main || total > REPLICA_BASE)) await printStorage(copy, db.versions, o);
     } finally {
       await server?.stop();
       await floor?.stop();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }
+  if (o.generateOnly) return;
   printTimes(results, routesShown);
-  if (!o.sizes.includes(500_000)) say('  500k is opt-in: npm run bench -- scale --sizes 10k,100k,500k (its database is generated once, then cached)');
+  if (!o.sizes.includes(500_000)) say('  500k not asked: npm run bench -- scale --sizes 10k,100k,500k (the 100k database replicated 5x, built once, then cached)');
   say(`  (single requests: ${o.requests} timed after 3 warm-ups; a fresh server per size, on a copy of the cached database)`);
 }

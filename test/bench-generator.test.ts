@@ -2,12 +2,15 @@
  * The scale bench's database generator (bench/scale-gen.ts) at a tiny size: the database it writes through the
  * tracker's capture path is consistent (the store's own checks: integrity, version numbering, counters, search
  * index), holds the versions it says, every version and its captured page read back, and the search finds them.
+ * Then its replication (bench/scale-replicate.ts, SQLite only): the replica passes the same checks, and every copy
+ * reads back as the original.
  */
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { generate, planArticles } from '../bench/scale-gen.js';
+import { replicate, verifyReplica } from '../bench/scale-replicate.js';
 import { openStore, parseSearch, type Store } from '../src/store/index.js';
 import { describeCorpus } from './helpers/corpus.js';
-import { tmpTarget, type TmpTarget } from './helpers/tmp.js';
+import { testBackend, tmpTarget, type TmpTarget } from './helpers/tmp.js';
 
 const VERSIONS = 200;
 
@@ -79,4 +82,37 @@ describeCorpus('scale bench generator', () => {
     const hits = terms ? await store.searchVersions({ terms, limit: 10 }) : [];
     expect(hits.length).toBeGreaterThan(0);
   });
+
+  // The replication works on SQLite files (the bench's cached databases).
+  (testBackend() === 'sqlite' ? test : test.skip)('replicated 3x: consistent, every copy reads back as the original, search finds every copy', async () => {
+    const replica = `${target.dir}/replica.db`;
+    const lines: string[] = [];
+    expect(await replicate(target.target, replica, 3, (l) => lines.push(l))).toBe(3 * VERSIONS);
+    expect(lines.some((l) => l.includes('versions'))).toBe(true);
+    const copy = await openStore(replica, { migrate: false });
+    try {
+      expect(await copy.checkConsistency()).toEqual([]);
+      await copy.checkSearchIndex();
+      const articles = await copy.listAllArticles();
+      expect(articles.length).toBe(3 * (await store.listAllArticles()).length);
+      expect(new Set(articles.map((a) => a.url)).size).toBe(articles.length);
+      // Every version of every copy, not a sample: the text and the captured page of the original.
+      for (const a of await store.listAllArticles()) {
+        const originals = await store.listVersions(a.id);
+        for (let k = 0; k < 3; k++) {
+          const copies = await copy.listVersions(a.id * 3 + k);
+          expect(copies.map((v) => [v.number, v.text, v.title, v.contentHash])).toEqual(originals.map((v) => [v.number, v.text, v.title, v.contentHash]));
+          for (const [i, v] of copies.entries()) {
+            const body = (await copy.getResponse(v.responseId ?? -1))?.body;
+            expect(body?.equals((await store.getResponse(originals[i]?.responseId ?? -1))?.body ?? Buffer.alloc(0))).toBe(true);
+          }
+        }
+      }
+    } finally {
+      await copy.close();
+    }
+    const check = await verifyReplica(target.target, replica, 3, 20);
+    expect(check.versions).toBe(60);
+    expect(check.searched).toBeGreaterThan(0);
+  }, 120_000);
 });

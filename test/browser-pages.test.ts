@@ -10,10 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Server } from 'node:http';
-import axe from 'axe-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Store } from '../src/store/index.js';
 import { createApp } from '../src/web/app.js';
+import { auditPage, SCHEMES, SIZES } from './helpers/browser-audit.js';
 import { CHROMIUM, chromiumAvailable, launchChromium, serveApp } from './helpers/browser.js';
 import { corpusDir } from './helpers/corpus.js';
 import { loadRevisions } from './helpers/revisions.js';
@@ -23,12 +23,10 @@ import { NOW, addVersions, seed, testConfig, type Seeded } from './helpers/web-s
 
 // Browser globals used inside page.evaluate callbacks (the project's tsconfig has no DOM lib; these run in Chromium).
 declare const document: {
-  documentElement: { scrollWidth: number };
   activeElement: { id?: string; className?: string } | null;
   querySelector: (s: string) => unknown;
   body: unknown;
 };
-declare const window: { innerWidth: number };
 declare const getComputedStyle: (el: unknown, pseudo?: string) => { content: string; textDecorationLine: string; display: string; backgroundColor: string; color: string };
 
 const available = chromiumAvailable();
@@ -76,25 +74,6 @@ const PAGES: PageCase[] = [
   { name: 'source-feeds', path: (i) => `/sources/${i.sources.daily.slug}/feeds` },
   { name: 'not-found', path: () => '/no/such/page', status: 404 },
 ];
-
-const SIZES = [
-  { name: 'desktop', width: 1366, height: 900 },
-  { name: 'phone', width: 390, height: 844 },
-] as const;
-const SCHEMES = ['light', 'dark'] as const;
-
-/** One axe violation, shortened for the failure message. */
-interface Violation {
-  id: string;
-  impact: string | null;
-  help: string;
-  targets: string[];
-}
-
-/** Runs axe-core (injected by the test) on the page; resolves with its violations. */
-const RUN_AXE = `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({
-  id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 6).map((n) => n.target.join(' ')),
-})))`;
 
 /** Seeds the fixture, the sources and (with PALIMPSEST_CORPUS) the corpus revisions; picks the article shown. */
 async function seedAll(store: Store): Promise<Ids> {
@@ -150,29 +129,7 @@ describeBrowser('every page type in Chromium', () => {
   }
 
   it.each(PAGES.map((p) => [p.name, p] as const))('%s: no axe violations, light and dark, desktop and phone; screenshots', async (_name, pc) => {
-    const url = `${base}${pc.path(ids)}`;
-    // The four combinations run at once: Chromium renders each in a process of its own, so they share the cores.
-    const combos = SIZES.flatMap((size) => SCHEMES.map((scheme) => ({ size, scheme })));
-    const problems = (await Promise.all(combos.map(async ({ size, scheme }) => {
-      const found: string[] = [];
-      const { context, page } = await open(size, scheme);
-      try {
-        const res = await page.goto(url, { waitUntil: 'load' });
-        expect(res?.status()).toBe(pc.status ?? 200);
-        await page.screenshot({ path: path.join(SHOTS, `${pc.name}-${size.name}-${scheme}.png`), fullPage: true });
-        await page.addScriptTag({ content: axe.source });
-        const violations = (await page.evaluate(RUN_AXE)) as Violation[];
-        for (const v of violations) found.push(`${size.name}/${scheme}: ${v.id} (${v.impact}) ${v.help}: ${v.targets.join(' | ')}`);
-        if (size.name === 'phone') {
-          const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
-          if (widths.scroll > widths.inner) found.push(`phone/${scheme}: scrolls sideways (${widths.scroll} px wide in ${widths.inner} px)`);
-        }
-      } finally {
-        await context.close();
-      }
-      return found;
-    }))).flat();
-    expect(problems).toEqual([]);
+    expect(await auditPage(browser, `${base}${pc.path(ids)}`, SHOTS, pc.name, undefined, pc.status ?? 200)).toEqual([]);
   }, 180_000);
 
   it('the print stylesheet keeps insertions and deletions apart without colour, and hides the navigation', async () => {

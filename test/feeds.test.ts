@@ -4,6 +4,10 @@ import request from 'supertest';
 import type express from 'express';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { createApp } from '../src/web/app.js';
+import type { WebContext } from '../src/web/context.js';
+import { defaultFeedItems, FEED_ITEMS, FEED_LIMIT_MAX, feedLimit, feedValidators, renderFeed } from '../src/web/feeds.js';
+import { createHeavyGates } from '../src/web/heavy.js';
+import { createRenderer } from '../src/web/render.js';
 import { openStore, sha256Hex, type Store } from '../src/store/index.js';
 import { tmpStore } from './helpers/tmp.js';
 import { NOW, STORY, at, seed, testConfig, type Seeded } from './helpers/web-seed.js';
@@ -108,6 +112,61 @@ describe('site-wide feeds', () => {
         : format === 'atom' ? (parseXml(res.text) as { feed: { entry: AtomEntry[] } }).feed.entry.map((e) => e.id)
           : (JSON.parse(res.text) as JsonFeed).items.map((i) => i.id);
       expect(guids).toEqual([`palimpsest:article:${ids.xss}:version:2`, `palimpsest:article:${ids.story}:version:3`, `palimpsest:article:${ids.story}:version:2`]);
+    }
+  });
+});
+
+describe('feed length', () => {
+  const context = (overrides: Record<string, unknown> = {}): WebContext => {
+    const config = testConfig(overrides);
+    return { store, config, now: () => NOW, render: createRenderer(() => NOW), heavy: createHeavyGates(config.web) };
+  };
+  const jsonIds = (json: string): string[] => (JSON.parse(json) as JsonFeed).items.map((i) => i.id);
+
+  it('the site-wide and source feeds carry web.feedItems changes (50 by default), an article feed FEED_ITEMS', async () => {
+    const ctx = context();
+    expect(defaultFeedItems(ctx, { kind: 'site' })).toBe(50);
+    expect(defaultFeedItems(ctx, { kind: 'article', article: (await store.getArticle(ids.story))! })).toBe(FEED_ITEMS);
+    const two = createApp({ store, config: testConfig({ web: { feedItems: 2 } }), now: () => NOW });
+    const res = await request(two).get('/feed.json').expect(200);
+    expect(jsonIds(res.text)).toEqual([`palimpsest:article:${ids.xss}:version:2`, `palimpsest:article:${ids.story}:version:3`]);
+    // The article feed is not shortened by the setting.
+    expect(jsonIds((await request(two).get(`/articles/${ids.story}/feed.json`).expect(200)).text)).toHaveLength(3);
+    // The pages about the feeds say how many items each carries, and how to ask for more.
+    expect((await request(app).get('/feeds').expect(200)).text).toContain('The feed holds the 50 newest items; for another number (up to 200), add <code>?limit=</code>');
+    expect((await request(app).get(`/articles/${ids.story}/feeds`).expect(200)).text).toContain('The feed holds the 100 newest items;');
+  });
+
+  it('a limit asks for another number of items, 1 to FEED_LIMIT_MAX, and its feed has validators of its own', async () => {
+    const ctx = context();
+    const site = { kind: 'site' } as const;
+    expect(feedLimit(ctx, site, undefined)).toBe(50);
+    expect(feedLimit(ctx, site, '1')).toBe(1);
+    expect(feedLimit(ctx, site, String(FEED_LIMIT_MAX))).toBe(FEED_LIMIT_MAX);
+    for (const bad of ['0', String(FEED_LIMIT_MAX + 1), 'ten', '-3', '2.5']) expect(() => feedLimit(ctx, site, bad)).toThrow(/invalid limit/);
+    const base = 'https://palimpsest.example';
+    expect(jsonIds(await renderFeed(ctx, site, 'json', base, false, 1))).toEqual([`palimpsest:article:${ids.xss}:version:2`]);
+    expect(jsonIds(await renderFeed(ctx, site, 'json', base, false))).toHaveLength(3);
+    const one = await feedValidators(ctx, site, 'json', base, false, 1);
+    const all = await feedValidators(ctx, site, 'json', base, false);
+    expect(one.etag).not.toBe(all.etag);
+    expect(all.etag).toBe((await feedValidators(ctx, site, 'json', base, false, 50)).etag);
+  });
+
+  it('the feed routes take ?limit=: that many items, their own ETag and 304, a 400 for a bad value', async () => {
+    const one = await request(app).get('/feed.json?limit=1').expect(200);
+    expect(jsonIds(one.text)).toEqual([`palimpsest:article:${ids.xss}:version:2`]);
+    const all = await request(app).get('/feed.json').expect(200);
+    expect(jsonIds(all.text)).toHaveLength(3);
+    expect(one.headers.etag).not.toBe(all.headers.etag);
+    await request(app).get('/feed.json?limit=1').set('If-None-Match', String(one.headers.etag)).expect(304);
+    // Another limit is another body: the first limit's ETag does not revalidate it.
+    await request(app).get('/feed.json?limit=2').set('If-None-Match', String(one.headers.etag)).expect(200);
+    const story = await request(app).get(`/articles/${ids.story}/feed.rss?limit=2`).expect(200);
+    expect(rssItems(story.text).map((i) => i.guid['#text'])).toEqual([3, 2].map((n) => `palimpsest:article:${ids.story}:version:${n}`));
+    for (const bad of ['0', String(FEED_LIMIT_MAX + 1), 'ten']) {
+      const res = await request(app).get(`/feed.rss?limit=${bad}`).expect(400);
+      expect(res.text).toContain('Invalid limit: expected an integer from 1 to 200');
     }
   });
 });

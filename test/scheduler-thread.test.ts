@@ -56,20 +56,25 @@ describe('the extraction pool (dist)', () => {
       try { await pool.extract(html, url, bad); } catch (e) { poolError = e.message; }
       try { extract(html, url, bad); } catch (e) { inlineError = e.message; }
       const after = await pool.extract(html, url);
-      const { compressBodySync } = await import(${JSON.stringify(path.join(DIST, 'store/body-codec.js'))});
-      const { gunzipSync } = await import('node:zlib');
+      const { encodeBody } = await import(${JSON.stringify(path.join(DIST, 'store/body-codec.js'))});
+      const { decodeFrame } = await import(${JSON.stringify(path.join(DIST, 'store/delta-codec.js'))});
+      // A body on its own (a keyframe) and the next one as a delta against it: what the store would write.
       const body = Buffer.from(html);
-      const compressed = await Promise.all([pool.compress(body), pool.compress(Buffer.from('tiny'))]);
-      const compressOk = Buffer.isBuffer(compressed[0]) && compressed[0].equals(compressBodySync(body))
-        && gunzipSync(compressed[0]).equals(body) && gunzipSync(compressed[1]).toString() === 'tiny';
+      const next = Buffer.from(variants[0]);
+      const base = { id: 7, depth: 0, content: body };
+      const encoded = await Promise.all([pool.encode(body, null), pool.encode(next, base)]);
+      const sameAsInline = (e, b) => JSON.stringify({ ...e, data: null }) === JSON.stringify({ ...b, data: null }) && e.data.equals(b.data);
+      const encodeOk = Buffer.isBuffer(encoded[0].data) && sameAsInline(encoded[0], encodeBody(body, null))
+        && sameAsInline(encoded[1], encodeBody(next, base)) && encoded[1].baseId === 7 && encoded[1].depth === 1
+        && decodeFrame(encoded[0].data, null).equals(body) && decodeFrame(encoded[1].data, body).equals(next);
       const mode = pool.mode, size = pool.size;
       await pool.close();
       let closedError = null;
       try { await pool.extract(html, url); } catch (e) { closedError = e.message; }
       console.log(JSON.stringify({ mode, size, same: JSON.stringify(viaPool) === JSON.stringify(inline), count: viaPool.length,
-        firstParagraph: viaPool[0].paragraphs[0], poolError, inlineError, afterOk: after.paragraphs.length > 0, closedError, compressOk }));
+        firstParagraph: viaPool[0].paragraphs[0], poolError, inlineError, afterOk: after.paragraphs.length > 0, closedError, encodeOk }));
     `) as Record<string, unknown>;
-    expect(out).toMatchObject({ mode: 'worker', size: 2, same: true, count: 6, afterOk: true, compressOk: true });
+    expect(out).toMatchObject({ mode: 'worker', size: 2, same: true, count: 6, afterOk: true, encodeOk: true });
     expect(out.firstParagraph).toMatch(/^Variant 0 of the story/);
     expect(out.poolError).toMatch(/invalid CSS selector/);
     expect(out.poolError).toBe(out.inlineError);
@@ -82,12 +87,13 @@ describe('the extraction pool (dist)', () => {
       const reasons = [];
       const pool = createExtractPool({ size: 1, script: ${JSON.stringify(path.join(dir, 'missing-worker.js'))}, onFallback: (r) => reasons.push(r) });
       const e = await pool.extract('<html><body><article><h1>T</h1><p>' + 'Words of a story that is long enough. '.repeat(20) + '</p></article></body></html>', 'http://127.0.0.1/x');
-      const { gunzipSync } = await import('node:zlib');
-      const unzipped = gunzipSync(await pool.compress(Buffer.from('a body'))).toString();
-      console.log(JSON.stringify({ mode: pool.mode, paragraphs: e.paragraphs.length, reasons: reasons.length, unzipped }));
+      const { decodeFrame } = await import(${JSON.stringify(path.join(DIST, 'store/delta-codec.js'))});
+      const encoded = await pool.encode(Buffer.from('a body'), null);
+      const decoded = decodeFrame(encoded.data, null).toString();
+      console.log(JSON.stringify({ mode: pool.mode, paragraphs: e.paragraphs.length, reasons: reasons.length, decoded }));
       await pool.close();
     `);
-    expect(out).toEqual({ mode: 'inline', paragraphs: 1, reasons: 1, unzipped: 'a body' });
+    expect(out).toEqual({ mode: 'inline', paragraphs: 1, reasons: 1, decoded: 'a body' });
   });
 });
 

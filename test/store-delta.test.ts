@@ -167,6 +167,21 @@ describe(`delta storage (${corpus ? 'corpus revisions in real page templates' : 
     }
   }, 180_000);
 
+  it('never decodes with a rolled-back dictionary: the next one stored (SQLite gives it the same id) is read right', async () => {
+    const store = await fresh();
+    const [gone, kept] = capturedArticles(null, [2, 2]);
+    const rollBack = new Error('test: roll back');
+    await expect(store.transaction(async (tx) => {
+      const w = await writeCaptures(tx, [gone!]);
+      // Read inside the transaction: its new dictionary is loaded there, then the transaction takes it back.
+      expect(await mismatches(tx, w)).toEqual([]);
+      throw rollBack;
+    })).rejects.toBe(rollBack);
+    // Another article's first page becomes the family's dictionary: other content, under the freed id on SQLite.
+    const written = await writeCaptures(store, [kept!]);
+    expect(await mismatches(store, written)).toEqual([]);
+  });
+
   it('writes new captures of an old article as deltas on its old rows, and compact keeps them readable', async () => {
     const t = await target();
     const articles = capturedArticles(corpus, [8, 3]);

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import express from 'express';
 import { describe, expect, it } from '@jest/globals';
-import { ByteLru } from '../src/web/byte-lru.js';
+import { ByteLru } from '../src/common/byte-lru.js';
 import { bodyBytes, cachedBuild, compressOnce, heldBytes, ownedBuffer, sendBody, type CachedBody } from '../src/web/caches.js';
 
 /** GETs `url` over real HTTP with `Accept-Encoding: enc`: the status, Content-Encoding and the body as sent. */

@@ -21,6 +21,8 @@ const V4_P0 = BASE[0]!.replace('tells', 'recounts');
 let app: express.Express;
 let cleanup: () => Promise<void>;
 let id: number;
+/** An article of 101 versions (a live page), each adding a line. */
+let live: number;
 
 beforeAll(async () => {
   const t = await tmpStore();
@@ -32,6 +34,10 @@ beforeAll(async () => {
     { minutes: 90, title: 'Harbour bridge closes for a year', byline: 'By Ada Reporter and Bo Writer', text: withEdits({ 5: V2_P5, 10: V3_P10 }) },
     { minutes: 200, title: 'Harbour bridge closes for a year', byline: 'By Ada Reporter and Bo Writer', text: withEdits({ 0: V4_P0, 5: V2_P5, 10: V3_P10 }) },
   ]);
+  live = (await t.store.insertArticle('https://news.example/2024/05/live', NOW.toISOString())).article.id;
+  await addVersions(t.store, live, Array.from({ length: 101 }, (_, k) => ({
+    minutes: k * 5, title: 'Live: the harbour', text: Array.from({ length: k + 1 }, (_, j) => `Update ${j}: the harbour at minute ${j * 5}.`).join('\n\n'),
+  })));
   app = createApp({ store: t.store, config: testConfig(), now: () => NOW });
 });
 
@@ -125,6 +131,19 @@ describe('diff page: summary bar', () => {
   });
 });
 
+describe('diff page: unchanged paragraphs written once', () => {
+  it('side by side, an unchanged paragraph is one cell across both columns; a changed one has a cell per side', async () => {
+    const t = (await request(app).get(`/articles/${id}/diff/1/2`).expect(200)).text;
+    for (const k of [0, 4, 6, 11]) {
+      expect({ k, times: t.split(BASE[k]!).length - 1 }).toEqual({ k, times: 1 });
+      expect(t).toContain(`<div class="row kind-unchanged" id="row-${k}"><div class="cell both" data-label="Both versions">${BASE[k]!}</div></div>`);
+    }
+    expect(count(t, /class="cell (left|right)"/)).toBe(4);
+    expect(t).toMatch(/<div class="row kind-changed" id="row-5">\s*<div class="cell left" data-label="Version 1">[^<]*<del>story<\/del>/);
+    expect(t).toMatch(/<div class="cell right" data-label="Version 2">[^<]*<ins>history<\/ins>/);
+  });
+});
+
 describe('diff page: version pickers', () => {
   it('offers from/to selects of every version with its time, a GET form that works without JavaScript', async () => {
     const t = (await request(app).get(`/articles/${id}/diff/1/2?view=inline`).expect(200)).text;
@@ -145,6 +164,21 @@ describe('diff page: version pickers', () => {
     expect(go.headers.location).toBe(`/articles/${id}/diff/2/3?view=inline`);
     const latest = (await request(app).get(`/articles/${id}/diff/1/4`).expect(200)).text;
     expect(latest).not.toContain('class="current"');
+  });
+});
+
+describe('diff page: version pickers of a long history', () => {
+  it('are number fields of 1 to the latest, with a link to every version with its time, over 100 versions', async () => {
+    const t = (await request(app).get(`/articles/${live}/diff/100/101`).expect(200)).text;
+    const start = t.indexOf('<form class="diff-pick"');
+    const form = t.slice(start, t.indexOf('</form>', start));
+    expect(form).not.toContain('<select');
+    expect(form).toContain('<input type="number" name="a" min="1" max="101" value="100" required>');
+    expect(form).toContain('<input type="number" name="b" min="1" max="101" value="101" required>');
+    expect(form).toContain(`<a href="/articles/${live}#versions">every version with its time</a>`);
+    // The form still goes to the diff of the numbers typed.
+    const go = await request(app).get(`/articles/${live}/compare?a=3&b=90`).expect(303);
+    expect(go.headers.location).toBe(`/articles/${live}/diff/3/90`);
   });
 });
 

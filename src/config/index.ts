@@ -84,6 +84,11 @@ const webSchema = z.object({
   exportConcurrency: z.number().int().min(1).max(64).default(2),
   /** Requests that may wait for each of those two limits; beyond it (or after 30 s of waiting) 503 with Retry-After. */
   heavyQueue: z.number().int().min(0).max(10_000).default(32),
+  /**
+   * Items of the site-wide feed and of each source's feed (the newest changes); `?limit=` asks for up to 200. Their
+   * items carry whole diffs, so the feed's size (bytes sent to every reader polling it) grows with this.
+   */
+  feedItems: z.number().int().min(1).max(200).default(50),
   /** Bytes of serialised feeds kept in memory, each until a new version (or a re-extraction) changes it; 0: none. */
   feedCacheBytes: z.number().int().min(0).default(16 * 1024 * 1024),
   /** Bytes (estimated) of diffs between two versions kept in memory, keyed by the two texts' content hashes; 0: none. */

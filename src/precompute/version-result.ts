@@ -1,7 +1,7 @@
 /**
  * What the feeds need of one version's diff to its predecessor, computed once when the version is stored (capture,
  * reextract, import) and kept in the store's version_diffs table: for a change, the feed item's diff HTML as the
- * differ's `toFeedHtml` renders it (cut short after FEED_MAX_PARAGRAPHS), whether it was cut, the statistics and the
+ * differ's `toFeedHtml` renders it (unchanged text cut to excerpts, cut short after FEED_MAX_PARAGRAPHS), whether it was cut, the statistics and the
  * previous headline; for a first version, its opening paragraphs. Serving a feed then reads these instead of diffing
  * a hundred pairs of texts per request. Pure functions, and the stored form (brotli-compressed JSON, with only what
  * the version's own row does not already hold).
@@ -14,9 +14,10 @@ import type { StoredVersionDiff } from '../store/types.js';
 
 /**
  * The layout (and renderer) of the stored results: bump it whenever toFeedHtml, the trimming or the payload change,
- * and every stored result is computed again on first need (rows of another format count as missing).
+ * and every stored result is computed again on first need (rows of another format count as missing). 2: unchanged
+ * text cut to the sentences nearest the changes (differ/render/excerpt.ts), shorter inline styles.
  */
-export const RESULT_FORMAT = 1;
+export const RESULT_FORMAT = 2;
 
 /** Paragraphs of a diff shown in a feed item before it is cut short (with a link to the full diff). */
 export const FEED_MAX_PARAGRAPHS = 30;

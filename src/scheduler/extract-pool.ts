@@ -1,36 +1,32 @@
 /**
  * A small pool of worker threads running the extractor, so that a large check does not stall the web server that
  * shares the process (`serve`): extracting a big page takes tens of milliseconds of CPU during which the event loop
- * would answer nobody. The same workers compress the bodies to store, the other CPU-heavy step of a check, so all
- * of it runs at the workers' lower priority. The workers run the compiled code (dist/); where it is not available
- * (jest running the TypeScript sources) or a worker cannot start, extraction runs in the calling thread and
- * compression in libuv's thread pool, exactly as before.
+ * would answer nobody. The same workers encode the bodies to store (zstd deltas), the other CPU-heavy step of a
+ * check, so all of it runs at the workers' lower priority. The workers run the compiled code (dist/); where it is not
+ * available (jest running the TypeScript sources) or a worker cannot start, both run in the calling thread.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { extract, type Extracted, type SiteRule } from '../extractor/index.js';
-import { compressBody, compressBodySync, encodeBody } from '../store/body-codec.js';
+import { encodeBody } from '../store/body-codec.js';
 import type { DeltaBase, Encoded } from '../store/delta-codec.js';
 
-/** Work sent to a worker: a page to extract, or a body to compress as the store keeps it. */
+/** Work sent to a worker: a page to extract, or a body to encode as the store keeps it. */
 export type ExtractRequest =
   | { id: number; kind: 'extract'; html: string; url: string; rules?: readonly SiteRule[]; explain?: boolean }
-  | { id: number; kind: 'compress'; body: Uint8Array }
   | { id: number; kind: 'encode'; body: Uint8Array; base: DeltaBase | null };
 
 /** A worker's answer: the result, or the message of what the extractor threw. */
 export type ExtractResponse =
   | { id: number; ok: true; value: Extracted }
-  | { id: number; ok: true; compressed: Uint8Array }
   | { id: number; ok: true; encoded: Encoded }
   | { id: number; ok: false; message: string };
 
 /** Runs one request in the current thread (in a worker, or inline when the workers are unavailable). */
 export function runRequest(m: ExtractRequest): ExtractResponse {
   try {
-    if (m.kind === 'compress') return { id: m.id, ok: true, compressed: compressBodySync(m.body) };
     if (m.kind === 'encode') return { id: m.id, ok: true, encoded: encodeBody(m.body, m.base) };
     return { id: m.id, ok: true, value: extract(m.html, m.url, { rules: m.rules, ...(m.explain ? { explain: true } : {}) }) };
   } catch (err) {
@@ -46,8 +42,6 @@ export interface ExtractPool {
   readonly size: number;
   /** Extracts a page like `extract` from src/extractor (errors are thrown as they would be there). */
   extract(html: string, url: string, options?: { rules?: readonly SiteRule[]; explain?: boolean }): Promise<Extracted>;
-  /** Compresses a response body exactly as compressBody of src/store does. */
-  compress(body: Buffer): Promise<Buffer>;
   /** Encodes a response body as encodeBody of src/store does (a delta against `base`, the article's newest body). */
   encode(body: Buffer, base: DeltaBase | null): Promise<Encoded>;
   /** Stops the workers; pages still queued are rejected. */
@@ -110,10 +104,6 @@ const pickEncoded = (r: ExtractResponse): Encoded => {
   const e = (r as { encoded: Encoded }).encoded;
   return { ...e, data: Buffer.from(e.data.buffer, e.data.byteOffset, e.data.byteLength) };
 };
-const pickCompressed = (r: ExtractResponse): Buffer => {
-  const c = (r as { compressed: Uint8Array }).compressed;
-  return Buffer.from(c.buffer, c.byteOffset, c.byteLength);
-};
 
 interface Slot {
   worker: Worker;
@@ -132,11 +122,7 @@ export function createExtractPool(opts: ExtractPoolOptions = {}): ExtractPool {
   let broken: string | null = null;
   let closed = false;
 
-  const inline = (t: Task): void => {
-    if (t.request.kind === 'compress') {
-      compressBody(t.request.body).then((c) => t.settle({ id: t.request.id, ok: true, compressed: c }), t.reject);
-    } else t.settle(runRequest(t.request));
-  };
+  const inline = (t: Task): void => t.settle(runRequest(t.request));
 
   const fallBack = (reason: string): void => {
     if (broken) return;
@@ -220,9 +206,6 @@ export function createExtractPool(opts: ExtractPoolOptions = {}): ExtractPool {
     extract(html, url, options) {
       return submit(task({ id: nextId++, kind: 'extract', html, url, ...(options?.rules ? { rules: options.rules } : {}), ...(options?.explain ? { explain: true } : {}) }, pickExtracted));
     },
-    compress(body) {
-      return submit(task({ id: nextId++, kind: 'compress', body }, pickCompressed));
-    },
     encode(body, base) {
       return submit(task({ id: nextId++, kind: 'encode', body, base }, pickEncoded));
     },
@@ -246,7 +229,6 @@ function inlinePool(): ExtractPool {
     mode: 'inline',
     size: 0,
     extract: async (html, url, options) => extract(html, url, options),
-    compress: (body) => compressBody(body),
     encode: async (body, base) => encodeBody(body, base),
     close: async () => undefined,
   };

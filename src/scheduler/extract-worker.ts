@@ -1,5 +1,5 @@
 /**
- * The extraction worker thread: runs `extract` on the pages the pool sends, and compresses the bodies to store, one
+ * The extraction worker thread: runs `extract` on the pages the pool sends, and encodes the bodies to store, one
  * at a time, so that this CPU-heavy work never blocks the main thread (web requests, fetching, the database).
  * Started by extract-pool.ts from the compiled dist/ only.
  */
@@ -10,7 +10,7 @@ import { runRequest, type ExtractRequest, type ExtractWorkerData } from './extra
 const port = parentPort;
 if (!port) throw new Error('scheduler: extract-worker.js must run in a worker thread');
 
-// Extraction and compression are background work: the web server's thread, if it shares the process, gets the CPU first.
+// Extraction and encoding are background work: the web server's thread, if it shares the process, gets the CPU first.
 lowerThreadPriority((workerData as ExtractWorkerData | undefined)?.nice ?? 0);
 
 port.on('message', (m: ExtractRequest) => port.postMessage(runRequest(m)));

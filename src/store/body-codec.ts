@@ -3,22 +3,15 @@
  * database driver. Bodies are stored as zstd deltas against the article's previous body (delta-codec.ts); gzip is
  * what rows written before delta storage hold (and what other stored documents, such as rendered pages, use).
  */
-import { promisify } from 'node:util';
-import { gzip, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import { BODY_DECODE_BUDGET, BODY_SNAPSHOT_EVERY, encodeDelta, type DeltaBase, type Encoded } from './delta-codec.js';
 
-/** gzip level of compressBody (about a fifth of their size for news pages). */
+/** gzip level of compressBodySync (about a fifth of their size for news pages). */
 const GZIP_LEVEL = 6;
-const gzipAsync = promisify(gzip);
 
 /** gzip of a body, computed in the calling thread. */
 export function compressBodySync(body: Uint8Array): Buffer {
   return gzipSync(body, { level: GZIP_LEVEL });
-}
-
-/** gzip of a body, computed in libuv's thread pool so that the calling thread is free meanwhile. */
-export function compressBody(body: Uint8Array): Promise<Buffer> {
-  return gzipAsync(body, { level: GZIP_LEVEL });
 }
 
 /**

@@ -6,10 +6,13 @@
  * template); a page linking none has no family and is stored self-contained. Pure and driver-free.
  *
  * Reading such a body decodes its dictionary (kept in a small cache, shared by every article of the family), so any
- * body costs at most its chain to a keyframe plus one dictionary.
+ * body costs at most its chain to a keyframe plus one dictionary. A dictionary id means something only in its own
+ * database (two databases of one process number their dictionaries alike), so the cache keeps each under its
+ * database and its id.
  */
 import { createHash } from 'node:crypto';
 import { Compressor, Decompressor } from 'zstd-napi';
+import { ByteLru } from '../common/byte-lru.js';
 import type { Encoded } from './delta-codec.js';
 
 /** zstd level of the dictionaries: written once per family, read once per process (the cache keeps them). */
@@ -64,10 +67,12 @@ export function usableDictionary(content: Uint8Array): boolean {
   return content.length >= 8 && !(content[0] === 0x37 && content[1] === 0xa4 && content[2] === 0x30 && content[3] === 0xec);
 }
 
+/** The decoded dictionaries a decode may use, by id (those of the database being read). */
+export type DictionaryLookup = (id: number) => Buffer | undefined;
+
 /**
- * Thrown by a decode that needs dictionary `id` and does not have it (or had a cached one that did not decode the
- * frame: the cache is process-wide, so a dictionary of another database may sit under the same id): the backend loads
- * it from its database and decodes again.
+ * Thrown by a decode that needs dictionary `id` and does not have it: the backend loads it from its database and
+ * decodes again.
  */
 export class MissingDictionary extends Error {
   constructor(readonly dictId: number) {
@@ -75,43 +80,42 @@ export class MissingDictionary extends Error {
   }
 }
 
-const cache = new Map<number, Buffer>();
-let cached = 0;
+/** Decoded dictionaries of every database open in the process, under `${database number}:${id}`. */
+const cache = new ByteLru<Buffer>(CACHE_BYTES);
+/** The number of the database each connection or pool reads (see databaseOf). */
+const databases = new WeakMap<object, number>();
+let lastDatabase = 0;
 
-/** A decoded dictionary from the cache (most recently used kept), or undefined. */
-export function cachedDictionary(id: number): Buffer | undefined {
-  const d = cache.get(id);
-  if (d) {
-    cache.delete(id);
-    cache.set(id, d);
+/**
+ * The number, unique in the process, of the database that `handle` reads (a SQLite connection, a PostgreSQL pool or
+ * client): a handle not seen before is a database of its own, so two stores never share a dictionary.
+ */
+function databaseOf(handle: object): number {
+  let n = databases.get(handle);
+  if (n === undefined) {
+    n = ++lastDatabase;
+    databases.set(handle, n);
   }
-  return d;
+  return n;
+}
+
+/** Makes `client` share the cached dictionaries of `pool` (a PostgreSQL transaction's client reads its pool's database). */
+export function sameDatabase(client: object, pool: object): void {
+  databases.set(client, databaseOf(pool));
+}
+
+/** Dictionary `id` of the database of `handle`, decoded, from the cache (now the most recently used), or undefined. */
+export function cachedDictionary(handle: object, id: number): Buffer | undefined {
+  return cache.get(`${databaseOf(handle)}:${id}`);
+}
+
+/** Keeps decoded dictionary `id` of the database of `handle` (the least recently used ones go past CACHE_BYTES). */
+export function keepDictionary(handle: object, id: number, content: Buffer): void {
+  const key = `${databaseOf(handle)}:${id}`;
+  cache.set(key, content, content.length + 2 * key.length);
 }
 
 /** Drops every dictionary from the cache. */
 export function forgetDictionaries(): void {
   cache.clear();
-  cached = 0;
-}
-
-/** Drops a dictionary from the cache. */
-export function forgetDictionary(id: number): void {
-  const d = cache.get(id);
-  if (!d) return;
-  cache.delete(id);
-  cached -= d.length;
-}
-
-/** Keeps a decoded dictionary in the cache (the least recently used ones go past CACHE_BYTES). */
-export function keepDictionary(id: number, content: Buffer): void {
-  const old = cache.get(id);
-  if (old) cached -= old.length;
-  cache.delete(id);
-  cache.set(id, content);
-  cached += content.length;
-  for (const [k, v] of cache) {
-    if (cached <= CACHE_BYTES || k === id) break;
-    cache.delete(k);
-    cached -= v.length;
-  }
 }

@@ -11,7 +11,7 @@ import type { Request, Response } from 'express';
 import type { ArticleDiff } from '../differ/index.js';
 import { diffVersions } from '../precompute/version-result.js';
 import type { Version } from '../store/index.js';
-import { ByteLru } from './byte-lru.js';
+import { ByteLru } from '../common/byte-lru.js';
 import type { WebContext } from './context.js';
 
 /** A diff with its JSON (the API sends that; its length is what the entry is counted at). */
@@ -54,8 +54,23 @@ const byContext = new WeakMap<WebContext, WebCaches>();
 const KNOWN_SHARE = 16;
 
 /** The bytes a `known` entry is counted at: its key and value in UTF-16, and as much again for the Map's entry. */
-export function knownBytes(key: string, value: string): number {
+function knownBytes(key: string, value: string): number {
   return 4 * (key.length + value.length);
+}
+
+/**
+ * What `find` finds out about `what` (a route's request, in a string), kept in the `known` cache under the
+ * database's write stamp: until anything is written, it is found once and then costs one cheap read (the stamp).
+ * What `find` throws (a 404) is not kept.
+ */
+export async function knownAtStamp(ctx: WebContext, what: string, find: () => Promise<string>): Promise<string> {
+  const known = cachesOf(ctx).known;
+  const key = `${await ctx.store.getWriteStamp()}|${what}`;
+  const hit = known.get(key);
+  if (hit !== undefined) return hit;
+  const found = await find();
+  known.set(key, found, knownBytes(key, found));
+  return found;
 }
 
 /** The caches of the app of `ctx` (created on first use). */

@@ -12,15 +12,19 @@ import crypto from 'node:crypto';
 import type { FeedOptions, Item } from 'feed';
 import { timeSlicer, yieldToEventLoop } from '../common/yield.js';
 import { readResults } from '../precompute/fill.js';
-import { FEED_MAX_PARAGRAPHS, itemStats, resultStats, type VersionResult } from '../precompute/version-result.js';
+import { FEED_MAX_PARAGRAPHS, itemStats, RESULT_FORMAT, resultStats, type VersionResult } from '../precompute/version-result.js';
 import type { Article, Change, ChangeQuery, Source } from '../store/index.js';
 import type { WebContext } from './context.js';
+import { parseLimit } from './search.js';
 import { serializeFeed } from './feed-serialize.js';
 import { CORRECTION_CATEGORY, eventItems, withEventItems } from './feed-events.js';
 import { articlePath, diffPath, feedPath, sourceFeedPath, sourcePath, versionPath, type FeedFormat } from './paths.js';
 
-/** Most items in one feed. */
+/** Items of an article's feed (its newest versions and events). */
 export const FEED_ITEMS = 100;
+
+/** Most items a feed request may ask for with `?limit=`. */
+export const FEED_LIMIT_MAX = 200;
 
 // Defined with the stored results they shape (src/precompute), exported here for the pages about feeds.
 export { FEED_MAX_PARAGRAPHS, itemStats };
@@ -41,6 +45,20 @@ function changeFilter(scope: FeedScope, includeMinor: boolean): Omit<ChangeQuery
   if (scope.kind === 'article') return { articleId: scope.article.id, changesOnly: false, includeMinor };
   if (scope.kind === 'source') return { sourceId: scope.source.id, changesOnly: true, includeMinor };
   return { changesOnly: true, includeMinor };
+}
+
+/**
+ * Items a scope's feed carries unless the request asks otherwise: an article's FEED_ITEMS (its whole recent
+ * history); the site's and a source's `web.feedItems` (50 by default: each item carries a whole diff, and a feed polled
+ * by many readers is sent whole to each of them).
+ */
+export function defaultFeedItems(ctx: WebContext, scope: FeedScope): number {
+  return scope.kind === 'article' ? FEED_ITEMS : ctx.config.web.feedItems;
+}
+
+/** The items a feed request asks for: its `?limit=` (1 to FEED_LIMIT_MAX; anything else is a 400), else the scope's default. */
+export function feedLimit(ctx: WebContext, scope: FeedScope, raw: unknown): number {
+  return parseLimit(raw, defaultFeedItems(ctx, scope), FEED_LIMIT_MAX);
 }
 
 /** Path of a scope's feed in `format`. */
@@ -83,15 +101,20 @@ async function feedState(ctx: WebContext, scope: FeedScope, includeMinor: boolea
   return { ...head, count: `s${seq}` };
 }
 
-/** Validators of the feed of `scope` in `format` at `base`. */
-export async function feedValidators(ctx: WebContext, scope: FeedScope, format: FeedFormat, base: string, includeMinor = false): Promise<FeedValidators> {
+/**
+ * Validators of the feed of `scope` in `format` at `base`, of `limit` items (default: the scope's, defaultFeedItems).
+ * The item count and the stored results' format are part of the ETag: a feed of another length, or with its items
+ * rendered anew by a new release, is another body.
+ */
+export async function feedValidators(ctx: WebContext, scope: FeedScope, format: FeedFormat, base: string, includeMinor = false, limit?: number): Promise<FeedValidators> {
+  const items = limit ?? defaultFeedItems(ctx, scope);
   const state = await feedState(ctx, scope, includeMinor);
   // An article's feed carries its events (absent, redirected, returned) too: the newest one is part of its validators.
   const event = scope.kind === 'article' ? await ctx.store.getLastArticleEvent(scope.article.id) : null;
   const key = scope.kind === 'article' ? `a${scope.article.id}` : scope.kind === 'source' ? `s${scope.source.id}` : 'all';
   const tag = `${key}${includeMinor ? '-minor' : ''}`;
   const h = crypto.createHash('sha1').update(`${tag}|${base}`).digest('hex').slice(0, 8);
-  const etag = `W/"${format}-${tag}-${state.maxVersionId ?? 0}-${state.count}${event ? `-e${event.id}` : ''}-${h}"`;
+  const etag = `W/"${format}-${tag}-${state.maxVersionId ?? 0}-${state.count}${event ? `-e${event.id}` : ''}-n${items}r${RESULT_FORMAT}-${h}"`;
   const fallback = scope.kind === 'article' ? scope.article.firstSeen : scope.kind === 'source' ? scope.source.createdAt : null;
   const newest = event && (state.newestCapturedAt === null || event.at > state.newestCapturedAt) ? event.at : state.newestCapturedAt ?? fallback;
   const t = newest ? new Date(newest) : null;
@@ -212,9 +235,10 @@ function feedMeta(scope: FeedScope): { id: string; title: string; description: s
   };
 }
 
-/** Builds the feed of `scope` and serialises it in `format`. */
-export async function renderFeed(ctx: WebContext, scope: FeedScope, format: FeedFormat, base: string, includeMinor = false): Promise<string> {
-  const changes = await ctx.store.listChanges({ ...changeFilter(scope, includeMinor), limit: FEED_ITEMS });
+/** Builds the feed of `scope` (its newest `limit` items; default: defaultFeedItems) and serialises it in `format`. */
+export async function renderFeed(ctx: WebContext, scope: FeedScope, format: FeedFormat, base: string, includeMinor = false, limit?: number): Promise<string> {
+  const count = limit ?? defaultFeedItems(ctx, scope);
+  const changes = await ctx.store.listChanges({ ...changeFilter(scope, includeMinor), limit: count });
   // Items are made of the versions' stored results; the few missing (versions stored before them) are computed
   // once and stored, the web thread given back between them, and around the serialisation.
   const breathe = timeSlicer();
@@ -226,7 +250,7 @@ export async function renderFeed(ctx: WebContext, scope: FeedScope, format: Feed
     // A version gone meanwhile (re-extraction merged it) is left out, as it was when its text could not be read.
     if (r) items.push({ ...itemFor(ctx, c, base, r), ...(corrected.has(c.id) ? { categories: [CORRECTION_CATEGORY] } : {}) });
   }
-  if (scope.kind === 'article') items = withEventItems(items, await eventItems(ctx, scope.article, base), FEED_ITEMS);
+  if (scope.kind === 'article') items = withEventItems(items, await eventItems(ctx, scope.article, base), count);
   const meta = feedMeta(scope);
   const xml = format !== 'json';
   // RSS channel titles/descriptions are often read as HTML: escape there; Atom's are type="text", JSON Feed's plain.

@@ -2,7 +2,8 @@
  * Rendered pages kept in memory (the `pages` cache of caches.ts) under the database's write stamp and the URL asked
  * for: the home page and an article page change only when something is written (a version, an event, a check, a
  * renamed source) or when one of their "3 minutes ago" texts would read otherwise. A hit costs one cheap read (the
- * stamp) and sends the body compressed once; a new version shows at once, since its write moves the stamp.
+ * stamp) and sends the body compressed once; a new version shows at once, since its write moves the stamp. Searches
+ * (search-cache.ts) and the API's listings are kept and sent the same way (sendCachedAnswer).
  */
 import crypto from 'node:crypto';
 import type { Request, Response } from 'express';
@@ -50,17 +51,25 @@ export async function pageFor(ctx: WebContext, key: string, build: () => Promise
 }
 
 /**
- * Answers an HTML page from the page cache (see the module comment): 304 when the request's ETag is the page's,
- * else the body compressed as the request accepts. `build` renders the page; it may throw (404, 400) as a route does.
+ * Answers a read-only GET from the page cache, kept under the database's write stamp and the URL asked for (see the
+ * module comment), as `type`: 304 when the request's ETag is the body's, else the body compressed as the request
+ * accepts. `build` makes the body; it may throw (404, 400) as a route does. `variant`: what else the body depends on
+ * besides the URL (the base URL of links). `admit`: as pageFor's (a search waits for a gate slot).
  */
-export async function sendCachedPage(ctx: WebContext, req: Request, res: Response, build: () => Promise<string>): Promise<void> {
-  const key = `page|${await ctx.store.getWriteStamp()}|${req.originalUrl}`;
-  const page = await pageFor(ctx, key, build);
-  res.type('html');
-  if (page.etag) res.setHeader('ETag', page.etag);
+export async function sendCachedAnswer(ctx: WebContext, req: Request, res: Response, type: 'html' | 'json', variant: string,
+  build: () => Promise<string>, admit?: () => Promise<void>): Promise<void> {
+  const key = `${type}|${await ctx.store.getWriteStamp()}|${variant}|${req.originalUrl}`;
+  const body = await pageFor(ctx, key, build, admit);
+  res.type(type);
+  if (body.etag) res.setHeader('ETag', body.etag);
   if (req.fresh) {
     res.status(304).end();
     return;
   }
-  await sendBody(req, res, cachesOf(ctx).pages, key, page);
+  await sendBody(req, res, cachesOf(ctx).pages, key, body);
+}
+
+/** Answers an HTML page from the page cache (see sendCachedAnswer). */
+export function sendCachedPage(ctx: WebContext, req: Request, res: Response, build: () => Promise<string>): Promise<void> {
+  return sendCachedAnswer(ctx, req, res, 'html', '', build);
 }

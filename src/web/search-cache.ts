@@ -7,9 +7,8 @@
  * build, and the page's "3 minutes ago" texts bound how long it is kept (src/web/page-cache.ts).
  */
 import type { Request, Response } from 'express';
-import { cachesOf, sendBody } from './caches.js';
 import type { WebContext } from './context.js';
-import { pageFor } from './page-cache.js';
+import { sendCachedAnswer } from './page-cache.js';
 
 /**
  * Answers a search from the cache (see the module comment), as `type` ('html' or 'json'): 304 when the request's
@@ -18,22 +17,5 @@ import { pageFor } from './page-cache.js';
  */
 export async function sendCachedSearch(ctx: WebContext, req: Request, res: Response, type: 'html' | 'json', variant: string,
   build: () => Promise<string>): Promise<void> {
-  await sendCachedAnswer(ctx, req, res, type, variant, build, true);
-}
-
-/**
- * Answers any read-only GET as sendCachedSearch does, kept until the next write; `gated`: whether building it waits
- * for a slot of the feed-and-search gate (searches), or is light enough to build at once (plain listings).
- */
-export async function sendCachedAnswer(ctx: WebContext, req: Request, res: Response, type: 'html' | 'json', variant: string,
-  build: () => Promise<string>, gated: boolean): Promise<void> {
-  const key = `${gated ? 'search' : 'answer'}|${await ctx.store.getWriteStamp()}|${type}|${variant}|${req.originalUrl}`;
-  const body = await pageFor(ctx, key, build, gated ? () => ctx.heavy.compute.enter(res) : undefined);
-  res.type(type);
-  if (body.etag) res.setHeader('ETag', body.etag);
-  if (req.fresh) {
-    res.status(304).end();
-    return;
-  }
-  await sendBody(req, res, cachesOf(ctx).pages, key, body);
+  await sendCachedAnswer(ctx, req, res, type, variant, build, () => ctx.heavy.compute.enter(res));
 }

@@ -187,12 +187,36 @@ export async function migratedSqliteTarget(): Promise<TmpTarget> {
   return { target, dir, cleanup: async () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
+/**
+ * How test databases are copied from the template: PostgreSQL 15+ copies file by file when asked. Its default
+ * writes every block of the template through the write-ahead log; for this small template on the test cluster
+ * (fsync off) the file copy costs about a fifth less server CPU and time per database. Older servers know only the
+ * one way. Decided once per test file.
+ */
+let copyStrategy: string | undefined;
+
+/** Creates database `name` as a copy of `template` on the cluster at `base`, the quicker way the server knows. */
+async function copyDatabase(base: string, name: string, template: string): Promise<void> {
+  if (copyStrategy === undefined) {
+    try {
+      await retryBusy(() => adminQuery(base, `CREATE DATABASE ${name} TEMPLATE ${template} STRATEGY FILE_COPY`));
+      copyStrategy = ' STRATEGY FILE_COPY';
+      return;
+    } catch (err) {
+      // 42601: a server before 15, which has no STRATEGY option.
+      if ((err as { code?: string }).code !== '42601') throw err;
+      copyStrategy = '';
+    }
+  }
+  await retryBusy(() => adminQuery(base, `CREATE DATABASE ${name} TEMPLATE ${template}${copyStrategy}`));
+}
+
 /** A fresh PostgreSQL database on the cluster at `base`, already migrated (a copy of the migrated template). */
 export async function migratedPostgresTarget(base: string): Promise<TmpTarget> {
   const dir = tmpDir();
   const template = await pgTemplate(base);
   const name = pgName();
-  await retryBusy(() => adminQuery(base, `CREATE DATABASE ${name} TEMPLATE ${template}`));
+  await copyDatabase(base, name, template);
   return pgTarget(base, name, dir);
 }
 

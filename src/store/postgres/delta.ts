@@ -6,7 +6,8 @@
 import { row, rows, run, type Db } from './db.js';
 import { decodeChain, tryDecode, type ChainKind, type ChainLink } from '../delta-chain.js';
 import { BODY_DECODE_BUDGET, BODY_SNAPSHOT_EVERY, encodeDelta, extendsChain, TEXT_SNAPSHOT_EVERY, type DeltaBase, type Encoded } from '../delta-codec.js';
-import { decodeDictionary, encodeDictionary, encodeKeyframe, familyOf, keepDictionary, MissingDictionary, usableDictionary } from '../body-dicts.js';
+import { cachedDictionary, decodeDictionary, encodeDictionary, encodeKeyframe, familyOf, keepDictionary, MissingDictionary, usableDictionary,
+  type DictionaryLookup } from '../body-dicts.js';
 import { codePoints, COMPACT_BATCH_MS, DELTA_COLUMNS, type CompactKind, type CompactStep, type StoredBytes } from '../delta-store.js';
 
 const T = DELTA_COLUMNS;
@@ -15,24 +16,30 @@ const LINK_COLS = (k: ChainKind, x = ''): string =>
   `${x}id, ${x}${T[k].codec} AS codec, ${x}${T[k].data} AS data, ${k === 'text' ? `${x}text` : 'NULL::text'} AS text, ${x}${T[k].base} AS "baseId", ` +
   `${k === 'body' ? `${x}body_dict_id` : 'NULL::bigint'} AS "dictId"`;
 
-/** Loads body dictionary `id` into the cache (body-dicts.ts). */
+/**
+ * Body dictionary `id` of this database, decoded, from the cache (body-dicts.ts) or loaded and kept. Kept even inside
+ * a transaction: a rolled-back id is never handed out again (sequences are not rolled back), so no row will ask
+ * for it; a committed dictionary never changes (none is ever updated or deleted).
+ */
 async function loadDictionary(db: Db, id: number): Promise<Buffer> {
+  const hit = cachedDictionary(db, id);
+  if (hit) return hit;
   const r = await row<{ data: Buffer }>(db, 'SELECT data FROM body_dicts WHERE id = $1', [id]);
   if (!r) throw new Error(`store: body dictionary ${id} is missing`);
   const d = decodeDictionary(r.data);
-  keepDictionary(id, d);
+  keepDictionary(db, id, d);
   return d;
 }
 
-/** Runs a decode, loading the shared dictionaries it turns out to need (a chain needs at most one). */
-async function withDictionaries<R>(db: Db, f: () => R | Promise<R>): Promise<R> {
-  for (let tries = 0; ; tries++) {
-    try {
-      return await f();
-    } catch (err) {
-      if (!(err instanceof MissingDictionary) || tries >= 3) throw err;
-      await loadDictionary(db, err.dictId);
-    }
+/** Runs a decode with this database's dictionaries, loading the one it turns out to need (see sqlite/delta.ts). */
+async function withDictionaries<R>(db: Db, f: (dictionaries: DictionaryLookup) => R | Promise<R>): Promise<R> {
+  const cached: DictionaryLookup = (id) => cachedDictionary(db, id);
+  try {
+    return await f(cached);
+  } catch (err) {
+    if (!(err instanceof MissingDictionary)) throw err;
+    const loaded = await loadDictionary(db, err.dictId);
+    return f((id) => (id === err.dictId ? loaded : cached(id)));
   }
 }
 
@@ -65,7 +72,6 @@ async function dictionaryKeyframe(db: Db, content: Uint8Array): Promise<Encoded 
     r = await row<{ id: number }>(db, 'SELECT id FROM body_dicts WHERE fingerprint = $1', [family]);
     if (!r) return null;
   }
-  // Read from this database, never from the process-wide cache: a frame must be written against its own dictionary.
   const id = Number(r.id);
   return encodeKeyframe(content, { id, content: await loadDictionary(db, id) });
 }
@@ -83,13 +89,13 @@ export async function chain(db: Db, kind: ChainKind, id: number): Promise<ChainL
 
 /** A row's decoded content: from rows in hand or the cache when possible, else from its fetched chain. */
 export async function decode(db: Db, kind: ChainKind, link: ChainLink, inHand: ReadonlyMap<number, ChainLink> = new Map()): Promise<Buffer> {
-  return withDictionaries(db, async () => tryDecode(kind, link, inHand) ?? decodeChain(kind, await chain(db, kind, link.id)));
+  return withDictionaries(db, async (dicts) => tryDecode(kind, link, inHand, dicts) ?? decodeChain(kind, await chain(db, kind, link.id), dicts));
 }
 
 /** The content of row `id` decoded, or null when there is no such row. */
 export async function decodeId(db: Db, kind: ChainKind, id: number): Promise<Buffer | null> {
   const c = await chain(db, kind, id);
-  return c.length > 0 ? withDictionaries(db, () => decodeChain(kind, c)) : null;
+  return c.length > 0 ? withDictionaries(db, (dicts) => decodeChain(kind, c, dicts)) : null;
 }
 
 /** The newest row of an article (by id), decoded, as the base of its next row; null for an article without one. */

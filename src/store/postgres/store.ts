@@ -13,6 +13,7 @@ import * as articles from './articles.js';
 import * as versions from './versions.js';
 import * as responses from './responses.js';
 import * as delta from './delta.js';
+import { sameDatabase } from '../body-dicts.js';
 import type { PreparedBody } from '../body-codec.js';
 import type { CompactKind } from '../delta-store.js';
 import * as renders from './renders.js';
@@ -104,6 +105,8 @@ export class PostgresStore implements Store {
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
     if (this.depth > 0) return this.savepoint(fn);
     const client = await this.shared.pool.connect();
+    // The transaction reads the pool's database: the dictionaries cached for one serve the other.
+    sameDatabase(client, this.shared.pool);
     let broken: Error | undefined;
     // A lent client has no listener of the pool's: a connection cut while the transaction waits on other work (a
     // webhook, a decode) would emit 'error' with no one listening and end the process. The next query fails instead.

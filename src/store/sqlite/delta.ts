@@ -6,7 +6,8 @@
 import { PAGE_SIZE, stmt, type Db } from './db.js';
 import { decodeChain, tryDecode, type ChainKind, type ChainLink } from '../delta-chain.js';
 import { BODY_DECODE_BUDGET, BODY_SNAPSHOT_EVERY, encodeDelta, extendsChain, TEXT_SNAPSHOT_EVERY, type DeltaBase, type Encoded } from '../delta-codec.js';
-import { decodeDictionary, encodeDictionary, encodeKeyframe, familyOf, keepDictionary, MissingDictionary, usableDictionary } from '../body-dicts.js';
+import { cachedDictionary, decodeDictionary, encodeDictionary, encodeKeyframe, familyOf, keepDictionary, MissingDictionary, usableDictionary,
+  type DictionaryLookup } from '../body-dicts.js';
 import { codePoints, COMPACT_BATCH_MS, DELTA_COLUMNS, type CompactKind, type CompactStep, type StoredBytes } from '../delta-store.js';
 
 const T = DELTA_COLUMNS;
@@ -15,24 +16,33 @@ const LINK_COLS = (k: ChainKind, x = ''): string =>
   `${x}id, ${x}${T[k].codec} AS codec, ${x}${T[k].data} AS data, ${k === 'text' ? `${x}text` : 'NULL'} AS text, ${x}${T[k].base} AS baseId, ` +
   `${k === 'body' ? `${x}body_dict_id` : 'NULL'} AS dictId`;
 
-/** Loads body dictionary `id` into the cache (body-dicts.ts). */
+/**
+ * Body dictionary `id` of this database, decoded, from the cache (body-dicts.ts) or loaded. A dictionary loaded inside
+ * a transaction is not kept: its row may be one that a rollback takes back, and SQLite gives a rolled-back id to the
+ * next dictionary stored. A committed dictionary never changes (none is ever updated or deleted).
+ */
 function loadDictionary(db: Db, id: number): Buffer {
+  const hit = cachedDictionary(db, id);
+  if (hit) return hit;
   const r = stmt(db, 'SELECT data FROM body_dicts WHERE id = ?').get(id) as { data: Buffer } | undefined;
   if (!r) throw new Error(`store: body dictionary ${id} is missing`);
   const d = decodeDictionary(r.data);
-  keepDictionary(id, d);
+  if (!db.inTransaction) keepDictionary(db, id, d);
   return d;
 }
 
-/** Runs a decode, loading the shared dictionaries it turns out to need (a chain needs at most one). */
-function withDictionaries<R>(db: Db, f: () => R): R {
-  for (let tries = 0; ; tries++) {
-    try {
-      return f();
-    } catch (err) {
-      if (!(err instanceof MissingDictionary) || tries >= 3) throw err;
-      loadDictionary(db, err.dictId);
-    }
+/**
+ * Runs a decode with this database's cached dictionaries; when it needs one not cached, loads it and runs it again
+ * with it (a chain has one keyframe, so it needs one dictionary at most).
+ */
+function withDictionaries<R>(db: Db, f: (dictionaries: DictionaryLookup) => R): R {
+  const cached: DictionaryLookup = (id) => cachedDictionary(db, id);
+  try {
+    return f(cached);
+  } catch (err) {
+    if (!(err instanceof MissingDictionary)) throw err;
+    const loaded = loadDictionary(db, err.dictId);
+    return f((id) => (id === err.dictId ? loaded : cached(id)));
   }
 }
 
@@ -62,7 +72,6 @@ function dictionaryKeyframe(db: Db, content: Uint8Array): Encoded | null {
     // Not cached here: the transaction may still roll back, and the id go to another family.
     return encodeKeyframe(content, { id: Number(info.lastInsertRowid), content });
   }
-  // Read from this database, never from the process-wide cache: a frame must be written against its own dictionary.
   return encodeKeyframe(content, { id: r.id, content: loadDictionary(db, r.id) });
 }
 
@@ -78,13 +87,13 @@ export function chain(db: Db, kind: ChainKind, id: number): ChainLink[] {
 
 /** A row's decoded content: from rows in hand or the cache when possible, else from its fetched chain. */
 export function decode(db: Db, kind: ChainKind, link: ChainLink, inHand: ReadonlyMap<number, ChainLink> = new Map()): Buffer {
-  return withDictionaries(db, () => tryDecode(kind, link, inHand) ?? decodeChain(kind, chain(db, kind, link.id)));
+  return withDictionaries(db, (dicts) => tryDecode(kind, link, inHand, dicts) ?? decodeChain(kind, chain(db, kind, link.id), dicts));
 }
 
 /** The content of row `id` decoded, or null when there is no such row. */
 export function decodeId(db: Db, kind: ChainKind, id: number): Buffer | null {
   const c = chain(db, kind, id);
-  return c.length > 0 ? withDictionaries(db, () => decodeChain(kind, c)) : null;
+  return c.length > 0 ? withDictionaries(db, (dicts) => decodeChain(kind, c, dicts)) : null;
 }
 
 /** The newest row of an article (by id), decoded, as the base of its next row; null for an article without one. */

@@ -15,7 +15,8 @@ import { HttpError } from '../errors.js';
 import { openApiDocument } from '../openapi.js';
 import { parsePositiveInt, queryString, requireArticle, requireDiffRange, requireVersion } from '../params.js';
 import { parseSourceFilter, withSearchErrors } from '../search.js';
-import { sendCachedAnswer, sendCachedSearch } from '../search-cache.js';
+import { sendCachedAnswer } from '../page-cache.js';
+import { sendCachedSearch } from '../search-cache.js';
 import { bearerToken, requireAdmin, trackUrl } from '../track.js';
 import { apiSearchRouter } from './api-search.js';
 import { apiSourcesRouter } from './api-sources.js';
@@ -151,7 +152,7 @@ export function apiRouter(ctx: WebContext): Router {
     // With q it is a search: kept until the next write, and built in its turn with the other searches and the feeds.
     if (p.q !== undefined) await sendCachedSearch(ctx, req, res, 'json', base, list);
     // Without q a light listing, still the same answer until the next write: kept too, built without the gate.
-    else await sendCachedAnswer(ctx, req, res, 'json', base, list, false);
+    else await sendCachedAnswer(ctx, req, res, 'json', base, list);
   });
 
   router.get('/articles/:id', async (req, res) => {

@@ -7,7 +7,7 @@ import express, { type Router } from 'express';
 import { toInline, toSideBySide } from '../../differ/index.js';
 import { humanGap } from '../format.js';
 import type { WebContext } from '../context.js';
-import { bodyBytes, cachedDiff, cachesOf, knownBytes, sendBody } from '../caches.js';
+import { bodyBytes, cachedDiff, cachesOf, knownAtStamp, sendBody } from '../caches.js';
 import { bylineChange, foldUnchanged } from '../diff-view.js';
 import { queryString, requireArticle, requireDiffRange, requireDiffSummaries } from '../params.js';
 import { articlePath, diffPath, versionPath } from '../paths.js';
@@ -35,33 +35,20 @@ export function diffRouter(ctx: WebContext): Router {
 
   router.get('/articles/:id/diff/:a/:b', async (req, res) => {
     const view = queryString(req.query.view) === 'inline' ? 'inline' : 'side';
-    const caches = cachesOf(ctx);
-    const pages = caches.pages;
-    // Until anything is written, the page's key found once stands: a hot page (or its 304) costs one cheap read,
-    // not the reading of every version summary of a long-lived article.
-    const stampKey = `diff|${await store.getWriteStamp()}|${req.path}|${view}`;
-    const known = caches.known.get(stampKey);
-    if (known !== undefined) {
-      res.setHeader('ETag', `W/"diff-${known}"`);
-      res.type('html');
-      if (req.fresh) {
-        res.status(304).end();
-        return;
-      }
-      const hit = pages.get(known);
-      if (hit) {
-        await sendBody(req, res, pages, known, hit);
-        return;
-      }
-    }
-    const article = await requireArticle(store, req.params.id);
+    const pages = cachesOf(ctx).pages;
     // The page of two stored versions changes only with what it shows (a new version changes the pickers): keyed
     // by all of it, from the version summaries, a hot page is served from memory and a revalidation answered
     // without reading the two texts or rendering anything.
-    const versions = await store.listVersionSummaries(article.id);
-    const shown = requireDiffSummaries(article, versions, req.params.a, req.params.b);
-    const key = pageKey(req.path, view, article, shown.a, shown.b, versions);
-    caches.known.set(stampKey, key, knownBytes(stampKey, key));
+    const readShown = async (): Promise<{ article: Article; versions: VersionSummary[]; key: string }> => {
+      const article = await requireArticle(store, req.params.id);
+      const versions = await store.listVersionSummaries(article.id);
+      const shown = requireDiffSummaries(article, versions, req.params.a, req.params.b);
+      return { article, versions, key: pageKey(req.path, view, article, shown.a, shown.b, versions) };
+    };
+    let read: Awaited<ReturnType<typeof readShown>> | undefined;
+    // Until anything is written, the page's key found once stands: a hot page (or its 304) costs one cheap read,
+    // not the reading of every version summary of a long-lived article.
+    const key = await knownAtStamp(ctx, `diff|${req.path}|${view}`, async () => (read = await readShown()).key);
     res.setHeader('ETag', `W/"diff-${key}"`);
     res.type('html');
     if (req.fresh) {
@@ -73,6 +60,8 @@ export function diffRouter(ctx: WebContext): Router {
       await sendBody(req, res, pages, key, hit);
       return;
     }
+    // A key known from before the page left the cache: what the page shows is read again (unchanged since the stamp).
+    const { article, versions } = read ?? await readShown();
     const { a, b } = await requireDiffRange(store, article, req.params.a, req.params.b);
     const { diff } = cachedDiff(ctx, a, b);
     // A correction or update notice that the later version added (a flag set when it was stored).

@@ -6,7 +6,7 @@
 import express, { type Router } from 'express';
 import { baseUrlFor } from '../base-url.js';
 import type { WebContext } from '../context.js';
-import { FEED_ITEMS, FEED_MAX_PARAGRAPHS, scopeFeedPath, type FeedScope } from '../feeds.js';
+import { defaultFeedItems, FEED_LIMIT_MAX, FEED_MAX_PARAGRAPHS, scopeFeedPath, type FeedScope } from '../feeds.js';
 import { requireArticle, requireSource } from '../params.js';
 import { articlePath, sourcePath, type FeedFormat } from '../paths.js';
 
@@ -53,7 +53,8 @@ export function feedPagesRouter(ctx: WebContext): Router {
       // The footer's "what these feeds carry" link would point at this very page.
       onFeedPage: true,
       formats: feedFormatRows(scope, base),
-      feedItems: FEED_ITEMS,
+      feedItems: defaultFeedItems(ctx, scope),
+      feedLimitMax: FEED_LIMIT_MAX,
       maxParagraphs: FEED_MAX_PARAGRAPHS,
       feeds: FORMAT_NAMES.map(({ format, name, type }) => ({ type, href: scopeFeedPath(scope, format), title: name, label: name })),
       ...extra,

@@ -8,8 +8,8 @@ import express, { type Request, type Response, type Router } from 'express';
 import { yieldToEventLoop } from '../../common/yield.js';
 import { baseUrlFor } from '../base-url.js';
 import type { WebContext } from '../context.js';
-import { cachedBuild, cachesOf, knownBytes, sendBody } from '../caches.js';
-import { FEED_CONTENT_TYPES, feedValidators, renderFeed, type FeedScope, type FeedValidators } from '../feeds.js';
+import { cachedBuild, cachesOf, knownAtStamp, sendBody } from '../caches.js';
+import { FEED_CONTENT_TYPES, feedLimit, feedValidators, renderFeed, type FeedScope, type FeedValidators } from '../feeds.js';
 import { requireArticle, requireSource } from '../params.js';
 import type { FeedFormat } from '../paths.js';
 
@@ -40,22 +40,20 @@ export function feedsRouter(ctx: WebContext): Router {
     const base = baseUrlFor(req, ctx.config);
     // Minor versions (punctuation, timestamps, counters) are left out unless ?minor=1.
     const includeMinor = req.query.minor === '1';
+    // ?limit=: how many items (a bad value is a 400 before anything is read).
+    const limit = feedLimit(ctx, scope, req.query.limit);
     const caches = cachesOf(ctx);
     // Until anything is written, the validators and cache key found once stand (one cheap read instead of three).
-    const stampKey = `feed|${await ctx.store.getWriteStamp()}|${format}|${scopeId(scope)}|${includeMinor}|${base}|${scopeTitle(scope)}`;
-    const known = caches.known.get(stampKey);
-    let v: KnownFeed;
-    if (known !== undefined) v = JSON.parse(known) as KnownFeed;
-    else {
+    const known = await knownAtStamp(ctx, `feed|${format}|${scopeId(scope)}|${includeMinor}|${limit}|${base}|${scopeTitle(scope)}`, async () => {
       // The validators read the versions table: a burst of feed requests takes turns from here.
       await yieldToEventLoop();
-      const validators = await feedValidators(ctx, scope, format, base, includeMinor);
+      const validators = await feedValidators(ctx, scope, format, base, includeMinor, limit);
       // A feed built once is served from memory while its validators and the stored diff results it was made of
       // are unchanged (the scope's title is in the key: a renamed source changes its feed without a new version).
-      v = { ...validators, key: `${validators.etag}|${await ctx.store.getVersionDiffsSeq()}|${scopeTitle(scope)}` };
-      const json = JSON.stringify(v);
-      caches.known.set(stampKey, json, knownBytes(stampKey, json));
-    }
+      const found: KnownFeed = { ...validators, key: `${validators.etag}|${await ctx.store.getVersionDiffsSeq()}|${scopeTitle(scope)}` };
+      return JSON.stringify(found);
+    });
+    const v = JSON.parse(known) as KnownFeed;
     res.setHeader('ETag', v.etag);
     if (v.lastModified) res.setHeader('Last-Modified', v.lastModified);
     res.setHeader('Cache-Control', 'public, max-age=300');
@@ -79,7 +77,7 @@ export function feedsRouter(ctx: WebContext): Router {
       return;
     }
     await ctx.heavy.compute.enter(res);
-    const built = await cachedBuild(caches.feeds, caches.building, key, async () => Buffer.from(await renderFeed(ctx, scope, format, base, includeMinor)));
+    const built = await cachedBuild(caches.feeds, caches.building, key, async () => Buffer.from(await renderFeed(ctx, scope, format, base, includeMinor, limit)));
     await sendBody(req, res, caches.feeds, key, built);
   };
 

@@ -1,7 +1,7 @@
 /**
  * A least-recently-used map bounded by bytes: each entry is counted at the size its caller gives, and the oldest
- * entries are dropped once the total passes the bound. The caches of the web layer (feeds, diffs, diff pages) use
- * it, so that their memory stays bounded whatever is asked for.
+ * entries are dropped once the total passes the bound. The caches of the web layer (feeds, diffs, pages) and the
+ * store's decoded body dictionaries use it, so that their memory stays bounded whatever is asked for.
  */
 export class ByteLru<V> {
   private readonly entries = new Map<string, { value: V; bytes: number }>();
@@ -35,6 +35,12 @@ export class ByteLru<V> {
       this.entries.delete(k);
       this.total -= e.bytes;
     }
+  }
+
+  /** Drops every entry. */
+  clear(): void {
+    this.entries.clear();
+    this.total = 0;
   }
 
   /** Bytes counted for the entries kept. */
