@@ -99,7 +99,7 @@ function anyCached(total: number): string | null {
 function describeBuild(file: string): string {
   const b = readBuildNote(file);
   if (b?.replicatedFrom) return ` (replicated from ${b.replicatedFrom} ${b.at.slice(0, 16).replace('T', ' ')} in ${(b.seconds / 60).toFixed(1)} min; checked: ${b.check})`;
-  return b ? ` (generated ${b.at.slice(0, 16).replace('T', ' ')} in ${(b.seconds / 60).toFixed(1)} min, ${b.threads} threads, load average ${b.load})` : '';
+  return b ? ` (generated ${b.at.slice(0, 16).replace('T', ' ')} in ${(b.seconds / 60).toFixed(1)} min, ${b.threads} thread${b.threads === 1 ? '' : 's'}, load average ${b.load})` : '';
 }
 
 /**
@@ -239,7 +239,7 @@ export async function run(args: readonly string[] = []): Promise<void> {
     const replicaOf = readBuildNote(db.file)?.factor;
     if (replicaOf) say(`${sizeLabel(total)}: the ${sizeLabel(total / replicaOf)} database replicated ${replicaOf}x under new URLs (real texts and bodies)`);
     say(`${sizeLabel(total)}: ${path.basename(db.file)}, ${db.versions} versions, ${(fs.statSync(db.file).size / 2 ** 20).toFixed(0)} MB, ` +
-      (db.generatedS === null ? `reused from the cache${describeBuild(db.file)}` : `${replicaOf ? 'built' : 'generated'} in ${(db.generatedS / 60).toFixed(1)} min${replicaOf ? '' : ` (${o.threads} threads)`}`));
+      (db.generatedS === null ? `reused from the cache${describeBuild(db.file)}` : `${replicaOf ? 'built' : 'generated'} in ${(db.generatedS / 60).toFixed(1)} min${replicaOf ? '' : ` (${o.threads} thread${o.threads === 1 ? '' : 's'})`}`));
     if (o.generateOnly) continue;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'palimpsest-bench-scale-'));
     const copy = path.join(dir, 'scale.db');
