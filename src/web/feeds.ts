@@ -15,7 +15,7 @@ import { readResults } from '../precompute/fill.js';
 import { FEED_MAX_PARAGRAPHS, itemStats, RESULT_FORMAT, resultStats, type VersionResult } from '../precompute/version-result.js';
 import type { Article, Change, ChangeQuery, Source } from '../store/index.js';
 import type { WebContext } from './context.js';
-import { parseLimit } from './search.js';
+import { parseLimit } from './params.js';
 import { serializeFeed } from './feed-serialize.js';
 import { CORRECTION_CATEGORY, eventItems, withEventItems } from './feed-events.js';
 import { articlePath, diffPath, feedPath, sourceFeedPath, sourcePath, versionPath, type FeedFormat } from './paths.js';

@@ -86,3 +86,12 @@ export function queryString(raw: unknown): string | undefined {
   if (Array.isArray(raw) && typeof raw[0] === 'string') return raw[0];
   return undefined;
 }
+
+/** A `limit` query parameter from 1 to `max`, or `fallback` when absent; 400 otherwise. */
+export function parseLimit(raw: unknown, fallback: number, max: number): number {
+  const s = queryString(raw);
+  if (s === undefined) return fallback;
+  const n = parsePositiveInt(s);
+  if (n === null || n > max) throw new HttpError(400, `invalid limit: expected an integer from 1 to ${max}`);
+  return n;
+}

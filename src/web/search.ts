@@ -6,7 +6,7 @@
 import { parseSearch, type Highlighted, type SearchHit, type SearchTerms, type Source, type Store } from '../store/index.js';
 import { decodeIdCursor, encodeKeyCursor } from './cursor.js';
 import { HttpError } from './errors.js';
-import { isSlug, parsePositiveInt, queryString } from './params.js';
+import { isSlug, queryString } from './params.js';
 import { articlePath, diffPath, versionPath } from './paths.js';
 
 /** Longest `q` accepted. */
@@ -41,15 +41,6 @@ export async function parseSourceFilter(store: Store, raw: unknown): Promise<Sou
   const source = isSlug(slug) ? await store.getSourceBySlug(slug) : null;
   if (!source) throw new HttpError(400, `invalid source: no source with slug ${JSON.stringify(slug.slice(0, 100))}`);
   return source;
-}
-
-/** A `limit` query parameter from 1 to `max`, or `fallback` when absent; 400 otherwise. */
-export function parseLimit(raw: unknown, fallback: number, max: number): number {
-  const s = queryString(raw);
-  if (s === undefined) return fallback;
-  const n = parsePositiveInt(s);
-  if (n === null || n > max) throw new HttpError(400, `invalid limit: expected an integer from 1 to ${max}`);
-  return n;
 }
 
 /** One page of search results and the cursor of the next page (null on the last page). */

@@ -3,9 +3,9 @@ import express, { type Router } from 'express';
 import { baseUrlFor } from '../base-url.js';
 import type { WebContext } from '../context.js';
 import { HttpError } from '../errors.js';
-import { queryString } from '../params.js';
+import { parseLimit, queryString } from '../params.js';
 import { sendCachedSearch } from '../search-cache.js';
-import { parseLimit, parseSearchText, parseSourceFilter, runSearch, SEARCH_PAGE, searchHitJson } from '../search.js';
+import { parseSearchText, parseSourceFilter, runSearch, SEARCH_PAGE, searchHitJson } from '../search.js';
 
 /** Routes of /api/search. */
 export function apiSearchRouter(ctx: WebContext): Router {

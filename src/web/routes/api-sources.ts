@@ -6,8 +6,7 @@ import { baseUrlFor } from '../base-url.js';
 import type { WebContext } from '../context.js';
 import { decodeSlugCursor, encodeKeyCursor } from '../cursor.js';
 import { HttpError } from '../errors.js';
-import { queryString, requireSource } from '../params.js';
-import { parseLimit } from '../search.js';
+import { parseLimit, queryString, requireSource } from '../params.js';
 import { sourceJson } from '../source-json.js';
 import { healthIndex, healthJson } from '../source-health.js';
 

@@ -8,8 +8,7 @@ import type { Delivery, DeliveryAttempt } from '../../store/index.js';
 import { createSubscription, SubscriptionError, subscriptionJson } from '../../notify/subscriptions.js';
 import type { WebContext } from '../context.js';
 import { HttpError } from '../errors.js';
-import { parsePositiveInt } from '../params.js';
-import { parseLimit } from '../search.js';
+import { parseLimit, parsePositiveInt } from '../params.js';
 
 /** Default and largest page sizes of the delivery log. */
 export const DELIVERIES_PAGE = { default: 50, max: 500 } as const;
